@@ -1,0 +1,46 @@
+import type { Logger } from 'pino'
+import type { Config } from './config.ts'
+import type { EventBus } from './events/event-bus.ts'
+import { createMemoryEventBus } from './events/memory-event-bus.ts'
+import { loadOrCreateToken } from './server/access-token.ts'
+import { removeServerInfo, writeServerInfo } from './server/server-file.ts'
+import { type RunningServer, startServer } from './server/start-server.ts'
+import { openStore } from './store/open-store.ts'
+import type { Store } from './store/store.ts'
+import { version } from './version.ts'
+
+export interface Cadre extends AsyncDisposable {
+  readonly server: RunningServer
+  readonly store: Store
+  readonly bus: EventBus
+  readonly token: string
+  /** Stops the server, then closes the store: nothing accepted is left unwritten. */
+  close(): Promise<void>
+}
+
+/** The composition root: wires the store, the event bus and the server from the configuration. */
+export const startCadre = async (config: Config, log: Logger): Promise<Cadre> => {
+  const token = loadOrCreateToken(config.home, config.token)
+  const store = await openStore({ databaseUrl: config.databaseUrl, home: config.home })
+  const bus = createMemoryEventBus({ onListenerError: (error) => log.error({ err: error }, 'event listener failed') })
+  let server: RunningServer
+  try {
+    server = await startServer({ ...config, token, store, bus, log, version })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
+  log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      removeServerInfo(config.home, process.pid)
+      await server.close()
+      await store.close()
+    })()
+    return closing
+  }
+  return { server, store, bus, token, close, [Symbol.asyncDispose]: close }
+}

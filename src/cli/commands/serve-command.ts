@@ -1,0 +1,42 @@
+import type { Command } from 'commander'
+import { startCadre } from '../../cadre.ts'
+import { loadConfig } from '../../config.ts'
+import { createLogger } from '../../log/create-logger.ts'
+import { tokenFile } from '../../server/access-token.ts'
+
+/** `cadre serve`: runs the server until SIGINT or SIGTERM, then shuts down gracefully. */
+export const registerServeCommand = (program: Command): void => {
+  program
+    .command('serve')
+    .description('run the Cadre server (API, event stream, and later the UI)')
+    .option('--port <port>', 'port to listen on (CADRE_PORT, default 7878)')
+    .option('--host <host>', 'address to bind (CADRE_HOST, default 127.0.0.1)')
+    .action(async (options: { port?: string; host?: string }) => {
+      const config = loadConfig({
+        ...process.env,
+        ...(options.port !== undefined && { CADRE_PORT: options.port }),
+        ...(options.host !== undefined && { CADRE_HOST: options.host }),
+      })
+      const log = await createLogger({ level: config.logLevel })
+      const cadre = await startCadre(config, log)
+      // The link carries the token, so it goes only to a terminal, never into captured logs.
+      if (process.stdout.isTTY) {
+        console.log(`\n  Cadre is running. Open ${cadre.server.url}/?token=${encodeURIComponent(cadre.token)}\n`)
+      } else {
+        const where = config.token ? 'CADRE_TOKEN' : tokenFile(config.home)
+        console.log(`Cadre is running at ${cadre.server.url}/ — sign in with the token from ${where}`)
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          log.info({ signal }, 'shutting down')
+          process.once(signal, () => process.exit(130))
+          resolve()
+        }
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      })
+      await cadre.close()
+      log.info('stopped')
+      log.flush()
+    })
+}

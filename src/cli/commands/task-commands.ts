@@ -1,0 +1,122 @@
+import { realpathSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { CadreError } from '../../core/errors.ts'
+import type { Project, Run, Task, Thread } from '../../core/entities.ts'
+import { type Client, type Connection, createClient, readJson, resolveConnection } from '../client.ts'
+import type { GlobalOptions } from '../global-options.ts'
+import { clock, printJson, printTable } from '../output.ts'
+import { followTaskLogs, printTaskLogs } from './task-logs.ts'
+
+type TaskDetail = Task & { threads: Thread[]; runs: Run[] }
+
+/** A project given as its id or as the path of its repository (or a folder inside it). */
+const findProject = async (client: Client, connection: Connection, reference: string): Promise<Project> => {
+  const { projects } = await readJson<{ projects: Project[] }>(client.api.projects.$get(), connection.url)
+  const byId = projects.find((p) => p.id === reference)
+  if (byId) return byId
+  let path = resolve(reference)
+  try {
+    path = realpathSync(path)
+  } catch {}
+  const byPath = projects
+    .filter((p) => path === p.path || path.startsWith(`${p.path}/`))
+    .sort((a, b) => b.path.length - a.path.length)[0]
+  if (byPath) return byPath
+  throw new CadreError('not_found', `no project "${reference}"; list them with "cadre project list" or add one with "cadre project add <path>"`)
+}
+
+export const registerTaskCommands = (program: Command, globals: () => GlobalOptions): void => {
+  const task = program.command('task').description('create, list and follow tasks')
+  const connect = () => {
+    const connection = resolveConnection(globals())
+    return { connection, client: createClient(connection) }
+  }
+
+  task
+    .command('create <prompt>')
+    .description('create a task on a project (queued to run unless --backlog)')
+    .requiredOption('-p, --project <id|path>', 'the project, by id or repository path')
+    .option('--title <title>', 'title (default: first line of the prompt)')
+    .option('--agent <agent>', "agent to run it (default: the project's)")
+    .option('--model <model>', "model (default: the project's)")
+    .option('--mode <mode>', 'plan, ask or auto')
+    .option('--backlog', 'put it in the backlog instead of queueing it')
+    .option('--json', 'print the task as JSON')
+    .action(async (prompt: string, options) => {
+      const { connection, client } = connect()
+      const project = await findProject(client, connection, options.project)
+      const created = await readJson<Task>(
+        client.api.tasks.$post({
+          json: {
+            projectId: project.id,
+            prompt,
+            title: options.title,
+            agent: options.agent,
+            model: options.model,
+            mode: options.mode,
+            start: !options.backlog,
+          },
+        }),
+        connection.url,
+      )
+      if (options.json) printJson(created)
+      else console.log(`Created task ${created.id} (${created.status}): ${created.title}`)
+    })
+
+  task
+    .command('list')
+    .description('list tasks, newest first')
+    .option('-p, --project <id|path>', 'only this project')
+    .option('--status <statuses>', 'only these statuses, comma-separated')
+    .option('--limit <n>', 'at most this many', '200')
+    .option('--json', 'print as JSON')
+    .action(async (options) => {
+      const { connection, client } = connect()
+      const projectId = options.project ? (await findProject(client, connection, options.project)).id : undefined
+      const { tasks } = await readJson<{ tasks: Task[] }>(
+        client.api.tasks.$get({ query: { projectId, status: options.status, limit: options.limit } }),
+        connection.url,
+      )
+      if (options.json) return printJson(tasks)
+      printTable(
+        ['ID', 'STATUS', 'AGENT', 'CREATED', 'TITLE'],
+        tasks.map((t) => [t.id, t.status, t.agent, clock(t.createdAt), t.title]),
+        'No tasks.',
+      )
+    })
+
+  task
+    .command('show <id>')
+    .description('show a task with its threads and runs')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const { connection, client } = connect()
+      const detail = await readJson<TaskDetail>(client.api.tasks[':id'].$get({ param: { id } }), connection.url)
+      if (options.json) return printJson(detail)
+      console.log(`${detail.id}  ${detail.title}`)
+      console.log(`  status   ${detail.status}${detail.statusReason ? ` (${detail.statusReason})` : ''}`)
+      console.log(`  project  ${detail.projectId}`)
+      console.log(`  agent    ${detail.agent}${detail.model ? ` / ${detail.model}` : ''}, mode ${detail.mode}`)
+      console.log(`  created  ${detail.createdAt}`)
+      console.log(`  threads  ${detail.threads.map((t) => `${t.id} (${t.title})`).join(', ')}`)
+      console.log(`  runs     ${detail.runs.length}`)
+      console.log(`  events   ${detail.lastSeq}`)
+      console.log(`\n${detail.prompt}`)
+    })
+
+  task
+    .command('logs <id>')
+    .description("print a task's events; -f follows them live")
+    .option('-f, --follow', 'keep streaming new events until interrupted')
+    .option('--after <seq>', 'start after this seq', '0')
+    .option('--json', 'one JSON event per line')
+    .action(async (id: string, options: { follow?: boolean; after: string; json?: boolean }) => {
+      const { connection, client } = connect()
+      const after = Number(options.after)
+      if (!Number.isInteger(after) || after < 0) throw new CadreError('bad_request', '--after must be a seq (0 or more)')
+      const logOptions = { id, after, json: options.json === true }
+      if (options.follow) await followTaskLogs(connection, logOptions)
+      else await printTaskLogs(client, connection, logOptions)
+    })
+}

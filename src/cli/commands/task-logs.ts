@@ -1,0 +1,106 @@
+import WebSocket from 'ws'
+import { CadreError } from '../../core/errors.ts'
+import type { CadreEvent, StoredEvent } from '../../core/events/registry.ts'
+import type { StreamMessage, StreamRequest } from '../../server/stream-protocol.ts'
+import { type Client, type Connection, readJson } from '../client.ts'
+import { clock } from '../output.ts'
+
+interface LogOptions {
+  id: string
+  after: number
+  json: boolean
+}
+
+const firstLine = (text: string) => text.split('\n', 1)[0]!
+
+/** One line a person reads for a stored event. */
+export const describeEvent = (event: StoredEvent): string => {
+  const head = `#${String(event.seq).padEnd(4)} ${clock(event.at)}  ${event.type.padEnd(20)}`
+  switch (event.type) {
+    case 'task.created':
+      return `${head} ${event.data.title} (${event.data.agent}, ${event.data.status})`
+    case 'task.status_changed':
+      return `${head} ${event.data.from} → ${event.data.to}${event.data.reason ? ` (${event.data.reason})` : ''}`
+    case 'thread.created':
+      return `${head} ${event.data.title} ${event.data.threadId}`
+    case 'message.user':
+      return `${head} ${firstLine(event.data.text)}`
+  }
+}
+
+let midLine = false
+const print = (event: CadreEvent, json: boolean) => {
+  if (json) return console.log(JSON.stringify(event))
+  if (event.type === 'assistant.delta') {
+    process.stdout.write(event.data.text)
+    midLine = true
+    return
+  }
+  if (midLine) process.stdout.write('\n')
+  midLine = false
+  console.log(describeEvent(event))
+}
+
+/** Prints every stored event after `after`, page by page. */
+export const printTaskLogs = async (client: Client, connection: Connection, options: LogOptions) => {
+  let after = options.after
+  for (;;) {
+    const page = await readJson<{ events: StoredEvent[]; lastSeq: number }>(
+      client.api.tasks[':id'].events.$get({ param: { id: options.id }, query: { after: String(after) } }),
+      connection.url,
+    )
+    for (const event of page.events) print(event, options.json)
+    if (page.events.length === 0 || page.events.at(-1)!.seq >= page.lastSeq) return
+    after = page.events.at(-1)!.seq
+  }
+}
+
+/**
+ * Follows the task live over the WebSocket stream, reconnecting after a drop from the last seq
+ * it printed, until interrupted.
+ */
+export const followTaskLogs = async (connection: Connection, options: LogOptions) => {
+  let after = options.after
+  const streamUrl = `${connection.url.replace(/^http/, 'ws')}/api/stream`
+  const headers = connection.token ? { authorization: `Bearer ${connection.token}` } : undefined
+  let everConnected = false
+  let socket: WebSocket | undefined
+  process.once('SIGINT', () => {
+    socket?.close()
+    process.exit(0)
+  })
+  for (let attempt = 0; ; attempt++) {
+    const ended = await new Promise<{ retry: boolean; error?: CadreError }>((resolve) => {
+      const current = new WebSocket(streamUrl, { headers })
+      socket = current
+      current.on('open', () => {
+        everConnected = true
+        attempt = 0
+        const request: StreamRequest = { op: 'subscribe', taskId: options.id, after }
+        current.send(JSON.stringify(request))
+      })
+      current.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as StreamMessage
+        if (message.kind === 'error') {
+          current.close()
+          resolve({ retry: false, error: new CadreError('bad_request', message.error.message) })
+        } else if (message.kind === 'event') {
+          if ('seq' in message.event) after = message.event.seq
+          print(message.event, options.json)
+        }
+      })
+      current.on('unexpected-response', (_request, response) => {
+        const status = response.statusCode ?? 0
+        resolve({ retry: false, error: new CadreError(status === 401 ? 'unauthorized' : 'forbidden', `the stream refused the connection (${status})`) })
+      })
+      current.on('error', () => {})
+      // After a drop the server may be restarting: keep trying for about half a minute.
+      current.on('close', () => resolve({ retry: everConnected ? attempt < 10 : attempt < 1 }))
+    })
+    if (ended.error) throw ended.error
+    if (!ended.retry) {
+      throw new CadreError('unavailable', `no Cadre server answers at ${connection.url}; start one with "cadre serve"`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
+  }
+}

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander'
+import { loadConfig } from '../config.ts'
+import { CadreError } from '../core/errors.ts'
+import { version } from '../version.ts'
+import { registerProjectCommands } from './commands/project-commands.ts'
+import { registerServeCommand } from './commands/serve-command.ts'
+import { registerTaskCommands } from './commands/task-commands.ts'
+import type { GlobalOptions } from './global-options.ts'
+
+const buildProgram = () => {
+  const program = new Command('cadre')
+    .description('Cadre: a self-hosted control plane for coding agents')
+    .version(version, '-v, --version')
+    .option('--url <url>', 'server URL (CADRE_URL; default: the running server found in CADRE_HOME)')
+    .option('--token <token>', 'access token (CADRE_TOKEN; default: $CADRE_HOME/token)')
+    .showHelpAfterError()
+    .exitOverride()
+  const globals = (): GlobalOptions => {
+    const options = program.opts<{ url?: string; token?: string }>()
+    return { ...options, home: loadConfig().home }
+  }
+  registerServeCommand(program)
+  registerProjectCommands(program, globals)
+  registerTaskCommands(program, globals)
+  return program
+}
+
+/** Runs the CLI; a failure prints one clear line (never a stack trace) and sets the exit code. */
+export const main = async (argv: string[]): Promise<number> => {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode
+    if (error instanceof CadreError) {
+      console.error(`cadre: ${error.message}`)
+      return error.code === 'bad_request' || error.code === 'validation_failed' ? 2 : 1
+    }
+    console.error(`cadre: unexpected error: ${(error as Error)?.message ?? String(error)}`)
+    return 1
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,57 @@
+import { homedir } from 'node:os'
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { CadreError, validationError } from './core/errors.ts'
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole port number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535')
+
+const EnvironmentSchema = z.object({
+  CADRE_HOME: z.string().min(1).optional(),
+  CADRE_HOST: z.string().min(1).default('127.0.0.1'),
+  CADRE_PORT: port.default(7878),
+  CADRE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CADRE_ALLOWED_HOSTS: z.string().optional(),
+  CADRE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+})
+
+export interface Config {
+  home: string
+  host: string
+  port: number
+  token?: string
+  /** Extra Host names (with or without port) the server answers to, besides its own address. */
+  allowedHosts: string[]
+  logLevel: z.infer<typeof EnvironmentSchema>['CADRE_LOG_LEVEL']
+  databaseUrl?: string
+}
+
+/** Reads Cadre's configuration from the environment; a bad value fails with the variable named. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const result = EnvironmentSchema.safeParse(blanksRemoved)
+  if (!result.success) {
+    const error = validationError(result.error, '')
+    throw new CadreError('bad_request', `invalid configuration: ${error.message}`, { details: error.details })
+  }
+  const parsed = result.data
+  return {
+    home: resolve(parsed.CADRE_HOME ?? resolve(homedir(), '.cadre')),
+    host: parsed.CADRE_HOST,
+    port: parsed.CADRE_PORT,
+    token: parsed.CADRE_TOKEN,
+    allowedHosts: (parsed.CADRE_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
+    logLevel: parsed.CADRE_LOG_LEVEL,
+    databaseUrl: parsed.DATABASE_URL,
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod'
+import { AgentMode, ProjectSettings } from './settings.ts'
+import { TaskStatus } from './task-status.ts'
+
+const timestamp = z.iso.datetime().describe('ISO 8601, UTC')
+
+export const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  path: z.string().describe('absolute path of the repository on the server'),
+  settings: ProjectSettings,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+})
+export type Project = z.infer<typeof Project>
+
+export const Task = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  title: z.string(),
+  prompt: z.string(),
+  status: TaskStatus,
+  statusReason: z.string().nullable().describe('why the task is failed or cancelled, when it is'),
+  agent: z.string(),
+  model: z.string().nullable(),
+  mode: AgentMode,
+  lastSeq: z.number().int().describe('seq of the newest event of this task'),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+})
+export type Task = z.infer<typeof Task>
+
+export const Thread = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  title: z.string(),
+  agentSessionId: z.string().nullable().describe("an external agent's own session id"),
+  createdAt: timestamp,
+})
+export type Thread = z.infer<typeof Thread>
+
+export const RunStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled'])
+export type RunStatus = z.infer<typeof RunStatus>
+
+export const Usage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative(),
+  reasoningTokens: z.number().int().nonnegative(),
+})
+export type Usage = z.infer<typeof Usage>
+export const zeroUsage: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 }
+
+export const Run = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  threadId: z.string(),
+  agent: z.string(),
+  status: RunStatus,
+  outcome: z.string().nullable(),
+  workerId: z.string().nullable(),
+  leaseExpiresAt: timestamp.nullable(),
+  usage: Usage,
+  costUsd: z.number().nonnegative(),
+  createdAt: timestamp,
+  startedAt: timestamp.nullable(),
+  endedAt: timestamp.nullable(),
+})
+export type Run = z.infer<typeof Run>

@@ -1,0 +1,91 @@
+import { z } from 'zod'
+import { CadreError, validationError } from './errors.ts'
+
+const agentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an agent name is lower-case letters, digits and dashes, e.g. "builtin"')
+
+/** How much an agent may do without asking: plan only, ask before acting, or act within policy. */
+export const AgentMode = z.enum(['plan', 'ask', 'auto'])
+export type AgentMode = z.infer<typeof AgentMode>
+
+export const SandboxSettings = z.object({
+  kind: z.enum(['worktree', 'docker', 'kubernetes']).default('worktree'),
+  image: z.string().min(1).optional(),
+  memoryMb: z.number().int().min(64).optional(),
+  cpus: z.number().positive().max(256).optional(),
+  pids: z.number().int().min(16).optional(),
+  network: z.enum(['off', 'on']).default('on'),
+})
+
+export const PolicyRule = z.object({
+  tool: z.string().min(1).describe('tool name, or * for every tool'),
+  pattern: z.string().min(1).optional().describe('glob matched against a command line or path'),
+  action: z.enum(['allow', 'ask', 'deny']),
+})
+
+export const PolicySettings = z.object({
+  default: z.enum(['allow', 'ask', 'deny']).default('allow'),
+  rules: z.array(PolicyRule).max(500).default([]),
+})
+
+/** Everything that can be set on a project; every field has a default so `{}` is valid. */
+export const ProjectSettings = z.object({
+  defaultAgent: agentName.default('builtin'),
+  defaultModel: z.string().min(1).max(200).optional(),
+  defaultMode: AgentMode.default('auto'),
+  baseBranch: z.string().min(1).max(250).optional().describe('defaults to the branch checked out when added'),
+  setupScript: z.string().max(100_000).optional(),
+  checkCommand: z.string().max(10_000).optional(),
+  devCommand: z.string().max(10_000).optional(),
+  sandbox: SandboxSettings.default({ kind: 'worktree', network: 'on' }),
+  policy: PolicySettings.default({ default: 'allow', rules: [] }),
+})
+export type ProjectSettings = z.infer<typeof ProjectSettings>
+
+/** Settings that apply to the whole server. */
+export const GlobalSettings = z.object({
+  defaultAgent: agentName.default('builtin'),
+  defaultModel: z.string().min(1).max(200).optional(),
+  maxConcurrentRuns: z.number().int().min(1).max(1000).default(4),
+  worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees'),
+})
+export type GlobalSettings = z.infer<typeof GlobalSettings>
+
+/** A settings patch: any subset of keys; objects merge key by key, `null` resets a key to its default. */
+export const SettingsPatch = z.record(z.string(), z.unknown())
+export type SettingsPatch = z.infer<typeof SettingsPatch>
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const mergePatch = (current: Record<string, unknown>, patch: Record<string, unknown>) => {
+  const merged: Record<string, unknown> = { ...current }
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key]
+    else if (isPlainObject(value) && isPlainObject(merged[key])) merged[key] = mergePatch(merged[key], value)
+    else merged[key] = value
+  }
+  return merged
+}
+
+/**
+ * Applies a patch to stored settings and validates the result against the full schema, so a bad
+ * value is refused with the path of the field at fault and nothing stored changes.
+ */
+export const patchSettings = <S extends z.ZodObject>(
+  schema: S,
+  current: z.infer<S>,
+  patch: SettingsPatch,
+): z.infer<S> => {
+  const unknownKeys = Object.keys(patch).filter((key) => !(key in schema.shape))
+  if (unknownKeys.length > 0) {
+    throw new CadreError('validation_failed', `unknown setting ${unknownKeys.map((k) => `"${k}"`).join(', ')}`, {
+      details: { known: Object.keys(schema.shape) },
+    })
+  }
+  const result = schema.strict().safeParse(mergePatch(current, patch))
+  if (!result.success) throw validationError(result.error, 'settings')
+  return result.data as z.infer<S>
+}
+

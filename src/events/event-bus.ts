@@ -1,0 +1,14 @@
+import type { CadreEvent } from '../core/events/registry.ts'
+
+/** What a subscriber listens to: one task, or every task of a project. */
+export type Topic = { taskId: string } | { projectId: string }
+
+export type EventListener = (event: CadreEvent) => void
+
+/** Live delivery of events (stored ones after they commit, and live-only ones) to subscribers. */
+export interface EventBus {
+  /** Hands the event to every current subscriber of its task or project; a failing listener harms no other. */
+  publish(event: CadreEvent): void
+  /** Calls `listener` with each event published on the topic until the returned function is called. */
+  subscribe(topic: Topic, listener: EventListener): () => void
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod'
+import { Project, Run, Task, Thread } from '../core/entities.ts'
+import { StoredEventSchema } from '../core/events/registry.ts'
+import { ErrorBody } from './error-responses.ts'
+
+export const IdParam = z.object({ id: z.string().min(1).describe('the id, e.g. tsk_…') })
+
+export const json = <S extends z.ZodType>(schema: S, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+})
+
+export const jsonBody = <S extends z.ZodType>(schema: S) => ({
+  content: { 'application/json': { schema } },
+  required: true,
+})
+
+const errorResponse = (description: string) => json(ErrorBody, description)
+
+/** The error responses a route can give, by status. */
+export const errors = {
+  400: errorResponse('invalid input: the message names the field at fault'),
+  401: errorResponse('missing or wrong access token'),
+  404: errorResponse('no such resource'),
+  409: errorResponse('conflicts with the current state'),
+} as const
+
+export const ProjectList = z.object({ projects: z.array(Project) })
+export const TaskList = z.object({ tasks: z.array(Task) })
+export const TaskDetail = Task.extend({ threads: z.array(Thread), runs: z.array(Run) })
+export const EventPage = z.object({
+  events: z.array(StoredEventSchema),
+  lastSeq: z.number().int().describe("the task's newest seq: more exist when it is past the last event here"),
+})

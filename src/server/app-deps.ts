@@ -1,0 +1,15 @@
+import type { Logger } from 'pino'
+import type { EventBus } from '../events/event-bus.ts'
+import type { Store } from '../store/store.ts'
+import type { AccessGuard } from './access-guard.ts'
+
+/** What the HTTP app is built from; the composition root supplies each piece. */
+export interface AppDeps {
+  store: Store
+  bus: EventBus
+  guard: AccessGuard
+  log: Logger
+  version: string
+  /** Aborted when the server shuts down, ending every open stream. */
+  shutdown: AbortSignal
+}

@@ -1,0 +1,111 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { CadreError } from '../core/errors.ts'
+import { json } from './api-schemas.ts'
+import type { AppDeps } from './app-deps.ts'
+import { errorJson, toErrorResponse, validationHook } from './error-responses.ts'
+import { streamPath } from './event-stream-socket.ts'
+import { guardRequests } from './guard-requests.ts'
+import { eventRoutes } from './routes/event-routes.ts'
+import { projectRoutes } from './routes/project-routes.ts'
+import { settingsRoutes } from './routes/settings-routes.ts'
+import { taskRoutes } from './routes/task-routes.ts'
+import { StreamMessage, StreamRequest } from './stream-protocol.ts'
+
+export const openApiPath = '/api/openapi.json'
+const maxBodyBytes = 1024 * 1024
+
+const landingPage = (version: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cadre</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
+<h1>Cadre ${version}</h1>
+<p>You are signed in. The API is described at <a href="${openApiPath}">${openApiPath}</a>;
+live events stream on <code>${streamPath}</code>.</p>
+</body></html>`
+
+/** The HTTP app: every route validated by zod and documented in the OpenAPI document it serves. */
+export const createApp = (deps: AppDeps) => {
+  const app = new OpenAPIHono({ defaultHook: validationHook })
+  app.onError((error, c) => toErrorResponse(error, c, deps.log))
+  app.notFound((c) => errorJson(c, new CadreError('not_found', `no route ${c.req.method} ${c.req.path}`)))
+  app.use(guardRequests(deps.guard))
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new CadreError('payload_too_large', `the request body is larger than ${maxBodyBytes} bytes`)
+      },
+    }),
+  )
+
+  const routes = app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/health',
+        tags: ['server'],
+        summary: 'Liveness; needs no token',
+        security: [],
+        responses: { 200: json(z.object({ ok: z.literal(true), version: z.string() }), 'the server is up') },
+      }),
+      (c) => c.json({ ok: true as const, version: deps.version }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['server'],
+        summary: 'The browser entry point; `?token=` signs in and redirects without it',
+        responses: { 200: { content: { 'text/html': { schema: z.string() } }, description: 'the start page' } },
+      }),
+      (c) => c.html(landingPage(deps.version), 200),
+    )
+    .route('/', projectRoutes(deps))
+    .route('/', taskRoutes(deps))
+    .route('/', eventRoutes(deps))
+    .route('/', settingsRoutes(deps))
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cadre_session',
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: openApiPath,
+    tags: ['server'],
+    summary: 'This OpenAPI document',
+    responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.object({}) } } } },
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: streamPath,
+    tags: ['events'],
+    summary: 'WebSocket event stream: subscribe to tasks or projects, replay from a seq, then live',
+    description:
+      'Upgrade to WebSocket. Send StreamRequest messages; receive StreamMessage messages. Per task, every ' +
+      'event after the cursor arrives exactly once and in seq order; resume after a drop with the last seq held.',
+    responses: {
+      101: { description: 'switching to WebSocket' },
+      200: {
+        description: 'the messages exchanged once upgraded',
+        content: { 'application/json': { schema: z.object({ send: StreamRequest, receive: StreamMessage }) } },
+      },
+      401: { description: 'missing or wrong access token' },
+    },
+  })
+  app.doc31(openApiPath, {
+    openapi: '3.1.0',
+    info: {
+      title: 'Cadre API',
+      version: deps.version,
+      description: 'The HTTP API of Cadre, a self-hosted control plane for coding agents.',
+    },
+    security: [{ token: [] }, { session: [] }],
+  })
+  return routes
+}
+
+export type CadreApp = ReturnType<typeof createApp>

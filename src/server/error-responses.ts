@@ -1,0 +1,51 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { CadreError, validationError } from '../core/errors.ts'
+
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().describe('one of a closed set: bad_request, validation_failed, unauthorized, forbidden, …'),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+})
+
+export const errorJson = (c: Context, error: CadreError) =>
+  c.json(
+    { error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } },
+    error.status as ContentfulStatusCode,
+  )
+
+const httpCodes: Record<number, CadreError['code']> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+}
+
+/** Turns anything thrown by a route into the one error shape; a 500 never leaks internals. */
+export const toErrorResponse = (error: unknown, c: Context, log: Logger) => {
+  if (error instanceof CadreError) return errorJson(c, error)
+  if (error instanceof z.ZodError) return errorJson(c, validationError(error, 'body'))
+  if (error instanceof HTTPException && httpCodes[error.status]) {
+    const message = error.status === 413 ? 'the request body is too large' : error.message || 'bad request'
+    return errorJson(c, new CadreError(httpCodes[error.status]!, message))
+  }
+  const incident = crypto.randomUUID()
+  log.error({ err: error, incident, method: c.req.method, path: c.req.path }, 'request failed')
+  return errorJson(c, new CadreError('internal', `internal error; the server log has the details (incident ${incident})`))
+}
+
+/** The validation hook of every route: a 400 naming each field at fault, e.g. "body.prompt: …". */
+export const validationHook = (
+  result: { success: true } | { success: false; error: z.ZodError; target: string },
+  c: Context,
+) => {
+  if (result.success) return
+  const where = result.target === 'json' ? 'body' : result.target
+  return errorJson(c, validationError(result.error, where))
+}

@@ -1,0 +1,157 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { parse as parseCookie } from 'hono/utils/cookie'
+import { type WebSocket, WebSocketServer } from 'ws'
+import { CadreError, notFound, validationError } from '../core/errors.ts'
+import type { CadreEvent } from '../core/events/registry.ts'
+import type { Topic } from '../events/event-bus.ts'
+import { type EventFeed, openEventFeed } from '../events/event-feed.ts'
+import { sessionCookieName } from './access-guard.ts'
+import type { AppDeps } from './app-deps.ts'
+import { StreamRequest, type StreamMessage } from './stream-protocol.ts'
+
+export const streamPath = '/api/stream'
+
+const limits = {
+  maxPayload: 64 * 1024,
+  subscriptions: 1000,
+  /** Past this much unsent data replay waits; past `dropAt` a live client is too slow and is closed. */
+  pauseAt: 1024 * 1024,
+  dropAt: 16 * 1024 * 1024,
+  pingMs: 30_000,
+}
+
+const closeCodes = { shutdown: 1001, tooSlow: 4008, storeFailed: 1011 }
+
+const topicKey = (topic: Topic) => ('taskId' in topic ? `task:${topic.taskId}` : `project:${topic.projectId}`)
+
+const rejectUpgrade = (socket: Duplex, status: number, error: CadreError) => {
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } })
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
+/**
+ * The WebSocket event stream. A client subscribes to tasks or projects with the seq it holds and
+ * receives, per task, every event after it in order, then live ones, exactly once.
+ */
+export const createEventStreamSocket = (deps: AppDeps) => {
+  const { guard, store, bus, log } = deps
+  const server = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayload })
+
+  const send = (socket: WebSocket, message: StreamMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
+  }
+
+  const waitForRoom = async (socket: WebSocket) => {
+    while (socket.readyState === socket.OPEN && socket.bufferedAmount > limits.pauseAt) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+
+  const serve = (socket: WebSocket) => {
+    const feeds = new Map<string, EventFeed>()
+    const deliver = (event: CadreEvent) => {
+      if (socket.bufferedAmount > limits.dropAt) {
+        socket.close(closeCodes.tooSlow, 'too slow: reconnect and resume from your last seq')
+        return
+      }
+      send(socket, { kind: 'event', event })
+      return waitForRoom(socket)
+    }
+
+    const subscribe = async (topic: Topic, cursors: Map<string, number>) => {
+      const key = topicKey(topic)
+      if (feeds.has(key)) throw new CadreError('conflict', `already subscribed to ${key}`)
+      if (feeds.size >= limits.subscriptions) {
+        throw new CadreError('bad_request', `at most ${limits.subscriptions} subscriptions per connection`)
+      }
+      const exists = 'taskId' in topic ? await store.tasks.get(topic.taskId) : await store.projects.get(topic.projectId)
+      if (!exists) throw notFound('taskId' in topic ? 'task' : 'project', 'taskId' in topic ? topic.taskId : topic.projectId)
+      const feed = await openEventFeed({
+        store,
+        bus,
+        topic,
+        cursors,
+        deliver,
+        onError: (error) => {
+          log.warn({ err: error, topic: key }, 'stream subscription ended by a store error')
+          socket.close(closeCodes.storeFailed, 'store error: reconnect and resume from your last seq')
+        },
+      })
+      if (socket.readyState !== socket.OPEN) return feed.close()
+      feeds.set(key, feed)
+      send(socket, { kind: 'subscribed', ...topic })
+    }
+
+    const handle = async (raw: string) => {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(raw)
+      } catch {
+        throw new CadreError('bad_request', 'each message must be one JSON object')
+      }
+      const result = StreamRequest.safeParse(parsed)
+      if (!result.success) throw validationError(result.error, 'message')
+      const request = result.data
+      const topic: Topic = 'taskId' in request ? { taskId: request.taskId } : { projectId: request.projectId }
+      if (request.op === 'unsubscribe') {
+        feeds.get(topicKey(topic))?.close()
+        feeds.delete(topicKey(topic))
+        return
+      }
+      const cursors =
+        'after' in request ? new Map([[request.taskId, request.after]]) : new Map(Object.entries(request.cursors))
+      await subscribe(topic, cursors)
+    }
+
+    socket.on('message', (data, isBinary) => {
+      handle(isBinary ? '' : data.toString()).catch((error: unknown) => {
+        const failure =
+          error instanceof CadreError ? error : new CadreError('internal', 'the subscription failed; see the server log')
+        if (!(error instanceof CadreError)) log.error({ err: error }, 'stream request failed')
+        send(socket, { kind: 'error', error: { code: failure.code, message: failure.message } })
+      })
+    })
+    let alive = true
+    socket.on('pong', () => {
+      alive = true
+    })
+    const ping = setInterval(() => {
+      if (!alive) return socket.terminate()
+      alive = false
+      socket.ping()
+    }, limits.pingMs)
+    socket.on('close', () => {
+      clearInterval(ping)
+      for (const feed of feeds.values()) feed.close()
+      feeds.clear()
+    })
+  }
+
+  server.on('connection', serve)
+
+  return {
+    /** Handles an HTTP upgrade on /api/stream after the same Host, Origin and token checks as HTTP. */
+    handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+      if (!guard.hostAllowed(request.headers.host) || !guard.originAllowed(request.headers.origin)) {
+        return rejectUpgrade(socket, 403, new CadreError('forbidden', 'cross-site or foreign-host connection refused'))
+      }
+      const bearer = request.headers.authorization?.match(/^Bearer (.+)$/i)?.[1]
+      const cookie = parseCookie(request.headers.cookie ?? '', sessionCookieName)[sessionCookieName]
+      if (!guard.tokenValid(bearer) && !guard.sessionValid(cookie)) {
+        return rejectUpgrade(socket, 401, new CadreError('unauthorized', 'the stream needs the access token'))
+      }
+      server.handleUpgrade(request, socket, head, (client) => server.emit('connection', client, request))
+    },
+    /** Closes every connection, telling clients to come back later. */
+    close() {
+      for (const client of server.clients) client.close(closeCodes.shutdown, 'server shutting down')
+      server.close()
+    },
+  }
+}
+
+export type EventStreamSocket = ReturnType<typeof createEventStreamSocket>

@@ -1,0 +1,49 @@
+import type { MiddlewareHandler } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import { CadreError } from '../core/errors.ts'
+import { type AccessGuard, sessionCookieName } from './access-guard.ts'
+
+const publicPaths = new Set(['/api/health'])
+
+/**
+ * Host and Origin checks on every request; then the token, from `Authorization: Bearer` or the
+ * session cookie. A GET with `?token=` is the browser's sign-in: the token is traded for the
+ * cookie and the address bar loses it through a redirect.
+ */
+export const guardRequests =
+  (guard: AccessGuard): MiddlewareHandler =>
+  async (c, next) => {
+    const host = c.req.header('host')
+    if (!guard.hostAllowed(host)) {
+      throw new CadreError(
+        'forbidden',
+        `this server does not answer to Host "${host ?? ''}"; add it to CADRE_ALLOWED_HOSTS if it is really this server`,
+      )
+    }
+    if (!guard.originAllowed(c.req.header('origin'))) {
+      throw new CadreError('forbidden', `cross-site request from ${c.req.header('origin')} refused`)
+    }
+    const linkToken = c.req.query('token')
+    if (linkToken !== undefined && c.req.method === 'GET') {
+      if (!guard.tokenValid(linkToken)) {
+        throw new CadreError(
+          'unauthorized',
+          'the token in this link is not valid; open the link `cadre serve` printed, or use the token in $CADRE_HOME/token',
+        )
+      }
+      setCookie(c, sessionCookieName, guard.sessionValue, { httpOnly: true, sameSite: 'Strict', path: '/' })
+      const url = new URL(c.req.url)
+      url.searchParams.delete('token')
+      return c.redirect(`${url.pathname}${url.search}`, 302)
+    }
+    if (publicPaths.has(c.req.path)) return next()
+    const authorization = c.req.header('authorization')
+    const bearer = authorization?.match(/^Bearer (.+)$/i)?.[1]
+    if (guard.tokenValid(bearer) || guard.sessionValid(getCookie(c, sessionCookieName))) return next()
+    throw new CadreError(
+      'unauthorized',
+      authorization
+        ? 'the access token is not valid'
+        : 'this request needs the access token: send "Authorization: Bearer <token>" (the token is in $CADRE_HOME/token) or open the link `cadre serve` printed',
+    )
+  }

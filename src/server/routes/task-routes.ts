@@ -1,0 +1,116 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { z } from 'zod'
+import { notFound } from '../../core/errors.ts'
+import { Task } from '../../core/entities.ts'
+import { StoredEventSchema } from '../../core/events/registry.ts'
+import { TaskStatus } from '../../core/task-status.ts'
+import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
+import { SendMessageInput, sendMessage } from '../../tasks/send-message.ts'
+import { transitionTask } from '../../tasks/transition-task.ts'
+import { errors, IdParam, json, jsonBody, TaskDetail, TaskList } from '../api-schemas.ts'
+import type { AppDeps } from '../app-deps.ts'
+import { validationHook } from '../error-responses.ts'
+
+const tags = ['tasks']
+
+const TaskQuery = z.object({
+  projectId: z.string().min(1).optional(),
+  status: z
+    .string()
+    .optional()
+    .describe('one status or several separated by commas, e.g. running,needs_input')
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return undefined
+      const parsed = z.array(TaskStatus).safeParse(value.split(',').map((part) => part.trim()))
+      if (parsed.success) return parsed.data
+      ctx.addIssue({ code: 'custom', message: `statuses are ${TaskStatus.options.join(', ')}` })
+      return z.NEVER
+    }),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+})
+
+const CancelInput = z.object({ reason: z.string().trim().min(1).max(2000).optional() })
+
+export const taskRoutes = (deps: AppDeps) => {
+  const { store } = deps
+  return new OpenAPIHono({ defaultHook: validationHook })
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/tasks',
+        tags,
+        summary: 'Create a task (queued by default, or in the backlog with start: false)',
+        request: { body: jsonBody(CreateTaskInput) },
+        responses: { 201: json(Task, 'the new task'), 400: errors[400], 404: errors[404] },
+      }),
+      async (c) => c.json(await createTask(deps, c.req.valid('json')), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/tasks',
+        tags,
+        summary: 'List tasks, newest first',
+        request: { query: TaskQuery },
+        responses: { 200: json(TaskList, 'the matching tasks'), 400: errors[400] },
+      }),
+      async (c) => c.json({ tasks: await store.tasks.list(c.req.valid('query')) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/tasks/{id}',
+        tags,
+        summary: 'Get a task with its threads and runs',
+        request: { params: IdParam },
+        responses: { 200: json(TaskDetail, 'the task'), 404: errors[404] },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param')
+        const task = await store.tasks.get(id)
+        if (!task) throw notFound('task', id)
+        const [threads, runs] = await Promise.all([store.threads.list(id), store.runs.list(id)])
+        return c.json({ ...task, threads, runs }, 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/tasks/{id}/messages',
+        tags,
+        summary: 'Send a message to a thread; a settled task is queued again to answer it',
+        request: { params: IdParam, body: jsonBody(SendMessageInput) },
+        responses: {
+          201: json(z.object({ task: Task, event: StoredEventSchema }), 'the stored message event and the task'),
+          400: errors[400],
+          404: errors[404],
+        },
+      }),
+      async (c) => c.json(await sendMessage(deps, c.req.valid('param').id, c.req.valid('json')), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/tasks/{id}/start',
+        tags,
+        summary: 'Queue a backlog task',
+        request: { params: IdParam },
+        responses: { 200: json(Task, 'the queued task'), 404: errors[404], 409: errors[409] },
+      }),
+      async (c) => c.json(await transitionTask(deps, c.req.valid('param').id, 'enqueue'), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/tasks/{id}/cancel',
+        tags,
+        summary: 'Cancel a task',
+        request: { params: IdParam, body: { ...jsonBody(CancelInput), required: false } },
+        responses: { 200: json(Task, 'the cancelled task'), 404: errors[404], 409: errors[409] },
+      }),
+      async (c) => {
+        const { reason } = c.req.valid('json') ?? {}
+        return c.json(await transitionTask(deps, c.req.valid('param').id, 'cancel', reason ?? 'cancelled by user'), 200)
+      },
+    )
+}

@@ -1,0 +1,86 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { getRequestListener } from '@hono/node-server'
+import type { Logger } from 'pino'
+import { CadreError } from '../core/errors.ts'
+import type { EventBus } from '../events/event-bus.ts'
+import type { Store } from '../store/store.ts'
+import { createAccessGuard } from './access-guard.ts'
+import { createApp } from './create-app.ts'
+import { createEventStreamSocket, streamPath } from './event-stream-socket.ts'
+
+export interface ServerOptions {
+  host: string
+  port: number
+  token: string
+  allowedHosts: string[]
+  store: Store
+  bus: EventBus
+  log: Logger
+  version: string
+}
+
+export interface RunningServer extends AsyncDisposable {
+  /** The base URL, e.g. http://127.0.0.1:7878 */
+  readonly url: string
+  readonly port: number
+  /** Stops accepting, ends streams and open connections, and resolves once all are closed. */
+  close(): Promise<void>
+}
+
+const listenError = (error: NodeJS.ErrnoException, host: string, port: number) => {
+  const where = `${host}:${port}`
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `port ${port} on ${host} is already in use (another Cadre?); choose another with CADRE_PORT or --port`,
+    EACCES: `not allowed to listen on ${where}; choose a port above 1023 with CADRE_PORT or --port`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine; check CADRE_HOST`,
+  }
+  return new CadreError('unavailable', reasons[error.code ?? ''] ?? `cannot listen on ${where}: ${error.message}`, {
+    cause: error,
+  })
+}
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
+
+/** Starts the HTTP server with the WebSocket stream on the same port. */
+export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(listenError(error, options.host, options.port)))
+    server.listen(options.port, options.host, () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+  const shutdown = new AbortController()
+  const deps = {
+    store: options.store,
+    bus: options.bus,
+    log: options.log,
+    version: options.version,
+    shutdown: shutdown.signal,
+    guard: createAccessGuard({ token: options.token, host: options.host, port, allowedHosts: options.allowedHosts }),
+  }
+  const app = createApp(deps)
+  const socket = createEventStreamSocket(deps)
+  server.on('request', getRequestListener(app.fetch))
+  server.on('upgrade', (request, connection, head) => {
+    if (new URL(request.url ?? '/', 'http://x').pathname === streamPath) {
+      socket.handleUpgrade(request, connection, head)
+    } else {
+      connection.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+    }
+  })
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      shutdown.abort()
+      socket.close()
+      server.close(() => resolve())
+      server.closeIdleConnections()
+      // Requests still running get a moment to finish; then their connections are cut.
+      setTimeout(() => server.closeAllConnections(), 3000).unref()
+    })
+    return closing
+  }
+  return { url: `http://${urlHost(options.host)}:${port}`, port, close, [Symbol.asyncDispose]: close }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { type CadreEvent, LiveEventSchema, StoredEventSchema } from '../core/events/registry.ts'
+
+const seq = z.number().int().min(0)
+
+/** What a client sends on /api/stream, one JSON object per message. */
+export const StreamRequest = z.discriminatedUnion('op', [
+  z
+    .object({ op: z.literal('subscribe'), taskId: z.string().min(1), after: seq.default(0) })
+    .describe('every event of one task after `after`, then live'),
+  z
+    .object({
+      op: z.literal('subscribe'),
+      projectId: z.string().min(1),
+      cursors: z.record(z.string(), seq).default({}).describe('the last seq held, per task'),
+    })
+    .describe("every event of a project's tasks: after the given cursors, and from now for other tasks"),
+  z.object({ op: z.literal('unsubscribe'), taskId: z.string().min(1) }),
+  z.object({ op: z.literal('unsubscribe'), projectId: z.string().min(1) }),
+])
+export type StreamRequest = z.input<typeof StreamRequest>
+
+/** What the server sends on /api/stream. */
+export const StreamMessage = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('event'), event: z.union([StoredEventSchema, LiveEventSchema]) }),
+  z.object({
+    kind: z.literal('subscribed'),
+    taskId: z.string().optional(),
+    projectId: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
+])
+// The event's precise type comes from the registry; the schema above is its wire form.
+export type StreamMessage =
+  | Exclude<z.infer<typeof StreamMessage>, { kind: 'event' }>
+  | { kind: 'event'; event: CadreEvent }

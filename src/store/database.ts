@@ -1,0 +1,73 @@
+// Table shapes as Kysely sees them. JSON is kept as text and times as ISO 8601 text on both
+// engines, so one query code reads the same values from SQLite and PostgreSQL.
+
+export interface ProjectsTable {
+  id: string
+  name: string
+  path: string
+  settings: string
+  created_at: string
+  updated_at: string
+}
+
+export interface TasksTable {
+  id: string
+  project_id: string
+  title: string
+  prompt: string
+  status: string
+  status_reason: string | null
+  agent: string
+  model: string | null
+  mode: string
+  last_seq: number
+  created_at: string
+  updated_at: string
+}
+
+export interface ThreadsTable {
+  id: string
+  task_id: string
+  title: string
+  agent_session_id: string | null
+  created_at: string
+}
+
+export interface RunsTable {
+  id: string
+  task_id: string
+  thread_id: string
+  agent: string
+  status: string
+  outcome: string | null
+  worker_id: string | null
+  lease_expires_at: string | null
+  usage: string
+  cost_usd: number
+  created_at: string
+  started_at: string | null
+  ended_at: string | null
+}
+
+export interface EventsTable {
+  task_id: string
+  seq: number
+  type: string
+  data: string
+  at: string
+}
+
+export interface SettingsTable {
+  key: string
+  value: string
+  updated_at: string
+}
+
+export interface Database {
+  projects: ProjectsTable
+  tasks: TasksTable
+  threads: ThreadsTable
+  runs: RunsTable
+  events: EventsTable
+  settings: SettingsTable
+}

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely'
+import { type Migration, Migrator } from 'kysely/migration'
+import { CadreError } from '../core/errors.ts'
+import * as initial from './migrations/0001-initial.ts'
+
+/** Every migration in order; the schema version is the number of the last one. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+}
+
+export const schemaVersion = Object.keys(migrations).length
+
+const migrationTable = 'cadre_migration'
+
+/**
+ * Brings the database up to this Cadre's schema. Refuses, without touching anything, a database
+ * that a newer Cadre has migrated past what this one knows.
+ */
+export const migrateToLatest = async (db: Kysely<unknown>, where: string): Promise<void> => {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: migrationTable,
+    migrationLockTableName: `${migrationTable}_lock`,
+  })
+  const applied = await appliedMigrations(db)
+  const unknown = applied.filter((name) => !(name in migrations))
+  if (unknown.length > 0) {
+    throw new CadreError(
+      'unavailable',
+      `the database at ${where} has schema version ${applied.length}, newer than this Cadre knows ` +
+        `(${schemaVersion}; unknown migrations: ${unknown.join(', ')}). Upgrade Cadre, or point ` +
+        'CADRE_HOME or DATABASE_URL at another database.',
+    )
+  }
+  const { error } = await migrator.migrateToLatest()
+  if (error) {
+    throw new CadreError('unavailable', `could not migrate the database at ${where}: ${String(error)}`, {
+      cause: error,
+    })
+  }
+}
+
+const appliedMigrations = async (db: Kysely<unknown>): Promise<string[]> => {
+  const tables = await db.introspection.getTables()
+  if (!tables.some((table) => table.name === migrationTable)) return []
+  const rows = await (db as Kysely<Record<string, { name: string }>>)
+    .selectFrom(migrationTable)
+    .select('name')
+    .orderBy('name')
+    .execute()
+  return rows.map((row) => row.name)
+}

@@ -1,0 +1,39 @@
+import { Kysely, PostgresDialect } from 'kysely'
+import { CadreError } from '../core/errors.ts'
+import type { Database } from './database.ts'
+import { createKyselyStore } from './kysely-store.ts'
+import { migrateToLatest } from './migrate.ts'
+import type { Store } from './store.ts'
+
+/** A connection URL fit for messages and logs: the password replaced. */
+export const describeDatabaseUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'an unparseable DATABASE_URL'
+  }
+}
+
+/** Connects to PostgreSQL at `url` (pg is loaded only here) and migrates the database. */
+export const openPostgresStore = async (url: string, options: { poolSize?: number } = {}): Promise<Store> => {
+  const where = describeDatabaseUrl(url)
+  const { default: pg } = await import('pg')
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  try {
+    const client = await pool.connect()
+    client.release()
+    await migrateToLatest(db as Kysely<unknown>, where)
+  } catch (error) {
+    await db.destroy()
+    if (error instanceof CadreError) throw error
+    throw new CadreError('unavailable', `cannot use PostgreSQL at ${where}: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+  return createKyselyStore(db, 'postgres')
+}

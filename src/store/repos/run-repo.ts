@@ -1,0 +1,78 @@
+import { type Run, type RunStatus, Usage, zeroUsage } from '../../core/entities.ts'
+import { newId } from '../../core/ids.ts'
+import type { RunsTable } from '../database.ts'
+import { now, type SessionContext } from '../session-context.ts'
+import type { RunRepo } from '../store.ts'
+
+const toRun = (row: RunsTable): Run => ({
+  id: row.id,
+  taskId: row.task_id,
+  threadId: row.thread_id,
+  agent: row.agent,
+  status: row.status as RunStatus,
+  outcome: row.outcome,
+  workerId: row.worker_id,
+  leaseExpiresAt: row.lease_expires_at,
+  usage: Usage.parse(JSON.parse(row.usage)),
+  costUsd: Number(row.cost_usd),
+  createdAt: row.created_at,
+  startedAt: row.started_at,
+  endedAt: row.ended_at,
+})
+
+export const createRunRepo = ({ db }: SessionContext): RunRepo => ({
+  async create(run) {
+    const row: RunsTable = {
+      id: newId('run'),
+      task_id: run.taskId,
+      thread_id: run.threadId,
+      agent: run.agent,
+      status: 'pending',
+      outcome: null,
+      worker_id: null,
+      lease_expires_at: null,
+      usage: JSON.stringify(zeroUsage),
+      cost_usd: 0,
+      created_at: now(),
+      started_at: null,
+      ended_at: null,
+    }
+    await db.insertInto('runs').values(row).execute()
+    return toRun(row)
+  },
+
+  async get(id) {
+    const row = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst()
+    return row && toRun(row)
+  },
+
+  async list(taskId) {
+    const rows = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+    return rows.map(toRun)
+  },
+
+  async update(id, change) {
+    const { usage, costUsd, leaseExpiresAt, workerId, startedAt, endedAt, ...rest } = change
+    const row = await db
+      .updateTable('runs')
+      .set({
+        ...rest,
+        ...(usage !== undefined && { usage: JSON.stringify(usage) }),
+        ...(costUsd !== undefined && { cost_usd: costUsd }),
+        ...(leaseExpiresAt !== undefined && { lease_expires_at: leaseExpiresAt }),
+        ...(workerId !== undefined && { worker_id: workerId }),
+        ...(startedAt !== undefined && { started_at: startedAt }),
+        ...(endedAt !== undefined && { ended_at: endedAt }),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst()
+    return row && toRun(row)
+  },
+})

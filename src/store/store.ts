@@ -1,0 +1,129 @@
+import type { Project, Run, RunStatus, Task, Thread, Usage } from '../core/entities.ts'
+import type { EventInput, StoredEvent } from '../core/events/registry.ts'
+import type { AgentMode, GlobalSettings, ProjectSettings } from '../core/settings.ts'
+import type { TaskStatus } from '../core/task-status.ts'
+
+export type StoreEngine = 'sqlite' | 'postgres'
+
+export interface NewProject {
+  name: string
+  path: string
+  settings: ProjectSettings
+}
+
+export interface NewTask {
+  projectId: string
+  title: string
+  prompt: string
+  status: TaskStatus
+  agent: string
+  model: string | null
+  mode: AgentMode
+}
+
+export interface TaskFilter {
+  projectId?: string
+  status?: TaskStatus[]
+  limit?: number
+}
+
+export interface NewRun {
+  taskId: string
+  threadId: string
+  agent: string
+}
+
+export interface RunChange {
+  status?: RunStatus
+  outcome?: string | null
+  workerId?: string | null
+  leaseExpiresAt?: string | null
+  usage?: Usage
+  costUsd?: number
+  startedAt?: string | null
+  endedAt?: string | null
+}
+
+export interface ProjectRepo {
+  /** Inserts a project; a second project on the same path fails with `conflict`. */
+  create(project: NewProject): Promise<Project>
+  /** The project, or undefined. */
+  get(id: string): Promise<Project | undefined>
+  /** The project registered at this absolute path, or undefined. */
+  getByPath(path: string): Promise<Project | undefined>
+  /** All projects, oldest first. */
+  list(): Promise<Project[]>
+  /** Changes name and/or settings; undefined when the project does not exist. */
+  update(id: string, change: { name?: string; settings?: ProjectSettings }): Promise<Project | undefined>
+  /** Deletes the project with its tasks, threads, runs and events; false when it did not exist. */
+  delete(id: string): Promise<boolean>
+}
+
+export interface TaskRepo {
+  /** Inserts a task with seq 0; its events are appended separately. */
+  create(task: NewTask): Promise<Task>
+  /** The task, or undefined. */
+  get(id: string): Promise<Task | undefined>
+  /** Tasks matching the filter, newest first. */
+  list(filter?: TaskFilter): Promise<Task[]>
+  /**
+   * Moves the task to `to` only if it is still in `from` (compare-and-set); returns the updated
+   * task, or undefined when its status had changed meanwhile.
+   */
+  setStatus(id: string, from: TaskStatus, to: TaskStatus, reason: string | null): Promise<Task | undefined>
+  /** The newest seq of every task of a project (0 for a task with no events). */
+  lastSeqs(projectId: string): Promise<Map<string, number>>
+}
+
+export interface ThreadRepo {
+  create(thread: { taskId: string; title: string }): Promise<Thread>
+  get(id: string): Promise<Thread | undefined>
+  /** The task's threads, oldest first. */
+  list(taskId: string): Promise<Thread[]>
+  /** Records the external agent's own session id for resume. */
+  setAgentSession(id: string, agentSessionId: string | null): Promise<void>
+}
+
+export interface RunRepo {
+  create(run: NewRun): Promise<Run>
+  get(id: string): Promise<Run | undefined>
+  /** The task's runs, oldest first. */
+  list(taskId: string): Promise<Run[]>
+  update(id: string, change: RunChange): Promise<Run | undefined>
+}
+
+export interface EventRepo {
+  /**
+   * Appends events to a task's log, giving them the next seqs (1, 2, 3 …) atomically: concurrent
+   * appenders on any connection never duplicate or skip a seq. Fails with `not_found` for an
+   * unknown task.
+   */
+  append(taskId: string, events: readonly EventInput[]): Promise<StoredEvent[]>
+  /** Up to `limit` events with seq greater than `after`, in seq order. */
+  list(taskId: string, options: { after: number; limit: number }): Promise<StoredEvent[]>
+}
+
+export interface SettingsRepo {
+  /** The global settings, with defaults for what was never set. */
+  get(): Promise<GlobalSettings>
+  put(settings: GlobalSettings): Promise<GlobalSettings>
+}
+
+/** Every repository, bound either to the database or to one open transaction. */
+export interface StoreSession {
+  readonly projects: ProjectRepo
+  readonly tasks: TaskRepo
+  readonly threads: ThreadRepo
+  readonly runs: RunRepo
+  readonly events: EventRepo
+  readonly settings: SettingsRepo
+}
+
+/** All of Cadre's persistence, the same on SQLite and PostgreSQL. */
+export interface Store extends StoreSession, AsyncDisposable {
+  readonly engine: StoreEngine
+  /** Runs `work` in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(work: (session: StoreSession) => Promise<T>): Promise<T>
+  /** Closes the connections; pending work finishes first. */
+  close(): Promise<void>
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod'
+import { notFound } from '../core/errors.ts'
+import type { Task } from '../core/entities.ts'
+import { AgentMode } from '../core/settings.ts'
+import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+
+export const CreateTaskInput = z.object({
+  projectId: z.string().min(1),
+  prompt: z.string().trim().min(1, 'the prompt is empty').max(200_000),
+  title: z.string().trim().min(1).max(200).optional(),
+  agent: z.string().min(1).max(40).optional().describe("defaults to the project's default agent"),
+  model: z.string().min(1).max(200).optional().describe("defaults to the project's default model"),
+  mode: AgentMode.optional().describe("defaults to the project's default mode"),
+  start: z.boolean().default(true).describe('false creates the task in the backlog instead of queueing it'),
+})
+export type CreateTaskInput = z.input<typeof CreateTaskInput>
+
+const titleLength = 80
+
+/** The first line of the prompt, shortened: a title a person recognises on a board. */
+export const titleFromPrompt = (prompt: string): string => {
+  const line = prompt.trim().split('\n', 1)[0]!.trim()
+  return line.length <= titleLength ? line : `${line.slice(0, titleLength - 1).trimEnd()}…`
+}
+
+/**
+ * Creates a task with its first thread, the prompt as that thread's first message, and its
+ * creation events, all in one transaction; then publishes them.
+ */
+export const createTask = (deps: EventDeps, raw: CreateTaskInput): Promise<Task> => {
+  const input = CreateTaskInput.parse(raw)
+  return commitEvents(deps, async (session, emit) => {
+    const project = await session.projects.get(input.projectId)
+    if (!project) throw notFound('project', input.projectId)
+    const task = await session.tasks.create({
+      projectId: project.id,
+      title: input.title ?? titleFromPrompt(input.prompt),
+      prompt: input.prompt,
+      status: input.start ? 'queued' : 'backlog',
+      agent: input.agent ?? project.settings.defaultAgent,
+      model: input.model ?? project.settings.defaultModel ?? null,
+      mode: input.mode ?? project.settings.defaultMode,
+    })
+    const thread = await session.threads.create({ taskId: task.id, title: 'Main' })
+    const events = await emit(task.id, [
+      {
+        type: 'task.created',
+        data: {
+          title: task.title,
+          prompt: task.prompt,
+          agent: task.agent,
+          model: task.model,
+          mode: task.mode,
+          status: task.status,
+        },
+      },
+      { type: 'thread.created', data: { threadId: thread.id, title: thread.title } },
+      { type: 'message.user', data: { threadId: thread.id, text: task.prompt } },
+    ])
+    return { ...task, lastSeq: events.at(-1)!.seq }
+  })
+}
