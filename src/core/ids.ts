@@ -1,10 +1,26 @@
-import { customAlphabet } from 'nanoid'
-
-// Lower-case letters and digits only: ids are typed and pasted in shells and URLs.
-const randomPart = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 14)
+import { randomInt } from 'node:crypto'
 
 export const idPrefixes = { project: 'prj', task: 'tsk', thread: 'thr', run: 'run' } as const
 export type IdKind = keyof typeof idPrefixes
 
-/** A new random id such as `tsk_3k9x0d2m7q1a8z`; the prefix tells what kind of thing it names. */
-export const newId = (kind: IdKind): string => `${idPrefixes[kind]}_${randomPart()}`
+// Lower-case base-36 so ids are easy to type and paste; the time comes first so that sorting by id
+// is sorting by creation (strictly, within one process), which every listing relies on.
+const timeDigits = 9
+const randomDigits = 6
+const randomSpace = 36 ** randomDigits
+
+let lastTime = 0
+let lastRandom = 0
+
+/** A new id such as `tsk_mhw2k3x1a9f0c2k`: a kind prefix, the creation time, then randomness. */
+export const newId = (kind: IdKind): string => {
+  const time = Math.max(Date.now(), lastTime)
+  if (time === lastTime && lastRandom + 1 < randomSpace) lastRandom += 1
+  else {
+    lastTime = time === lastTime ? time + 1 : time
+    lastRandom = randomInt(randomSpace / 2)
+  }
+  const timePart = lastTime.toString(36).padStart(timeDigits, '0')
+  const randomPart = lastRandom.toString(36).padStart(randomDigits, '0')
+  return `${idPrefixes[kind]}_${timePart}${randomPart}`
+}

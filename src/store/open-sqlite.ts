@@ -21,7 +21,8 @@ export const openSqliteStore = async (file: string): Promise<Store> => {
     database.pragma('journal_mode = WAL')
     database.pragma('synchronous = NORMAL')
     database.pragma('foreign_keys = ON')
-    database.pragma('busy_timeout = 10000')
+    // Short: writers wait for the lock asynchronously in runTransaction instead.
+    database.pragma('busy_timeout = 5')
   } catch (error) {
     throw new CadreError('unavailable', `cannot open the database ${file}: ${(error as Error).message}`, {
       cause: error,

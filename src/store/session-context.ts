@@ -10,18 +10,37 @@ export interface SessionContext {
   atomically<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>
 }
 
-/**
- * One transaction on one connection. SQLite takes the write lock up front (BEGIN IMMEDIATE): a
- * deferred transaction that reads and then writes fails at once when another connection wrote
- * meanwhile, instead of waiting its turn.
- */
+const busyRetryLimitMs = 15_000
+
+const isBusy = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
+}
+
+const begin = async (connection: Kysely<Database>, engine: StoreEngine) => {
+  if (engine === 'postgres') return void (await sql.raw('begin').execute(connection))
+  // SQLite takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that reads, then
+  // writes, fails when another connection wrote meanwhile. The lock is waited for here, without
+  // blocking the event loop (busy_timeout would, and then the holder in this process never commits).
+  const started = Date.now()
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return void (await sql.raw('begin immediate').execute(connection))
+    } catch (error) {
+      if (!isBusy(error) || Date.now() - started > busyRetryLimitMs) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, 1 + attempt) * Math.random()))
+    }
+  }
+}
+
+/** One transaction on one connection: committed when `work` resolves, rolled back when it throws. */
 export const runTransaction = <T>(
   db: Kysely<Database>,
   engine: StoreEngine,
   work: (db: Kysely<Database>) => Promise<T>,
 ): Promise<T> =>
   db.connection().execute(async (connection) => {
-    await sql.raw(engine === 'sqlite' ? 'begin immediate' : 'begin').execute(connection)
+    await begin(connection, engine)
     try {
       const result = await work(connection)
       await sql.raw('commit').execute(connection)

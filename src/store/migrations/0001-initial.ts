@@ -27,7 +27,7 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()
-  await db.schema.createIndex('tasks_project_created').on('tasks').columns(['project_id', 'created_at']).execute()
+  await db.schema.createIndex('tasks_project').on('tasks').columns(['project_id', 'id']).execute()
   await db.schema.createIndex('tasks_status').on('tasks').column('status').execute()
 
   await db.schema

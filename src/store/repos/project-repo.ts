@@ -16,7 +16,7 @@ const toProject = (row: ProjectsTable): Project => ({
   updatedAt: row.updated_at,
 })
 
-export const createProjectRepo = ({ db }: SessionContext): ProjectRepo => ({
+export const createProjectRepo = ({ db, atomically }: SessionContext): ProjectRepo => ({
   async create(project) {
     const at = now()
     const row: ProjectsTable = {
@@ -28,7 +28,7 @@ export const createProjectRepo = ({ db }: SessionContext): ProjectRepo => ({
       updated_at: at,
     }
     try {
-      await db.insertInto('projects').values(row).execute()
+      await atomically((tx) => tx.insertInto('projects').values(row).execute())
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new CadreError('conflict', `a project is already registered at ${project.path}`, {
@@ -51,26 +51,28 @@ export const createProjectRepo = ({ db }: SessionContext): ProjectRepo => ({
   },
 
   async list() {
-    const rows = await db.selectFrom('projects').selectAll().orderBy('created_at').orderBy('id').execute()
+    const rows = await db.selectFrom('projects').selectAll().orderBy('id').execute()
     return rows.map(toProject)
   },
 
   async update(id, change) {
-    const row = await db
-      .updateTable('projects')
+    const row = await atomically((tx) =>
+      tx
+        .updateTable('projects')
       .set({
         ...(change.name !== undefined && { name: change.name }),
         ...(change.settings !== undefined && { settings: JSON.stringify(change.settings) }),
         updated_at: now(),
       })
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst()
+        .returningAll()
+        .executeTakeFirst(),
+    )
     return row && toProject(row)
   },
 
   async delete(id) {
-    const result = await db.deleteFrom('projects').where('id', '=', id).executeTakeFirst()
+    const result = await atomically((tx) => tx.deleteFrom('projects').where('id', '=', id).executeTakeFirst())
     return Number(result.numDeletedRows) > 0
   },
 })

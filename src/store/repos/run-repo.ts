@@ -20,7 +20,7 @@ const toRun = (row: RunsTable): Run => ({
   endedAt: row.ended_at,
 })
 
-export const createRunRepo = ({ db }: SessionContext): RunRepo => ({
+export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
   async create(run) {
     const row: RunsTable = {
       id: newId('run'),
@@ -37,7 +37,7 @@ export const createRunRepo = ({ db }: SessionContext): RunRepo => ({
       started_at: null,
       ended_at: null,
     }
-    await db.insertInto('runs').values(row).execute()
+    await atomically((tx) => tx.insertInto('runs').values(row).execute())
     return toRun(row)
   },
 
@@ -51,7 +51,6 @@ export const createRunRepo = ({ db }: SessionContext): RunRepo => ({
       .selectFrom('runs')
       .selectAll()
       .where('task_id', '=', taskId)
-      .orderBy('created_at')
       .orderBy('id')
       .execute()
     return rows.map(toRun)
@@ -59,8 +58,9 @@ export const createRunRepo = ({ db }: SessionContext): RunRepo => ({
 
   async update(id, change) {
     const { usage, costUsd, leaseExpiresAt, workerId, startedAt, endedAt, ...rest } = change
-    const row = await db
-      .updateTable('runs')
+    const row = await atomically((tx) =>
+      tx
+        .updateTable('runs')
       .set({
         ...rest,
         ...(usage !== undefined && { usage: JSON.stringify(usage) }),
@@ -71,8 +71,9 @@ export const createRunRepo = ({ db }: SessionContext): RunRepo => ({
         ...(endedAt !== undefined && { ended_at: endedAt }),
       })
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst()
+        .returningAll()
+        .executeTakeFirst(),
+    )
     return row && toRun(row)
   },
 })

@@ -5,7 +5,7 @@ import type { SettingsRepo } from '../store.ts'
 // Global settings are one JSON document under one key: read and written whole, validated by zod.
 const globalKey = 'global'
 
-export const createSettingsRepo = ({ db }: SessionContext): SettingsRepo => ({
+export const createSettingsRepo = ({ db, atomically }: SessionContext): SettingsRepo => ({
   async get() {
     const row = await db.selectFrom('settings').select('value').where('key', '=', globalKey).executeTakeFirst()
     return GlobalSettings.parse(row ? JSON.parse(row.value) : {})
@@ -14,11 +14,13 @@ export const createSettingsRepo = ({ db }: SessionContext): SettingsRepo => ({
   async put(settings) {
     const value = JSON.stringify(GlobalSettings.parse(settings))
     const updatedAt = now()
-    await db
-      .insertInto('settings')
-      .values({ key: globalKey, value, updated_at: updatedAt })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: updatedAt }))
-      .execute()
+    await atomically((tx) =>
+      tx
+        .insertInto('settings')
+        .values({ key: globalKey, value, updated_at: updatedAt })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: updatedAt }))
+        .execute(),
+    )
     return GlobalSettings.parse(JSON.parse(value))
   },
 })

@@ -23,7 +23,7 @@ const toTask = (row: TasksTable): Task => ({
 
 const defaultListLimit = 500
 
-export const createTaskRepo = ({ db }: SessionContext): TaskRepo => ({
+export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => ({
   async create(task) {
     const at = now()
     const row: TasksTable = {
@@ -40,7 +40,7 @@ export const createTaskRepo = ({ db }: SessionContext): TaskRepo => ({
       created_at: at,
       updated_at: at,
     }
-    await db.insertInto('tasks').values(row).execute()
+    await atomically((tx) => tx.insertInto('tasks').values(row).execute())
     return toTask(row)
   },
 
@@ -54,7 +54,6 @@ export const createTaskRepo = ({ db }: SessionContext): TaskRepo => ({
     if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId)
     if (filter.status !== undefined && filter.status.length > 0) query = query.where('status', 'in', filter.status)
     const rows = await query
-      .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(filter.limit ?? defaultListLimit)
       .execute()
@@ -62,13 +61,15 @@ export const createTaskRepo = ({ db }: SessionContext): TaskRepo => ({
   },
 
   async setStatus(id, from, to, reason) {
-    const row = await db
-      .updateTable('tasks')
+    const row = await atomically((tx) =>
+      tx
+        .updateTable('tasks')
       .set({ status: to, status_reason: reason, updated_at: now() })
       .where('id', '=', id)
       .where('status', '=', from)
-      .returningAll()
-      .executeTakeFirst()
+        .returningAll()
+        .executeTakeFirst(),
+    )
     return row && toTask(row)
   },
 

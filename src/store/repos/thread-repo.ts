@@ -12,7 +12,7 @@ const toThread = (row: ThreadsTable): Thread => ({
   createdAt: row.created_at,
 })
 
-export const createThreadRepo = ({ db }: SessionContext): ThreadRepo => ({
+export const createThreadRepo = ({ db, atomically }: SessionContext): ThreadRepo => ({
   async create(thread) {
     const row: ThreadsTable = {
       id: newId('thread'),
@@ -21,7 +21,7 @@ export const createThreadRepo = ({ db }: SessionContext): ThreadRepo => ({
       agent_session_id: null,
       created_at: now(),
     }
-    await db.insertInto('threads').values(row).execute()
+    await atomically((tx) => tx.insertInto('threads').values(row).execute())
     return toThread(row)
   },
 
@@ -35,13 +35,14 @@ export const createThreadRepo = ({ db }: SessionContext): ThreadRepo => ({
       .selectFrom('threads')
       .selectAll()
       .where('task_id', '=', taskId)
-      .orderBy('created_at')
       .orderBy('id')
       .execute()
     return rows.map(toThread)
   },
 
   async setAgentSession(id, agentSessionId) {
-    await db.updateTable('threads').set({ agent_session_id: agentSessionId }).where('id', '=', id).execute()
+    await atomically((tx) =>
+      tx.updateTable('threads').set({ agent_session_id: agentSessionId }).where('id', '=', id).execute(),
+    )
   },
 })

@@ -1,0 +1,217 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
+import { CadreError } from '../core/errors.ts'
+import type { EventInput } from '../core/events/registry.ts'
+import { ProjectSettings } from '../core/settings.ts'
+import type { Store, StoreEngine } from './store.ts'
+
+const message = (text: string): EventInput => ({ type: 'message.user', data: { threadId: 'thr_x', text } })
+
+/** The behaviour every Store engine must show; run once per engine. */
+export const describeStoreContract = (engine: StoreEngine) =>
+  describe(`Store contract on ${engine}`, () => {
+    let database: TestDatabase
+    let store: Store
+
+    beforeEach(async () => {
+      database = await createTestDatabase(engine)
+      store = await database.connect()
+    })
+    afterEach(async () => {
+      await database[Symbol.asyncDispose]()
+    })
+
+    const newProject = (path = '/repo/a') =>
+      store.projects.create({ name: 'a', path, settings: ProjectSettings.parse({}) })
+    const newTask = async (projectId: string, status: 'queued' | 'backlog' = 'queued') =>
+      store.tasks.create({ projectId, title: 't', prompt: 'p', status, agent: 'builtin', model: null, mode: 'auto' })
+
+    it('migrates once and opens an already migrated database again', async () => {
+      await newProject()
+      const again = await database.connect()
+      expect((await again.projects.list()).map((p) => p.path)).toEqual(['/repo/a'])
+    })
+
+    it('refuses a database migrated by a newer Cadre, leaving it untouched', async () => {
+      await newProject()
+      // A migration this version does not know, as a newer Cadre would have left it.
+      await database.execute(
+        "insert into cadre_migration (name, timestamp) values ('9999-from-the-future', '2030-01-01T00:00:00Z')",
+      )
+      const failure = await database.connect().catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(CadreError)
+      expect((failure as CadreError).message).toMatch(/schema version 2, newer than this Cadre knows \(1; unknown migrations: 9999-from-the-future\)/)
+      expect(await store.projects.list()).toHaveLength(1)
+    })
+
+    it('creates, reads, lists, updates and deletes projects', async () => {
+      const a = await newProject('/repo/a')
+      const b = await newProject('/repo/b')
+      expect(await store.projects.get(a.id)).toEqual(a)
+      expect(await store.projects.getByPath('/repo/b')).toEqual(b)
+      expect(await store.projects.get('prj_missing')).toBeUndefined()
+      expect((await store.projects.list()).map((p) => p.id)).toEqual([a.id, b.id])
+      const settings = ProjectSettings.parse({ checkCommand: 'npm test', sandbox: { network: 'off' } })
+      const updated = await store.projects.update(a.id, { name: 'renamed', settings })
+      expect(updated).toMatchObject({ name: 'renamed', settings: { checkCommand: 'npm test', sandbox: { network: 'off' } } })
+      expect(await store.projects.get(a.id)).toEqual(updated)
+      expect(await store.projects.update('prj_missing', { name: 'x' })).toBeUndefined()
+      expect(await store.projects.delete(b.id)).toBe(true)
+      expect(await store.projects.delete(b.id)).toBe(false)
+      expect((await store.projects.list()).map((p) => p.id)).toEqual([a.id])
+    })
+
+    it('refuses a second project on the same path with a conflict', async () => {
+      await newProject('/repo/a')
+      const failure = await newProject('/repo/a').catch((error: unknown) => error)
+      expect(failure).toBeInstanceOf(CadreError)
+      expect((failure as CadreError).code).toBe('conflict')
+    })
+
+    it('deleting a project deletes its tasks, threads, runs and events', async () => {
+      const project = await newProject()
+      const task = await newTask(project.id)
+      const thread = await store.threads.create({ taskId: task.id, title: 'Main' })
+      await store.runs.create({ taskId: task.id, threadId: thread.id, agent: 'builtin' })
+      await store.events.append(task.id, [message('hi')])
+      await store.projects.delete(project.id)
+      expect(await store.tasks.get(task.id)).toBeUndefined()
+      expect(await store.threads.list(task.id)).toEqual([])
+      expect(await store.runs.list(task.id)).toEqual([])
+      expect(await store.events.list(task.id, { after: 0, limit: 10 })).toEqual([])
+    })
+
+    it('lists tasks newest first, filtered by project and status, with a limit', async () => {
+      const a = await newProject('/repo/a')
+      const b = await newProject('/repo/b')
+      const first = await newTask(a.id)
+      const second = await newTask(a.id, 'backlog')
+      const other = await newTask(b.id)
+      expect((await store.tasks.list()).map((t) => t.id)).toEqual([other.id, second.id, first.id])
+      expect((await store.tasks.list({ projectId: a.id })).map((t) => t.id)).toEqual([second.id, first.id])
+      expect((await store.tasks.list({ status: ['backlog'] })).map((t) => t.id)).toEqual([second.id])
+      expect((await store.tasks.list({ status: ['queued', 'backlog'], limit: 2 })).map((t) => t.id)).toEqual([
+        other.id,
+        second.id,
+      ])
+    })
+
+    it('changes a task status only from the status the caller saw', async () => {
+      const task = await newTask((await newProject()).id)
+      const running = await store.tasks.setStatus(task.id, 'queued', 'running', null)
+      expect(running).toMatchObject({ status: 'running', statusReason: null })
+      expect(await store.tasks.setStatus(task.id, 'queued', 'cancelled', 'late')).toBeUndefined()
+      expect(await store.tasks.setStatus(task.id, 'running', 'failed', 'boom')).toMatchObject({
+        status: 'failed',
+        statusReason: 'boom',
+      })
+    })
+
+    it('keeps threads and runs of a task', async () => {
+      const task = await newTask((await newProject()).id)
+      const main = await store.threads.create({ taskId: task.id, title: 'Main' })
+      const side = await store.threads.create({ taskId: task.id, title: 'Side' })
+      await store.threads.setAgentSession(side.id, 'session-42')
+      expect((await store.threads.list(task.id)).map((t) => [t.title, t.agentSessionId])).toEqual([
+        ['Main', null],
+        ['Side', 'session-42'],
+      ])
+      const run = await store.runs.create({ taskId: task.id, threadId: main.id, agent: 'builtin' })
+      expect(run).toMatchObject({ status: 'pending', costUsd: 0, usage: { inputTokens: 0 } })
+      const usage = { inputTokens: 1200, outputTokens: 300, cachedTokens: 1000, reasoningTokens: 50 }
+      const finished = await store.runs.update(run.id, {
+        status: 'succeeded',
+        usage,
+        costUsd: 0.0125,
+        workerId: 'w1',
+        endedAt: '2026-01-01T00:00:00.000Z',
+      })
+      expect(finished).toMatchObject({ status: 'succeeded', usage, costUsd: 0.0125, workerId: 'w1' })
+      expect(await store.runs.list(task.id)).toEqual([finished])
+    })
+
+    it('appends events with per-task seqs 1, 2, 3 … and pages them by seq', async () => {
+      const project = await newProject()
+      const a = await newTask(project.id)
+      const b = await newTask(project.id)
+      const first = await store.events.append(a.id, [message('1')])
+      const batch = await store.events.append(a.id, [message('2'), message('3'), message('4')])
+      const other = await store.events.append(b.id, [message('b1')])
+      expect([...first, ...batch].map((e) => e.seq)).toEqual([1, 2, 3, 4])
+      expect(other[0]).toMatchObject({ seq: 1, taskId: b.id, projectId: project.id })
+      expect((await store.tasks.get(a.id))?.lastSeq).toBe(4)
+      const page = await store.events.list(a.id, { after: 1, limit: 2 })
+      expect(page).toEqual(batch.slice(0, 2))
+      expect(await store.events.list(a.id, { after: 4, limit: 10 })).toEqual([])
+      expect(await store.tasks.lastSeqs(project.id)).toEqual(new Map([[a.id, 4], [b.id, 1]]))
+    })
+
+    it('refuses events for an unknown task, of an unknown type or with a bad payload, storing nothing', async () => {
+      const task = await newTask((await newProject()).id)
+      await expect(store.events.append('tsk_missing', [message('x')])).rejects.toMatchObject({ code: 'not_found' })
+      const bad = { type: 'message.user', data: { threadId: 'thr_x', text: 42 } } as unknown as EventInput
+      await expect(store.events.append(task.id, [message('ok'), bad])).rejects.toMatchObject({
+        code: 'validation_failed',
+      })
+      const live = { type: 'assistant.delta', data: { threadId: 't', blockId: 'b', text: 'x' } } as unknown as EventInput
+      await expect(store.events.append(task.id, [live])).rejects.toMatchObject({ code: 'bad_request' })
+      expect(await store.events.list(task.id, { after: 0, limit: 10 })).toEqual([])
+      expect((await store.tasks.get(task.id))?.lastSeq).toBe(0)
+    })
+
+    it('rolls back everything a failed transaction wrote', async () => {
+      const project = await newProject()
+      const failure = await store
+        .transaction(async (session) => {
+          const task = await session.tasks.create({
+            projectId: project.id,
+            title: 't',
+            prompt: 'p',
+            status: 'queued',
+            agent: 'builtin',
+            model: null,
+            mode: 'auto',
+          })
+          await session.events.append(task.id, [message('inside')])
+          throw new Error('abandon')
+        })
+        .catch((error: Error) => error.message)
+      expect(failure).toBe('abandon')
+      expect(await store.tasks.list({ projectId: project.id })).toEqual([])
+    })
+
+    it('never duplicates or skips a seq when writers on separate connections append at once', async () => {
+      const project = await newProject()
+      const tasks = await Promise.all([newTask(project.id), newTask(project.id), newTask(project.id)])
+      const writers = [store, await database.connect(), await database.connect()]
+      const perWriter = 60
+      const results = await Promise.all(
+        writers.map(async (writer, w) => {
+          const seqs: Array<[string, number]> = []
+          await Promise.all(
+            Array.from({ length: perWriter }, async (_, i) => {
+              const task = tasks[(i + w) % tasks.length]!
+              const batch = i % 5 === 0 ? [message(`${w}-${i}a`), message(`${w}-${i}b`)] : [message(`${w}-${i}`)]
+              for (const event of await writer.events.append(task.id, batch)) seqs.push([task.id, event.seq])
+            }),
+          )
+          return seqs
+        }),
+      )
+      const appended = results.flat()
+      for (const task of tasks) {
+        const given = appended.filter(([id]) => id === task.id).map(([, seq]) => seq).sort((x, y) => x - y)
+        const stored = (await store.events.list(task.id, { after: 0, limit: 10_000 })).map((e) => e.seq)
+        expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1))
+        expect(given).toEqual(stored)
+        expect((await store.tasks.get(task.id))?.lastSeq).toBe(stored.length)
+      }
+      expect(appended).toHaveLength(writers.length * (perWriter + perWriter / 5))
+    })
+
+    it('stores global settings with defaults for what was never set', async () => {
+      expect(await store.settings.get()).toMatchObject({ defaultAgent: 'builtin', maxConcurrentRuns: 4 })
+      await store.settings.put({ ...(await store.settings.get()), maxConcurrentRuns: 8 })
+      expect((await (await database.connect()).settings.get()).maxConcurrentRuns).toBe(8)
+    })
+  })

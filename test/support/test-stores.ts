@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { openPostgresStore } from '../../src/store/open-postgres.ts'
+import { openSqliteStore } from '../../src/store/open-sqlite.ts'
+import type { Store, StoreEngine } from '../../src/store/store.ts'
+
+export const engines: StoreEngine[] = ['sqlite', 'postgres']
+
+/** A fresh, empty database on the engine; `connect` opens more stores on the same database. */
+export interface TestDatabase extends AsyncDisposable {
+  readonly engine: StoreEngine
+  /** The SQLite file or the PostgreSQL URL. */
+  readonly location: string
+  connect(): Promise<Store>
+  /** Runs one SQL statement on its own connection, outside any Store. */
+  execute(statement: string): Promise<void>
+}
+
+let counter = 0
+
+const createPostgresDatabase = async (): Promise<string> => {
+  const admin = new URL(inject('postgresUrl'))
+  const name = `cadre_test_${process.pid}_${Date.now().toString(36)}_${counter++}`
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: admin.toString() })
+  await client.connect()
+  try {
+    await client.query(`create database ${name}`)
+  } finally {
+    await client.end()
+  }
+  admin.pathname = `/${name}`
+  return admin.toString()
+}
+
+export const createTestDatabase = async (engine: StoreEngine): Promise<TestDatabase> => {
+  const opened: Store[] = []
+  let cleanup = () => {}
+  let location: string
+  if (engine === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'cadre-sqlite-'))
+    location = join(dir, 'cadre.db')
+    cleanup = () => rmSync(dir, { recursive: true, force: true })
+  } else {
+    location = await createPostgresDatabase()
+  }
+  const connect = async () => {
+    const store = engine === 'sqlite' ? await openSqliteStore(location) : await openPostgresStore(location)
+    opened.push(store)
+    return store
+  }
+  const execute = async (statement: string) => {
+    if (engine === 'sqlite') {
+      const { default: BetterSqlite } = await import('better-sqlite3')
+      const db = new BetterSqlite(location)
+      try {
+        db.exec(statement)
+      } finally {
+        db.close()
+      }
+      return
+    }
+    const { default: pg } = await import('pg')
+    const client = new pg.Client({ connectionString: location })
+    await client.connect()
+    try {
+      await client.query(statement)
+    } finally {
+      await client.end()
+    }
+  }
+  return {
+    engine,
+    location,
+    connect,
+    execute,
+    async [Symbol.asyncDispose]() {
+      await Promise.all(opened.map((store) => store.close()))
+      cleanup()
+    },
+  }
+}
