@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import type { EventBus } from '../../src/events/event-bus.ts'
+import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts'
+import { type RunningServer, startServer } from '../../src/server/start-server.ts'
+import type { Store, StoreEngine } from '../../src/store/store.ts'
+import { createTestDatabase, type TestDatabase } from './test-stores.ts'
+
+export interface TestServer extends AsyncDisposable {
+  readonly url: string
+  readonly token: string
+  readonly store: Store
+  readonly bus: EventBus
+  readonly database: TestDatabase
+  readonly server: RunningServer
+  /** fetch against the server with the token, JSON body when `json` is given. */
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>
+}
+
+/** A real Cadre HTTP server on a free port over a fresh database of the engine. */
+export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<TestServer> => {
+  const database = await createTestDatabase(engine)
+  const store = await database.connect()
+  const bus = createMemoryEventBus()
+  const token = 'test-token-0123456789abcdef'
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    allowedHosts: [],
+    store,
+    bus,
+    log: pino({ level: 'silent' }),
+    version: '0.0.0-test',
+  })
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, ...rest } = init
+    const headers = new Headers(rest.headers)
+    if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
+    if (json !== undefined) headers.set('content-type', 'application/json')
+    return fetch(`${server.url}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) })
+  }
+  return {
+    url: server.url,
+    token,
+    store,
+    bus,
+    database,
+    server,
+    api,
+    async [Symbol.asyncDispose]() {
+      await server.close()
+      await database[Symbol.asyncDispose]()
+    },
+  }
+}
+
+/** A new git repository with one commit on `main`, in a temporary folder. */
+export const createGitRepo = (name = 'repo'): string => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cadre-git-')), name)
+  execFileSync('git', ['init', '-q', '-b', 'main', dir])
+  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'init'])
+  return dir
+}
