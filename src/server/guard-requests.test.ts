@@ -1,6 +1,6 @@
 import WebSocket from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../../test/support/test-server.ts'
+import { startTestServer, type TestResponse, type TestServer } from '../../test/support/test-server.ts'
 
 describe('access to the server', () => {
   let t: TestServer
@@ -11,7 +11,7 @@ describe('access to the server', () => {
     await t[Symbol.asyncDispose]()
   })
 
-  const raw = (path: string, headers: Record<string, string> = {}) =>
+  const raw = (path: string, headers: Record<string, string> = {}): Promise<TestResponse> =>
     fetch(`${t.url}${path}`, { headers, redirect: 'manual' })
 
   it('serves health without a token, and nothing else', async () => {

@@ -12,7 +12,7 @@ describe('the OpenAPI document', () => {
   let document: OpenApiDocument
   beforeEach(async () => {
     t = await startTestServer()
-    document = await (await t.api('/api/openapi.json')).json()
+    document = (await (await t.api('/api/openapi.json')).json()) as OpenApiDocument
   })
   afterEach(async () => {
     await t[Symbol.asyncDispose]()

@@ -4,19 +4,19 @@ import { type CadreEvent, LiveEventSchema, StoredEventSchema } from '../core/eve
 const seq = z.number().int().min(0)
 
 /** What a client sends on /api/stream, one JSON object per message. */
-export const StreamRequest = z.discriminatedUnion('op', [
+export const StreamRequest = z.union([
   z
-    .object({ op: z.literal('subscribe'), taskId: z.string().min(1), after: seq.default(0) })
+    .strictObject({ op: z.literal('subscribe'), taskId: z.string().min(1), after: seq.default(0) })
     .describe('every event of one task after `after`, then live'),
   z
-    .object({
+    .strictObject({
       op: z.literal('subscribe'),
       projectId: z.string().min(1),
       cursors: z.record(z.string(), seq).default({}).describe('the last seq held, per task'),
     })
     .describe("every event of a project's tasks: after the given cursors, and from now for other tasks"),
-  z.object({ op: z.literal('unsubscribe'), taskId: z.string().min(1) }),
-  z.object({ op: z.literal('unsubscribe'), projectId: z.string().min(1) }),
+  z.strictObject({ op: z.literal('unsubscribe'), taskId: z.string().min(1) }),
+  z.strictObject({ op: z.literal('unsubscribe'), projectId: z.string().min(1) }),
 ])
 export type StreamRequest = z.input<typeof StreamRequest>
 

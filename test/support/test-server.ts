@@ -9,6 +9,10 @@ import { type RunningServer, startServer } from '../../src/server/start-server.t
 import type { Store, StoreEngine } from '../../src/store/store.ts'
 import { createTestDatabase, type TestDatabase } from './test-stores.ts'
 
+/** A Response whose JSON body tests read without declaring its shape. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions check the shape at run time
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> }
+
 export interface TestServer extends AsyncDisposable {
   readonly url: string
   readonly token: string
@@ -17,7 +21,7 @@ export interface TestServer extends AsyncDisposable {
   readonly database: TestDatabase
   readonly server: RunningServer
   /** fetch against the server with the token, JSON body when `json` is given. */
-  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>
 }
 
 /** A real Cadre HTTP server on a free port over a fresh database of the engine. */
@@ -33,10 +37,10 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
     allowedHosts: [],
     store,
     bus,
-    log: pino({ level: 'silent' }),
+    log: pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' }),
     version: '0.0.0-test',
   })
-  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}): Promise<TestResponse> => {
     const { json, ...rest } = init
     const headers = new Headers(rest.headers)
     if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
