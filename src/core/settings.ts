@@ -9,7 +9,7 @@ const agentName = z
 export const AgentMode = z.enum(['plan', 'ask', 'auto'])
 export type AgentMode = z.infer<typeof AgentMode>
 
-export const SandboxSettings = z.object({
+export const SandboxSettings = z.strictObject({
   kind: z.enum(['worktree', 'docker', 'kubernetes']).default('worktree'),
   image: z.string().min(1).optional(),
   memoryMb: z.number().int().min(64).optional(),
@@ -18,13 +18,13 @@ export const SandboxSettings = z.object({
   network: z.enum(['off', 'on']).default('on'),
 })
 
-export const PolicyRule = z.object({
+export const PolicyRule = z.strictObject({
   tool: z.string().min(1).describe('tool name, or * for every tool'),
   pattern: z.string().min(1).optional().describe('glob matched against a command line or path'),
   action: z.enum(['allow', 'ask', 'deny']),
 })
 
-export const PolicySettings = z.object({
+export const PolicySettings = z.strictObject({
   default: z.enum(['allow', 'ask', 'deny']).default('allow'),
   rules: z.array(PolicyRule).max(500).default([]),
 })

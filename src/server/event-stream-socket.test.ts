@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { connectStream } from '../../test/support/stream-client.ts'
+import { createGitRepo, startTestServer, type TestServer } from '../../test/support/test-server.ts'
+
+describe('the WebSocket event stream', () => {
+  let t: TestServer
+  let projectId: string
+  const createTask = async (prompt: string) =>
+    (await (await t.api('/api/tasks', { method: 'POST', json: { projectId, prompt } })).json()).id as string
+  beforeEach(async () => {
+    t = await startTestServer()
+    projectId = (await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()).id
+  })
+  afterEach(async () => {
+    await t[Symbol.asyncDispose]()
+  })
+
+  it('replays a task after a seq, then delivers live and live-only events', async () => {
+    const taskId = await createTask('first')
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', taskId, after: 1 })
+    await stream.until(() => stream.stored().length === 2)
+    t.bus.publish({ type: 'assistant.delta', taskId, projectId, at: new Date().toISOString(), data: { threadId: 't', blockId: 'b', text: 'hi' } })
+    await t.api(`/api/tasks/${taskId}/cancel`, { method: 'POST' })
+    await stream.until(() => stream.stored().length === 3)
+    expect(stream.events().map((e) => e.type)).toEqual(['thread.created', 'message.user', 'assistant.delta', 'task.status_changed'])
+    expect(stream.messages[0]).toEqual({ kind: 'subscribed', taskId })
+    await stream.close()
+  })
+
+  it('for a project, delivers events of named tasks after their cursors and of other tasks from now on', async () => {
+    const old = await createTask('old')
+    const named = await createTask('named')
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', projectId, cursors: { [named]: 2 } })
+    await stream.until(() => stream.stored().length === 1)
+    const fresh = await createTask('created after subscribing')
+    await t.api(`/api/tasks/${old}/cancel`, { method: 'POST' })
+    await stream.until(() => stream.stored().length === 5)
+    expect(stream.stored().map((e) => [e.taskId, e.seq])).toEqual([
+      [named, 3],
+      [fresh, 1],
+      [fresh, 2],
+      [fresh, 3],
+      [old, 4],
+    ])
+    await stream.close()
+  })
+
+  it('stops delivering after unsubscribe', async () => {
+    const taskId = await createTask('x')
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', taskId, after: 3 })
+    await stream.until((messages) => messages.length === 1)
+    stream.send({ op: 'unsubscribe', taskId })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await t.api(`/api/tasks/${taskId}/cancel`, { method: 'POST' })
+    stream.send({ op: 'subscribe', projectId: 'prj_ping' })
+    await stream.until((messages) => messages.length === 2)
+    expect(stream.stored()).toEqual([])
+    await stream.close()
+  })
+
+  it('answers bad requests with an error message and keeps the connection open', async () => {
+    const taskId = await createTask('x')
+    const stream = await connectStream(t.url, t.token)
+    stream.socket.send('not json')
+    stream.send({ op: 'subscribe' })
+    stream.send({ op: 'subscribe', taskId: 'tsk_missing' })
+    stream.send({ op: 'subscribe', taskId, after: -4 })
+    stream.send({ op: 'subscribe', taskId, projectId })
+    await stream.until((messages) => messages.length === 5)
+    // Replies come as each request is handled, so their order is not fixed.
+    const errors = stream.messages.map((m) => (m.kind === 'error' ? m.error.message : m.kind)).sort()
+    expect(errors).toEqual([
+      'each message must be one JSON object',
+      expect.stringMatching(/^message\.after: Too small/),
+      expect.stringMatching(/^message/),
+      expect.stringMatching(/^message/),
+      'task "tsk_missing" does not exist',
+    ])
+    stream.send({ op: 'subscribe', taskId })
+    await stream.until(() => stream.stored().length === 3)
+    stream.send({ op: 'subscribe', taskId })
+    await stream.until((messages) => messages.length === 10)
+    expect(stream.messages.at(-1)).toMatchObject({ kind: 'error', error: { code: 'conflict' } })
+    await stream.close()
+  })
+
+  it('closes streams with "going away" when the server shuts down', async () => {
+    const stream = await connectStream(t.url, t.token)
+    await t.server.close()
+    expect(await stream.closed).toBe(1001)
+  })
+})
