@@ -22,7 +22,9 @@ export interface Cadre extends AsyncDisposable {
 export const startCadre = async (config: Config, log: Logger): Promise<Cadre> => {
   const token = loadOrCreateToken(config.home, config.token)
   const store = await openStore({ databaseUrl: config.databaseUrl, home: config.home })
-  const bus = createMemoryEventBus({ onListenerError: (error) => log.error({ err: error }, 'event listener failed') })
+  const bus = createMemoryEventBus({
+    onListenerError: (error) => log.error({ err: error }, 'event listener failed'),
+  })
   let server: RunningServer
   try {
     server = await startServer({ ...config, token, store, bus, log, version })

@@ -1,7 +1,7 @@
 import { hc } from 'hono/client'
 import { CadreError, type ErrorCode, errorStatus } from '../core/errors.ts'
-import type { CadreApp } from '../server/create-app.ts'
 import { readToken } from '../server/access-token.ts'
+import type { CadreApp } from '../server/create-app.ts'
 import { readServerInfo } from '../server/server-file.ts'
 
 export interface ClientOptions {
@@ -16,9 +16,15 @@ export interface Connection {
 }
 
 /** Where the server is and the token to use: flags, then environment, then what CADRE_HOME holds. */
-export const resolveConnection = (options: ClientOptions, env: NodeJS.ProcessEnv = process.env): Connection => ({
-  url: (options.url ?? env.CADRE_URL ?? readServerInfo(options.home)?.url ?? 'http://127.0.0.1:7878').replace(/\/$/, ''),
-  token: options.token ?? env.CADRE_TOKEN ?? readToken(options.home),
+export const resolveConnection = (
+  options: ClientOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Connection => ({
+  url: (options.url || env.CADRE_URL || readServerInfo(options.home)?.url || 'http://127.0.0.1:7878').replace(
+    /\/$/,
+    '',
+  ),
+  token: options.token || env.CADRE_TOKEN || readToken(options.home),
 })
 
 const errorCodeOf = (code: unknown, status: number): ErrorCode =>
@@ -36,11 +42,17 @@ export const readJson = async <T>(response: Promise<Response> | Response, url: s
   try {
     res = await response
   } catch (error) {
-    throw new CadreError('unavailable', `no Cadre server answers at ${url}; start one with "cadre serve" (npm start)`, {
-      cause: error,
-    })
+    throw new CadreError(
+      'unavailable',
+      `no Cadre server answers at ${url}; start one with "cadre serve" (npm start)`,
+      {
+        cause: error,
+      },
+    )
   }
-  const body = (await res.json().catch(() => undefined)) as { error?: { code?: unknown; message?: string } } | undefined
+  const body = (await res.json().catch(() => undefined)) as
+    | { error?: { code?: unknown; message?: string } }
+    | undefined
   if (res.ok) return body as T
   const message = body?.error?.message ?? `${res.status} ${res.statusText}`
   throw new CadreError(errorCodeOf(body?.error?.code, res.status), message)

@@ -49,6 +49,8 @@ export const validationError = (error: z.ZodError, where: string): CadreError =>
     path: [where, ...issue.path.map(String)].filter(Boolean).join('.'),
     message: issue.message,
   }))
-  const message = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ')
+  const message = issues
+    .map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message))
+    .join('; ')
   return new CadreError('validation_failed', message, { details: { issues } })
 }

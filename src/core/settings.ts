@@ -80,12 +80,15 @@ export const patchSettings = <S extends z.ZodObject>(
 ): z.infer<S> => {
   const unknownKeys = Object.keys(patch).filter((key) => !(key in schema.shape))
   if (unknownKeys.length > 0) {
-    throw new CadreError('validation_failed', `unknown setting ${unknownKeys.map((k) => `"${k}"`).join(', ')}`, {
-      details: { known: Object.keys(schema.shape) },
-    })
+    throw new CadreError(
+      'validation_failed',
+      `unknown setting ${unknownKeys.map((k) => `"${k}"`).join(', ')}`,
+      {
+        details: { known: Object.keys(schema.shape) },
+      },
+    )
   }
   const result = schema.strict().safeParse(mergePatch(current, patch))
   if (!result.success) throw validationError(result.error, 'settings')
   return result.data as z.infer<S>
 }
-

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { CadreError } from './errors.ts'
-import { nextTaskStatus, requireTaskTransition, type TaskAction, type TaskStatus, taskActions, taskStatuses } from './task-status.ts'
+import {
+  nextTaskStatus,
+  requireTaskTransition,
+  type TaskAction,
+  type TaskStatus,
+  taskActions,
+  taskStatuses,
+} from './task-status.ts'
 
 describe('the task state machine', () => {
   it.each<[TaskStatus, TaskAction, TaskStatus]>([

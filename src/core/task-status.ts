@@ -66,4 +66,3 @@ export const requireTaskTransition = (from: TaskStatus, action: TaskAction): Tas
   }
   return to
 }
-

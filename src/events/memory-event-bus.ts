@@ -1,8 +1,10 @@
 import type { CadreEvent } from '../core/events/registry.ts'
-import type { EventBus, EventListener, Topic } from './event-bus.ts'
+import type { EventBus, EventListener } from './event-bus.ts'
 
 /** The EventBus of a single process: synchronous delivery to listeners held in memory. */
-export const createMemoryEventBus = (options: { onListenerError?: (error: unknown) => void } = {}): EventBus => {
+export const createMemoryEventBus = (
+  options: { onListenerError?: (error: unknown) => void } = {},
+): EventBus => {
   const byTask = new Map<string, Set<EventListener>>()
   const byProject = new Map<string, Set<EventListener>>()
 
@@ -24,8 +26,8 @@ export const createMemoryEventBus = (options: { onListenerError?: (error: unknow
     },
     subscribe(topic, listener) {
       const [index, key] = 'taskId' in topic ? [byTask, topic.taskId] : [byProject, topic.projectId]
-      let listeners = index.get(key)
-      if (!listeners) index.set(key, (listeners = new Set()))
+      const listeners = index.get(key) ?? new Set<EventListener>()
+      index.set(key, listeners)
       listeners.add(listener)
       return () => {
         listeners.delete(listener)

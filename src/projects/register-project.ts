@@ -2,8 +2,8 @@ import { realpath, stat } from 'node:fs/promises'
 import { basename, isAbsolute } from 'node:path'
 import { simpleGit } from 'simple-git'
 import { z } from 'zod'
-import { CadreError } from '../core/errors.ts'
 import type { Project } from '../core/entities.ts'
+import { CadreError } from '../core/errors.ts'
 import { ProjectSettings } from '../core/settings.ts'
 import type { Store } from '../store/store.ts'
 
@@ -14,7 +14,9 @@ export const RegisterProjectInput = z.object({
 export type RegisterProjectInput = z.input<typeof RegisterProjectInput>
 
 const invalidPath = (message: string, path: string) =>
-  new CadreError('validation_failed', message, { details: { issues: [{ path: 'body.path', message }], path } })
+  new CadreError('validation_failed', message, {
+    details: { issues: [{ path: 'body.path', message }], path },
+  })
 
 /** The repository's top-level folder and checked-out branch, or a clear error naming what is wrong. */
 const inspectRepository = async (path: string) => {
@@ -26,8 +28,12 @@ const inspectRepository = async (path: string) => {
   const git = simpleGit({ baseDir: path, timeout: { block: 15_000 } })
   const root = await git.revparse(['--show-toplevel']).catch(async (error: Error) => {
     const bare = await git.revparse(['--is-bare-repository']).catch(() => 'false')
-    if (bare.trim() === 'true') throw invalidPath(`${path} is a bare repository; Cadre needs a working tree`, path)
-    throw invalidPath(`${path} is not a git repository (run "git init" there first): ${error.message.trim()}`, path)
+    if (bare.trim() === 'true')
+      throw invalidPath(`${path} is a bare repository; Cadre needs a working tree`, path)
+    throw invalidPath(
+      `${path} is not a git repository (run "git init" there first): ${error.message.trim()}`,
+      path,
+    )
   })
   const branch = await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')
   return { root: await realpath(root.trim()), branch: branch.trim() || undefined }
@@ -42,9 +48,13 @@ export const registerProject = async (store: Store, raw: RegisterProjectInput): 
   const { root, branch } = await inspectRepository(input.path)
   const existing = await store.projects.getByPath(root)
   if (existing) {
-    throw new CadreError('conflict', `${root} is already registered as project ${existing.id} (${existing.name})`, {
-      details: { projectId: existing.id, path: root },
-    })
+    throw new CadreError(
+      'conflict',
+      `${root} is already registered as project ${existing.id} (${existing.name})`,
+      {
+        details: { projectId: existing.id, path: root },
+      },
+    )
   }
   return store.projects.create({
     name: input.name ?? basename(root),

@@ -39,7 +39,8 @@ export const createAccessGuard = (options: {
     hosts.add(`${bracketed}:${options.port}`)
     if (options.port === 80) hosts.add(bracketed)
   }
-  for (const extra of options.allowedHosts) hosts.add(extra.includes(':') ? extra : `${extra}:${options.port}`)
+  for (const extra of options.allowedHosts)
+    hosts.add(extra.includes(':') ? extra : `${extra}:${options.port}`)
 
   const sessionValue = createHmac('sha256', options.token).update('cadre-session-v1').digest('base64url')
   const tokenDigest = digest(options.token)

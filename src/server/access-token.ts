@@ -24,9 +24,13 @@ export const loadOrCreateToken = (home: string, fromEnvironment?: string): strin
     if (token.length < 16) throw new Error('it holds fewer than 16 characters; delete it to get a new one')
     return token
   } catch (error) {
-    throw new CadreError('unavailable', `cannot use the access token file ${file}: ${(error as Error).message}`, {
-      cause: error,
-    })
+    throw new CadreError(
+      'unavailable',
+      `cannot use the access token file ${file}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    )
   }
 }
 

@@ -57,7 +57,9 @@ export const createApp = (deps: AppDeps) => {
         path: '/',
         tags: ['server'],
         summary: 'The browser entry point; `?token=` signs in and redirects without it',
-        responses: { 200: { content: { 'text/html': { schema: z.string() } }, description: 'the start page' } },
+        responses: {
+          200: { content: { 'text/html': { schema: z.string() } }, description: 'the start page' },
+        },
       }),
       (c) => c.html(landingPage(deps.version), 200),
     )
@@ -77,7 +79,12 @@ export const createApp = (deps: AppDeps) => {
     path: openApiPath,
     tags: ['server'],
     summary: 'This OpenAPI document',
-    responses: { 200: { description: 'the OpenAPI 3.1 document', content: { 'application/json': { schema: z.object({}) } } } },
+    responses: {
+      200: {
+        description: 'the OpenAPI 3.1 document',
+        content: { 'application/json': { schema: z.object({}) } },
+      },
+    },
   })
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -91,7 +98,9 @@ export const createApp = (deps: AppDeps) => {
       101: { description: 'switching to WebSocket' },
       200: {
         description: 'the messages exchanged once upgraded',
-        content: { 'application/json': { schema: z.object({ send: StreamRequest, receive: StreamMessage }) } },
+        content: {
+          'application/json': { schema: z.object({ send: StreamRequest, receive: StreamMessage }) },
+        },
       },
       401: { description: 'missing or wrong access token' },
     },

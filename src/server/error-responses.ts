@@ -7,7 +7,9 @@ import { CadreError, validationError } from '../core/errors.ts'
 
 export const ErrorBody = z.object({
   error: z.object({
-    code: z.string().describe('one of a closed set: bad_request, validation_failed, unauthorized, forbidden, …'),
+    code: z
+      .string()
+      .describe('one of a closed set: bad_request, validation_failed, unauthorized, forbidden, …'),
     message: z.string(),
     details: z.unknown().optional(),
   }),
@@ -15,7 +17,13 @@ export const ErrorBody = z.object({
 
 export const errorJson = (c: Context, error: CadreError) =>
   c.json(
-    { error: { code: error.code, message: error.message, ...(error.details !== undefined && { details: error.details }) } },
+    {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details !== undefined && { details: error.details }),
+      },
+    },
     error.status as ContentfulStatusCode,
   )
 
@@ -37,7 +45,10 @@ export const toErrorResponse = (error: unknown, c: Context, log: Logger) => {
   }
   const incident = crypto.randomUUID()
   log.error({ err: error, incident, method: c.req.method, path: c.req.path }, 'request failed')
-  return errorJson(c, new CadreError('internal', `internal error; the server log has the details (incident ${incident})`))
+  return errorJson(
+    c,
+    new CadreError('internal', `internal error; the server log has the details (incident ${incident})`),
+  )
 }
 
 /** The validation hook of every route: a 400 naming each field at fault, e.g. "body.prompt: …". */

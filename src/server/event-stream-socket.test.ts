@@ -9,7 +9,9 @@ describe('the WebSocket event stream', () => {
     (await (await t.api('/api/tasks', { method: 'POST', json: { projectId, prompt } })).json()).id as string
   beforeEach(async () => {
     t = await startTestServer()
-    projectId = (await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()).id
+    projectId = (
+      await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
+    ).id
   })
   afterEach(async () => {
     await t[Symbol.asyncDispose]()
@@ -20,10 +22,21 @@ describe('the WebSocket event stream', () => {
     const stream = await connectStream(t.url, t.token)
     stream.send({ op: 'subscribe', taskId, after: 1 })
     await stream.until(() => stream.stored().length === 2)
-    t.bus.publish({ type: 'assistant.delta', taskId, projectId, at: new Date().toISOString(), data: { threadId: 't', blockId: 'b', text: 'hi' } })
+    t.bus.publish({
+      type: 'assistant.delta',
+      taskId,
+      projectId,
+      at: new Date().toISOString(),
+      data: { threadId: 't', blockId: 'b', text: 'hi' },
+    })
     await t.api(`/api/tasks/${taskId}/cancel`, { method: 'POST' })
     await stream.until(() => stream.stored().length === 3)
-    expect(stream.events().map((e) => e.type)).toEqual(['thread.created', 'message.user', 'assistant.delta', 'task.status_changed'])
+    expect(stream.events().map((e) => e.type)).toEqual([
+      'thread.created',
+      'message.user',
+      'assistant.delta',
+      'task.status_changed',
+    ])
     expect(stream.messages[0]).toEqual({ kind: 'subscribed', taskId })
     await stream.close()
   })

@@ -8,7 +8,7 @@ import type { Topic } from '../events/event-bus.ts'
 import { type EventFeed, openEventFeed } from '../events/event-feed.ts'
 import { sessionCookieName } from './access-guard.ts'
 import type { AppDeps } from './app-deps.ts'
-import { StreamRequest, type StreamMessage } from './stream-protocol.ts'
+import { type StreamMessage, StreamRequest } from './stream-protocol.ts'
 
 export const streamPath = '/api/stream'
 
@@ -68,8 +68,13 @@ export const createEventStreamSocket = (deps: AppDeps) => {
       if (feeds.size >= limits.subscriptions) {
         throw new CadreError('bad_request', `at most ${limits.subscriptions} subscriptions per connection`)
       }
-      const exists = 'taskId' in topic ? await store.tasks.get(topic.taskId) : await store.projects.get(topic.projectId)
-      if (!exists) throw notFound('taskId' in topic ? 'task' : 'project', 'taskId' in topic ? topic.taskId : topic.projectId)
+      const exists =
+        'taskId' in topic ? await store.tasks.get(topic.taskId) : await store.projects.get(topic.projectId)
+      if (!exists)
+        throw notFound(
+          'taskId' in topic ? 'task' : 'project',
+          'taskId' in topic ? topic.taskId : topic.projectId,
+        )
       const feed = await openEventFeed({
         store,
         bus,
@@ -103,14 +108,18 @@ export const createEventStreamSocket = (deps: AppDeps) => {
         return
       }
       const cursors =
-        'after' in request ? new Map([[request.taskId, request.after]]) : new Map(Object.entries(request.cursors))
+        'after' in request
+          ? new Map([[request.taskId, request.after]])
+          : new Map(Object.entries(request.cursors))
       await subscribe(topic, cursors)
     }
 
     socket.on('message', (data, isBinary) => {
       handle(isBinary ? '' : data.toString()).catch((error: unknown) => {
         const failure =
-          error instanceof CadreError ? error : new CadreError('internal', 'the subscription failed; see the server log')
+          error instanceof CadreError
+            ? error
+            : new CadreError('internal', 'the subscription failed; see the server log')
         if (!(error instanceof CadreError)) log.error({ err: error }, 'stream request failed')
         send(socket, { kind: 'error', error: { code: failure.code, message: failure.message } })
       })
@@ -137,7 +146,11 @@ export const createEventStreamSocket = (deps: AppDeps) => {
     /** Handles an HTTP upgrade on /api/stream after the same Host, Origin and token checks as HTTP. */
     handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
       if (!guard.hostAllowed(request.headers.host) || !guard.originAllowed(request.headers.origin)) {
-        return rejectUpgrade(socket, 403, new CadreError('forbidden', 'cross-site or foreign-host connection refused'))
+        return rejectUpgrade(
+          socket,
+          403,
+          new CadreError('forbidden', 'cross-site or foreign-host connection refused'),
+        )
       }
       const bearer = request.headers.authorization?.match(/^Bearer (.+)$/i)?.[1]
       const cookie = parseCookie(request.headers.cookie ?? '', sessionCookieName)[sessionCookieName]

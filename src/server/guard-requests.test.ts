@@ -1,5 +1,5 @@
-import WebSocket from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { startTestServer, type TestResponse, type TestServer } from '../../test/support/test-server.ts'
 
 describe('access to the server', () => {
@@ -31,10 +31,18 @@ describe('access to the server', () => {
     const status = (host: string) =>
       new Promise<number>((resolve, reject) => {
         http
-          .get({ port, host: '127.0.0.1', path: '/api/projects', headers: { host, authorization: `Bearer ${t.token}` } }, (res) => {
-            res.resume()
-            resolve(res.statusCode ?? 0)
-          })
+          .get(
+            {
+              port,
+              host: '127.0.0.1',
+              path: '/api/projects',
+              headers: { host, authorization: `Bearer ${t.token}` },
+            },
+            (res) => {
+              res.resume()
+              resolve(res.statusCode ?? 0)
+            },
+          )
           .on('error', reject)
       })
     expect(await status('evil.example:80')).toBe(403)
@@ -44,9 +52,14 @@ describe('access to the server', () => {
   })
 
   it('refuses a foreign Origin (cross-site requests)', async () => {
-    const foreign = await raw('/api/projects', { authorization: `Bearer ${t.token}`, origin: 'https://evil.example' })
+    const foreign = await raw('/api/projects', {
+      authorization: `Bearer ${t.token}`,
+      origin: 'https://evil.example',
+    })
     expect(foreign.status).toBe(403)
-    expect((await foreign.json()).error.message).toMatch(/cross-site request from https:\/\/evil.example refused/)
+    expect((await foreign.json()).error.message).toMatch(
+      /cross-site request from https:\/\/evil.example refused/,
+    )
     const own = await raw('/api/projects', { authorization: `Bearer ${t.token}`, origin: t.url })
     expect(own.status).toBe(200)
   })
@@ -71,7 +84,9 @@ describe('access to the server', () => {
     expect((await raw('/api/projects', { cookie: 'cadre_session=forged' })).status).toBe(401)
 
     // The same cookie opens the live stream, and a foreign Origin cannot use it.
-    const viaCookie = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`, { headers: { cookie: session, origin: t.url } })
+    const viaCookie = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`, {
+      headers: { cookie: session, origin: t.url },
+    })
     await new Promise((resolve, reject) => {
       viaCookie.on('open', resolve)
       viaCookie.on('error', reject)
@@ -80,11 +95,19 @@ describe('access to the server', () => {
     const crossSite = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`, {
       headers: { cookie: session, origin: 'https://evil.example' },
     })
-    expect(await new Promise((resolve) => crossSite.on('unexpected-response', (_req, res) => resolve(res.statusCode)))).toBe(403)
+    expect(
+      await new Promise((resolve) =>
+        crossSite.on('unexpected-response', (_req, res) => resolve(res.statusCode)),
+      ),
+    ).toBe(403)
   })
 
   it('refuses the stream without a token', async () => {
     const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`)
-    expect(await new Promise((resolve) => socket.on('unexpected-response', (_req, res) => resolve(res.statusCode)))).toBe(401)
+    expect(
+      await new Promise((resolve) =>
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode)),
+      ),
+    ).toBe(401)
   })
 })

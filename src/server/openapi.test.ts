@@ -1,5 +1,5 @@
-import WebSocket from 'ws'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { createGitRepo, startTestServer, type TestServer } from '../../test/support/test-server.ts'
 import { createApp } from './create-app.ts'
 
@@ -35,13 +35,19 @@ describe('the OpenAPI document', () => {
   })
 
   it('has every documented route answer (no route is only on paper)', async () => {
-    const project = await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
-    const task = await (await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'x' } })).json()
+    const project = await (
+      await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })
+    ).json()
+    const task = await (
+      await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'x' } })
+    ).json()
     for (const route of documented()) {
       const [method, template] = route.split(' ') as [string, string]
       const path = template.replace('{id}', template.startsWith('/api/projects') ? project.id : task.id)
       if (path === '/api/stream') {
-        const socket = new WebSocket(`${t.url.replace('http', 'ws')}${path}`, { headers: { authorization: `Bearer ${t.token}` } })
+        const socket = new WebSocket(`${t.url.replace('http', 'ws')}${path}`, {
+          headers: { authorization: `Bearer ${t.token}` },
+        })
         await new Promise((resolve, reject) => socket.on('open', resolve).on('error', reject))
         socket.close()
         continue

@@ -35,9 +35,13 @@ const listenError = (error: NodeJS.ErrnoException, host: string, port: number) =
     EACCES: `not allowed to listen on ${where}; choose a port above 1023 with CADRE_PORT or --port`,
     EADDRNOTAVAIL: `${host} is not an address of this machine; check CADRE_HOST`,
   }
-  return new CadreError('unavailable', reasons[error.code ?? ''] ?? `cannot listen on ${where}: ${error.message}`, {
-    cause: error,
-  })
+  return new CadreError(
+    'unavailable',
+    reasons[error.code ?? ''] ?? `cannot listen on ${where}: ${error.message}`,
+    {
+      cause: error,
+    },
+  )
 }
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
@@ -57,7 +61,12 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     log: options.log,
     version: options.version,
     shutdown: shutdown.signal,
-    guard: createAccessGuard({ token: options.token, host: options.host, port, allowedHosts: options.allowedHosts }),
+    guard: createAccessGuard({
+      token: options.token,
+      host: options.host,
+      port,
+      allowedHosts: options.allowedHosts,
+    }),
   }
   const app = createApp(deps)
   const socket = createEventStreamSocket(deps)

@@ -24,7 +24,15 @@ export const describeStoreContract = (engine: StoreEngine) =>
     const newProject = (path = '/repo/a') =>
       store.projects.create({ name: 'a', path, settings: ProjectSettings.parse({}) })
     const newTask = async (projectId: string, status: 'queued' | 'backlog' = 'queued') =>
-      store.tasks.create({ projectId, title: 't', prompt: 'p', status, agent: 'builtin', model: null, mode: 'auto' })
+      store.tasks.create({
+        projectId,
+        title: 't',
+        prompt: 'p',
+        status,
+        agent: 'builtin',
+        model: null,
+        mode: 'auto',
+      })
 
     it('migrates once and opens an already migrated database again', async () => {
       await newProject()
@@ -40,7 +48,9 @@ export const describeStoreContract = (engine: StoreEngine) =>
       )
       const failure = await database.connect().catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CadreError)
-      expect((failure as CadreError).message).toMatch(/schema version 2, newer than this Cadre knows \(1; unknown migrations: 9999-from-the-future\)/)
+      expect((failure as CadreError).message).toMatch(
+        /schema version 2, newer than this Cadre knows \(1; unknown migrations: 9999-from-the-future\)/,
+      )
       expect(await store.projects.list()).toHaveLength(1)
     })
 
@@ -53,7 +63,10 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect((await store.projects.list()).map((p) => p.id)).toEqual([a.id, b.id])
       const settings = ProjectSettings.parse({ checkCommand: 'npm test', sandbox: { network: 'off' } })
       const updated = await store.projects.update(a.id, { name: 'renamed', settings })
-      expect(updated).toMatchObject({ name: 'renamed', settings: { checkCommand: 'npm test', sandbox: { network: 'off' } } })
+      expect(updated).toMatchObject({
+        name: 'renamed',
+        settings: { checkCommand: 'npm test', sandbox: { network: 'off' } },
+      })
       expect(await store.projects.get(a.id)).toEqual(updated)
       expect(await store.projects.update('prj_missing', { name: 'x' })).toBeUndefined()
       expect(await store.projects.delete(b.id)).toBe(true)
@@ -143,17 +156,27 @@ export const describeStoreContract = (engine: StoreEngine) =>
       const page = await store.events.list(a.id, { after: 1, limit: 2 })
       expect(page).toEqual(batch.slice(0, 2))
       expect(await store.events.list(a.id, { after: 4, limit: 10 })).toEqual([])
-      expect(await store.tasks.lastSeqs(project.id)).toEqual(new Map([[a.id, 4], [b.id, 1]]))
+      expect(await store.tasks.lastSeqs(project.id)).toEqual(
+        new Map([
+          [a.id, 4],
+          [b.id, 1],
+        ]),
+      )
     })
 
     it('refuses events for an unknown task, of an unknown type or with a bad payload, storing nothing', async () => {
       const task = await newTask((await newProject()).id)
-      await expect(store.events.append('tsk_missing', [message('x')])).rejects.toMatchObject({ code: 'not_found' })
+      await expect(store.events.append('tsk_missing', [message('x')])).rejects.toMatchObject({
+        code: 'not_found',
+      })
       const bad = { type: 'message.user', data: { threadId: 'thr_x', text: 42 } } as unknown as EventInput
       await expect(store.events.append(task.id, [message('ok'), bad])).rejects.toMatchObject({
         code: 'validation_failed',
       })
-      const live = { type: 'assistant.delta', data: { threadId: 't', blockId: 'b', text: 'x' } } as unknown as EventInput
+      const live = {
+        type: 'assistant.delta',
+        data: { threadId: 't', blockId: 'b', text: 'x' },
+      } as unknown as EventInput
       await expect(store.events.append(task.id, [live])).rejects.toMatchObject({ code: 'bad_request' })
       expect(await store.events.list(task.id, { after: 0, limit: 10 })).toEqual([])
       expect((await store.tasks.get(task.id))?.lastSeq).toBe(0)
@@ -191,7 +214,8 @@ export const describeStoreContract = (engine: StoreEngine) =>
           await Promise.all(
             Array.from({ length: perWriter }, async (_, i) => {
               const task = tasks[(i + w) % tasks.length]!
-              const batch = i % 5 === 0 ? [message(`${w}-${i}a`), message(`${w}-${i}b`)] : [message(`${w}-${i}`)]
+              const batch =
+                i % 5 === 0 ? [message(`${w}-${i}a`), message(`${w}-${i}b`)] : [message(`${w}-${i}`)]
               for (const event of await writer.events.append(task.id, batch)) seqs.push([task.id, event.seq])
             }),
           )
@@ -200,7 +224,10 @@ export const describeStoreContract = (engine: StoreEngine) =>
       )
       const appended = results.flat()
       for (const task of tasks) {
-        const given = appended.filter(([id]) => id === task.id).map(([, seq]) => seq).sort((x, y) => x - y)
+        const given = appended
+          .filter(([id]) => id === task.id)
+          .map(([, seq]) => seq)
+          .sort((x, y) => x - y)
         const stored = (await store.events.list(task.id, { after: 0, limit: 10_000 })).map((e) => e.seq)
         expect(stored).toEqual(Array.from({ length: stored.length }, (_, i) => i + 1))
         expect(given).toEqual(stored)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { notFound } from '../core/errors.ts'
 import type { Task } from '../core/entities.ts'
+import { notFound } from '../core/errors.ts'
 import { AgentMode } from '../core/settings.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
 

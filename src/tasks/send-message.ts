@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { notFound } from '../core/errors.ts'
 import type { Task } from '../core/entities.ts'
+import { notFound } from '../core/errors.ts'
 import type { StoredEvent } from '../core/events/registry.ts'
 import { nextTaskStatus } from '../core/task-status.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
@@ -29,8 +29,11 @@ export const sendMessage = (
     const thread = input.threadId
       ? await session.threads.get(input.threadId)
       : (await session.threads.list(taskId))[0]
-    if (!thread || thread.taskId !== taskId) throw notFound('thread', input.threadId ?? `main thread of ${taskId}`)
-    const [event] = await emit(taskId, [{ type: 'message.user', data: { threadId: thread.id, text: input.text } }])
+    if (!thread || thread.taskId !== taskId)
+      throw notFound('thread', input.threadId ?? `main thread of ${taskId}`)
+    const [event] = await emit(taskId, [
+      { type: 'message.user', data: { threadId: thread.id, text: input.text } },
+    ])
     const requeue = nextTaskStatus(task.status, 'follow_up') !== undefined
     const updated = requeue
       ? await applyTaskAction(session, emit, taskId, 'follow_up')

@@ -1,5 +1,5 @@
-import { CadreError, notFound } from '../core/errors.ts'
 import type { Task } from '../core/entities.ts'
+import { CadreError, notFound } from '../core/errors.ts'
 import { requireTaskTransition, type TaskAction } from '../core/task-status.ts'
 import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
 import type { StoreSession } from '../store/store.ts'

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import WebSocket from 'ws'
 import { describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import type { StoredEvent } from '../../src/core/events/registry.ts'
 import { commitEvents } from '../../src/events/commit-events.ts'
 import type { EventBus } from '../../src/events/event-bus.ts'
@@ -34,19 +34,23 @@ const runSubscriber = async (
   for (;;) {
     const finalRound = !writing()
     connections++
-    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`, { headers: { authorization: `Bearer ${t.token}` } })
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/stream`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    })
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as StreamMessage
       if (message.kind === 'error') anomalies.push(`error: ${message.error.message}`)
       if (message.kind !== 'event' || !('seq' in message.event)) return
       const event = message.event as StoredEvent
       const expected = lastSeq(event.taskId) + 1
-      if (event.seq !== expected) anomalies.push(`${event.taskId}: got seq ${event.seq}, expected ${expected}`)
+      if (event.seq !== expected)
+        anomalies.push(`${event.taskId}: got seq ${event.seq}, expected ${expected}`)
       else held.get(event.taskId)!.push(event)
     })
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
     if (kind === 'tasks') {
-      for (const id of taskIds) socket.send(JSON.stringify({ op: 'subscribe', taskId: id, after: lastSeq(id) }))
+      for (const id of taskIds)
+        socket.send(JSON.stringify({ op: 'subscribe', taskId: id, after: lastSeq(id) }))
     } else {
       const cursors = Object.fromEntries(taskIds.map((id) => [id, lastSeq(id)]))
       socket.send(JSON.stringify({ op: 'subscribe', projectId, cursors }))
@@ -67,9 +71,19 @@ const runSubscriber = async (
  * `lag`, its events reach the bus a few ms late, as from another node, so live delivery can
  * arrive out of seq order.
  */
-const runWriter = async (store: Store, t: TestServer, taskIds: string[], name: string, appends: number, lag = false) => {
+const runWriter = async (
+  store: Store,
+  t: TestServer,
+  taskIds: string[],
+  name: string,
+  appends: number,
+  lag = false,
+) => {
   const bus: EventBus = lag
-    ? { publish: (event) => void setTimeout(() => t.bus.publish(event), random(0, 3)), subscribe: t.bus.subscribe }
+    ? {
+        publish: (event) => void setTimeout(() => t.bus.publish(event), random(0, 3)),
+        subscribe: t.bus.subscribe,
+      }
     : t.bus
   for (let i = 0; i < appends; i++) {
     const taskId = taskIds[random(0, taskIds.length - 1)]!
@@ -99,9 +113,12 @@ describe.each(engines)('replay then live on %s', (engine) => {
   it('gives every reconnecting subscriber exactly what the store holds, in order, once', async () => {
     await using t = await startTestServer(engine)
     const secondWriter = await t.database.connect()
-    const project = await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
+    const project = await (
+      await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })
+    ).json()
     const taskIds: string[] = []
-    for (let i = 0; i < 3; i++) taskIds.push((await createTask(t, { projectId: project.id, prompt: `task ${i}` })).id)
+    for (let i = 0; i < 3; i++)
+      taskIds.push((await createTask(t, { projectId: project.id, prompt: `task ${i}` })).id)
 
     let writing = true
     const subscribers = [

@@ -4,7 +4,9 @@ import type { StreamMessage, StreamRequest } from '../../src/server/stream-proto
 
 /** A WebSocket stream connection for tests: collects what arrives and can wait for conditions. */
 export const connectStream = async (url: string, token: string) => {
-  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api/stream`, { headers: { authorization: `Bearer ${token}` } })
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/api/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   const messages: StreamMessage[] = []
   const waiters = new Set<() => void>()
   socket.on('message', (data) => {
@@ -18,7 +20,8 @@ export const connectStream = async (url: string, token: string) => {
     messages,
     closed,
     events: () => messages.flatMap((m) => (m.kind === 'event' ? [m.event as CadreEvent] : [])),
-    stored: () => messages.flatMap((m) => (m.kind === 'event' && 'seq' in m.event ? [m.event as StoredEvent] : [])),
+    stored: () =>
+      messages.flatMap((m) => (m.kind === 'event' && 'seq' in m.event ? [m.event as StoredEvent] : [])),
     send: (request: StreamRequest | Record<string, unknown>) => socket.send(JSON.stringify(request)),
     /** Resolves once `condition` holds over the messages received so far. */
     until: (condition: (messages: StreamMessage[]) => boolean, timeoutMs = 10_000) =>

@@ -45,7 +45,11 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
     const headers = new Headers(rest.headers)
     if (!headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
     if (json !== undefined) headers.set('content-type', 'application/json')
-    return fetch(`${server.url}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) })
+    return fetch(`${server.url}${path}`, {
+      ...rest,
+      headers,
+      body: json === undefined ? rest.body : JSON.stringify(json),
+    })
   }
   return {
     url: server.url,
@@ -66,6 +70,18 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
 export const createGitRepo = (name = 'repo'): string => {
   const dir = join(mkdtempSync(join(tmpdir(), 'cadre-git-')), name)
   execFileSync('git', ['init', '-q', '-b', 'main', dir])
-  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'init'])
+  execFileSync('git', [
+    '-C',
+    dir,
+    '-c',
+    'user.name=t',
+    '-c',
+    'user.email=t@example.com',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    'init',
+  ])
   return dir
 }

@@ -21,7 +21,9 @@ export const registerServeCommand = (program: Command): void => {
       const cadre = await startCadre(config, log)
       // The link carries the token, so it goes only to a terminal, never into captured logs.
       if (process.stdout.isTTY) {
-        console.log(`\n  Cadre is running. Open ${cadre.server.url}/?token=${encodeURIComponent(cadre.token)}\n`)
+        console.log(
+          `\n  Cadre is running. Open ${cadre.server.url}/?token=${encodeURIComponent(cadre.token)}\n`,
+        )
       } else {
         const where = config.token ? 'CADRE_TOKEN' : tokenFile(config.home)
         console.log(`Cadre is running at ${cadre.server.url}/ — sign in with the token from ${where}`)

@@ -1,8 +1,8 @@
 import { realpathSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { CadreError } from '../../core/errors.ts'
 import type { Project, Run, Task, Thread } from '../../core/entities.ts'
+import { CadreError } from '../../core/errors.ts'
 import { type Client, type Connection, createClient, readJson, resolveConnection } from '../client.ts'
 import type { GlobalOptions } from '../global-options.ts'
 import { clock, printJson, printTable } from '../output.ts'
@@ -23,7 +23,10 @@ const findProject = async (client: Client, connection: Connection, reference: st
     .filter((p) => path === p.path || path.startsWith(`${p.path}/`))
     .sort((a, b) => b.path.length - a.path.length)[0]
   if (byPath) return byPath
-  throw new CadreError('not_found', `no project "${reference}"; list them with "cadre project list" or add one with "cadre project add <path>"`)
+  throw new CadreError(
+    'not_found',
+    `no project "${reference}"; list them with "cadre project list" or add one with "cadre project add <path>"`,
+  )
 }
 
 export const registerTaskCommands = (program: Command, globals: () => GlobalOptions): void => {
@@ -73,7 +76,9 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     .option('--json', 'print as JSON')
     .action(async (options) => {
       const { connection, client } = connect()
-      const projectId = options.project ? (await findProject(client, connection, options.project)).id : undefined
+      const projectId = options.project
+        ? (await findProject(client, connection, options.project)).id
+        : undefined
       const { tasks } = await readJson<{ tasks: Task[] }>(
         client.api.tasks.$get({ query: { projectId, status: options.status, limit: options.limit } }),
         connection.url,
@@ -92,12 +97,17 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     .option('--json', 'print as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       const { connection, client } = connect()
-      const detail = await readJson<TaskDetail>(client.api.tasks[':id'].$get({ param: { id } }), connection.url)
+      const detail = await readJson<TaskDetail>(
+        client.api.tasks[':id'].$get({ param: { id } }),
+        connection.url,
+      )
       if (options.json) return printJson(detail)
       console.log(`${detail.id}  ${detail.title}`)
       console.log(`  status   ${detail.status}${detail.statusReason ? ` (${detail.statusReason})` : ''}`)
       console.log(`  project  ${detail.projectId}`)
-      console.log(`  agent    ${detail.agent}${detail.model ? ` / ${detail.model}` : ''}, mode ${detail.mode}`)
+      console.log(
+        `  agent    ${detail.agent}${detail.model ? ` / ${detail.model}` : ''}, mode ${detail.mode}`,
+      )
       console.log(`  created  ${detail.createdAt}`)
       console.log(`  threads  ${detail.threads.map((t) => `${t.id} (${t.title})`).join(', ')}`)
       console.log(`  runs     ${detail.runs.length}`)
@@ -114,7 +124,8 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     .action(async (id: string, options: { follow?: boolean; after: string; json?: boolean }) => {
       const { connection, client } = connect()
       const after = Number(options.after)
-      if (!Number.isInteger(after) || after < 0) throw new CadreError('bad_request', '--after must be a seq (0 or more)')
+      if (!Number.isInteger(after) || after < 0)
+        throw new CadreError('bad_request', '--after must be a seq (0 or more)')
       const logOptions = { id, after, json: options.json === true }
       if (options.follow) await followTaskLogs(connection, logOptions)
       else await printTaskLogs(client, connection, logOptions)

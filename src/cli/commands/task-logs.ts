@@ -91,7 +91,13 @@ export const followTaskLogs = async (connection: Connection, options: LogOptions
       })
       current.on('unexpected-response', (_request, response) => {
         const status = response.statusCode ?? 0
-        resolve({ retry: false, error: new CadreError(status === 401 ? 'unauthorized' : 'forbidden', `the stream refused the connection (${status})`) })
+        resolve({
+          retry: false,
+          error: new CadreError(
+            status === 401 ? 'unauthorized' : 'forbidden',
+            `the stream refused the connection (${status})`,
+          ),
+        })
       })
       current.on('error', () => {})
       // After a drop the server may be restarting: keep trying for about half a minute.
@@ -99,7 +105,10 @@ export const followTaskLogs = async (connection: Connection, options: LogOptions
     })
     if (ended.error) throw ended.error
     if (!ended.retry) {
-      throw new CadreError('unavailable', `no Cadre server answers at ${connection.url}; start one with "cadre serve"`)
+      throw new CadreError(
+        'unavailable',
+        `no Cadre server answers at ${connection.url}; start one with "cadre serve"`,
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
   }

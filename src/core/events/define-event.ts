@@ -1,6 +1,10 @@
 import type { z } from 'zod'
 
-export interface EventDefinition<T extends string = string, D extends z.ZodType = z.ZodType, Durable = boolean> {
+export interface EventDefinition<
+  T extends string = string,
+  D extends z.ZodType = z.ZodType,
+  Durable = boolean,
+> {
   readonly type: T
   readonly data: D
   /** Durable events are stored with a seq; live-only ones are broadcast and never stored. */

@@ -35,11 +35,10 @@ export const eventDefinitions = [
     durable: true,
     description: 'A person sent a message to a thread of the task.',
   }),
-  defineEvent(
-    'assistant.delta',
-    z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }),
-    { durable: false, description: 'Streamed assistant text, live only; the completed message is stored.' },
-  ),
+  defineEvent('assistant.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
+    durable: false,
+    description: 'Streamed assistant text, live only; the completed message is stored.',
+  }),
 ] as const
 
 type Definitions = (typeof eventDefinitions)[number]

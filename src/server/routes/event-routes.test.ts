@@ -29,8 +29,14 @@ describe('event routes', () => {
   let taskId: string
   beforeEach(async () => {
     t = await startTestServer()
-    const project = await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
-    taskId = (await (await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'go' } })).json()).id
+    const project = await (
+      await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })
+    ).json()
+    taskId = (
+      await (
+        await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'go' } })
+      ).json()
+    ).id
     for (let i = 0; i < 4; i++) {
       await t.api(`/api/tasks/${taskId}/messages`, { method: 'POST', json: { text: `message ${i}` } })
     }
@@ -52,7 +58,9 @@ describe('event routes', () => {
   })
 
   it('streams SSE: replay after a seq, then live events, with ids only on stored ones', async () => {
-    const response = await t.api(`/api/tasks/${taskId}/events?after=5`, { headers: { accept: 'text/event-stream' } })
+    const response = await t.api(`/api/tasks/${taskId}/events?after=5`, {
+      headers: { accept: 'text/event-stream' },
+    })
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/)
     const framesPromise = readFrames(response as unknown as Response, 5)
     await new Promise((resolve) => setTimeout(resolve, 100))
@@ -81,7 +89,9 @@ describe('event routes', () => {
       headers: { accept: 'text/event-stream', 'last-event-id': '6' },
     })
     expect((await readFrames(response as unknown as Response, 1)).map((f) => f.id)).toEqual(['7'])
-    const bad = await t.api(`/api/tasks/${taskId}/events`, { headers: { accept: 'text/event-stream', 'last-event-id': 'x' } })
+    const bad = await t.api(`/api/tasks/${taskId}/events`, {
+      headers: { accept: 'text/event-stream', 'last-event-id': 'x' },
+    })
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.message).toMatch(/Last-Event-ID must be the seq/)
   })

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { CadreError, notFound } from '../../core/errors.ts'
 import { type CadreEvent, isStoredEvent } from '../../core/events/registry.ts'
 import { openEventFeed } from '../../events/event-feed.ts'
-import { errors, EventPage, IdParam, json } from '../api-schemas.ts'
+import { EventPage, errors, IdParam } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
 
@@ -34,7 +34,8 @@ export const eventRoutes = (deps: AppDeps) => {
       method: 'get',
       path: '/api/tasks/{id}/events',
       tags: ['events'],
-      summary: "A task's events after a seq: a JSON page, or a live SSE stream when asked for text/event-stream",
+      summary:
+        "A task's events after a seq: a JSON page, or a live SSE stream when asked for text/event-stream",
       description:
         'With `Accept: text/event-stream` the stored events after `after` (or `Last-Event-ID`) are replayed, ' +
         'then live events follow with no gap and no duplicate. Each frame is one event as JSON; stored ' +

@@ -20,7 +20,11 @@ describe('project routes', () => {
     const response = await add({ path: join(repo, 'src') })
     expect(response.status).toBe(201)
     const project = await response.json()
-    expect(project).toMatchObject({ name: 'shop', path: repo, settings: { baseBranch: 'main', defaultAgent: 'builtin' } })
+    expect(project).toMatchObject({
+      name: 'shop',
+      path: repo,
+      settings: { baseBranch: 'main', defaultAgent: 'builtin' },
+    })
     expect(await (await t.api(`/api/projects/${project.id}`)).json()).toEqual(project)
     expect(await (await t.api('/api/projects')).json()).toEqual({ projects: [project] })
   })
@@ -41,7 +45,10 @@ describe('project routes', () => {
     writeFileSync(file, 'hi')
     const notDir = await add({ path: file })
     expect(notDir.status).toBe(400)
-    expect((await notDir.json()).error).toMatchObject({ code: 'validation_failed', message: `${file} is not a directory` })
+    expect((await notDir.json()).error).toMatchObject({
+      code: 'validation_failed',
+      message: `${file} is not a directory`,
+    })
     const plain = join(repo, '..', 'plain')
     mkdirSync(plain)
     const notRepo = await add({ path: plain })
@@ -62,7 +69,10 @@ describe('project routes', () => {
     })
     expect(patched.status).toBe(200)
     const body = await patched.json()
-    expect(body).toMatchObject({ name: 'Renamed', settings: { checkCommand: 'npm test', baseBranch: 'main' } })
+    expect(body).toMatchObject({
+      name: 'Renamed',
+      settings: { checkCommand: 'npm test', baseBranch: 'main' },
+    })
     expect(body.settings.sandbox).toEqual({ kind: 'worktree', network: 'off' })
 
     const bad = await t.api(url, { method: 'PATCH', json: { settings: { sandbox: { memoryMb: 'lots' } } } })
@@ -72,14 +82,18 @@ describe('project routes', () => {
     expect(unknown.status).toBe(400)
     expect((await unknown.json()).error.message).toMatch(/unknown setting "colour"/)
 
-    const reset = await (await t.api(url, { method: 'PATCH', json: { settings: { checkCommand: null } } })).json()
+    const reset = await (
+      await t.api(url, { method: 'PATCH', json: { settings: { checkCommand: null } } })
+    ).json()
     expect(reset.settings.checkCommand).toBeUndefined()
     expect(reset.settings.sandbox.network).toBe('off')
   })
 
   it('deletes a project only when none of its tasks is queued or running', async () => {
     const project = await (await add({ path: createGitRepo() })).json()
-    const task = await (await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'x' } })).json()
+    const task = await (
+      await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'x' } })
+    ).json()
     const busy = await t.api(`/api/projects/${project.id}`, { method: 'DELETE' })
     expect(busy.status).toBe(409)
     expect((await busy.json()).error.message).toMatch(task.id)

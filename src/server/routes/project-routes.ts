@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { CadreError, notFound } from '../../core/errors.ts'
 import { Project } from '../../core/entities.ts'
+import { CadreError, notFound } from '../../core/errors.ts'
 import { ProjectSettings, patchSettings, SettingsPatch } from '../../core/settings.ts'
 import { RegisterProjectInput, registerProject } from '../../projects/register-project.ts'
 import { errors, IdParam, json, jsonBody, ProjectList } from '../api-schemas.ts'
@@ -12,7 +12,9 @@ const tags = ['projects']
 
 const ProjectPatch = z.object({
   name: z.string().trim().min(1).max(100).optional(),
-  settings: SettingsPatch.optional().describe('keys to change; objects merge, null resets a key to its default'),
+  settings: SettingsPatch.optional().describe(
+    'keys to change; objects merge, null resets a key to its default',
+  ),
 })
 
 const busyStatuses = ['queued', 'running', 'needs_input'] as const
@@ -62,7 +64,7 @@ export const projectRoutes = ({ store }: AppDeps) => {
         method: 'patch',
         path: '/api/projects/{id}',
         tags,
-        summary: "Rename a project or change its settings",
+        summary: 'Rename a project or change its settings',
         request: { params: IdParam, body: jsonBody(ProjectPatch) },
         responses: { 200: json(Project, 'the changed project'), 400: errors[400], 404: errors[404] },
       }),
@@ -90,7 +92,10 @@ export const projectRoutes = ({ store }: AppDeps) => {
         await requireProject(id)
         const busy = await store.tasks.list({ projectId: id, status: [...busyStatuses], limit: 1 })
         if (busy.length > 0) {
-          throw new CadreError('conflict', `project ${id} has tasks queued or running (e.g. ${busy[0]!.id}); cancel them first`)
+          throw new CadreError(
+            'conflict',
+            `project ${id} has tasks queued or running (e.g. ${busy[0]!.id}); cancel them first`,
+          )
         }
         await store.projects.delete(id)
         return c.body(null, 204)

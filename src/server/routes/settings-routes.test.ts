@@ -11,9 +11,19 @@ describe('settings routes', () => {
   })
 
   it('reads defaults, applies a patch, and refuses a bad value without changing anything', async () => {
-    expect(await (await t.api('/api/settings')).json()).toEqual({ defaultAgent: 'builtin', maxConcurrentRuns: 4 })
-    const patched = await t.api('/api/settings', { method: 'PATCH', json: { maxConcurrentRuns: 8, defaultModel: 'm1' } })
-    expect(await patched.json()).toEqual({ defaultAgent: 'builtin', maxConcurrentRuns: 8, defaultModel: 'm1' })
+    expect(await (await t.api('/api/settings')).json()).toEqual({
+      defaultAgent: 'builtin',
+      maxConcurrentRuns: 4,
+    })
+    const patched = await t.api('/api/settings', {
+      method: 'PATCH',
+      json: { maxConcurrentRuns: 8, defaultModel: 'm1' },
+    })
+    expect(await patched.json()).toEqual({
+      defaultAgent: 'builtin',
+      maxConcurrentRuns: 8,
+      defaultModel: 'm1',
+    })
     const bad = await t.api('/api/settings', { method: 'PATCH', json: { maxConcurrentRuns: 0 } })
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.message).toMatch(/settings\.maxConcurrentRuns/)

@@ -30,7 +30,9 @@ export const settingsRoutes = ({ store }: AppDeps) =>
       async (c) => {
         // One transaction, so two concurrent patches cannot drop each other's keys.
         const settings = await store.transaction(async (session) =>
-          session.settings.put(patchSettings(GlobalSettings, await session.settings.get(), c.req.valid('json'))),
+          session.settings.put(
+            patchSettings(GlobalSettings, await session.settings.get(), c.req.valid('json')),
+          ),
         )
         return c.json(settings, 200)
       },

@@ -7,17 +7,23 @@ describe('task routes', () => {
   let projectId: string
   beforeEach(async () => {
     t = await startTestServer()
-    projectId = (await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()).id
+    projectId = (
+      await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
+    ).id
   })
   afterEach(async () => {
     await t[Symbol.asyncDispose]()
   })
 
-  const create = async (body: Record<string, unknown>) => t.api('/api/tasks', { method: 'POST', json: { projectId, ...body } })
+  const create = async (body: Record<string, unknown>) =>
+    t.api('/api/tasks', { method: 'POST', json: { projectId, ...body } })
   const events = async (id: string) => (await (await t.api(`/api/tasks/${id}/events`)).json()).events
 
   it('creates a queued task with its thread and first message, using project defaults', async () => {
-    await t.api(`/api/projects/${projectId}`, { method: 'PATCH', json: { settings: { defaultModel: 'sonnet', defaultMode: 'plan' } } })
+    await t.api(`/api/projects/${projectId}`, {
+      method: 'PATCH',
+      json: { settings: { defaultModel: 'sonnet', defaultMode: 'plan' } },
+    })
     const response = await create({ prompt: '  Add a dark mode\n\nto the settings page  ' })
     expect(response.status).toBe(201)
     const task = await response.json()
@@ -40,13 +46,18 @@ describe('task routes', () => {
   })
 
   it('creates a backlog task with start: false, and queues it on start', async () => {
-    const task = await (await create({ prompt: 'later', start: false, title: 'Later', agent: 'codex' })).json()
+    const task = await (
+      await create({ prompt: 'later', start: false, title: 'Later', agent: 'codex' })
+    ).json()
     expect(task).toMatchObject({ status: 'backlog', title: 'Later', agent: 'codex' })
     const started = await t.api(`/api/tasks/${task.id}/start`, { method: 'POST' })
     expect(await started.json()).toMatchObject({ status: 'queued', lastSeq: 4 })
     const again = await t.api(`/api/tasks/${task.id}/start`, { method: 'POST' })
     expect(again.status).toBe(409)
-    expect((await again.json()).error).toMatchObject({ code: 'invalid_transition', message: /cannot enqueue a task that is queued/ })
+    expect((await again.json()).error).toMatchObject({
+      code: 'invalid_transition',
+      message: /cannot enqueue a task that is queued/,
+    })
   })
 
   it('lists by project and status, newest first', async () => {
@@ -64,10 +75,16 @@ describe('task routes', () => {
 
   it('cancels, then re-queues on a follow-up message, recording each change', async () => {
     const task = await (await create({ prompt: 'work' })).json()
-    const cancelled = await t.api(`/api/tasks/${task.id}/cancel`, { method: 'POST', json: { reason: 'wrong repo' } })
+    const cancelled = await t.api(`/api/tasks/${task.id}/cancel`, {
+      method: 'POST',
+      json: { reason: 'wrong repo' },
+    })
     expect(await cancelled.json()).toMatchObject({ status: 'cancelled', statusReason: 'wrong repo' })
     expect((await t.api(`/api/tasks/${task.id}/cancel`, { method: 'POST' })).status).toBe(409)
-    const sent = await t.api(`/api/tasks/${task.id}/messages`, { method: 'POST', json: { text: 'try again' } })
+    const sent = await t.api(`/api/tasks/${task.id}/messages`, {
+      method: 'POST',
+      json: { text: 'try again' },
+    })
     expect(sent.status).toBe(201)
     const body = await sent.json()
     expect(body.task).toMatchObject({ status: 'queued', statusReason: null, lastSeq: 6 })
@@ -82,17 +99,34 @@ describe('task routes', () => {
 
   it('keeps a follow-up on a queued task without changing its status', async () => {
     const task = await (await create({ prompt: 'work' })).json()
-    const body = await (await t.api(`/api/tasks/${task.id}/messages`, { method: 'POST', json: { text: 'also this' } })).json()
+    const body = await (
+      await t.api(`/api/tasks/${task.id}/messages`, { method: 'POST', json: { text: 'also this' } })
+    ).json()
     expect(body.task).toMatchObject({ status: 'queued', lastSeq: 4 })
   })
 
   it('answers client mistakes with 4xx naming the field, never 500', async () => {
     const cases: Array<[string, RequestInit & { json?: unknown }, number, RegExp]> = [
-      ['/api/tasks', { method: 'POST', body: '{"prompt":', headers: { 'content-type': 'application/json' } }, 400, /Malformed JSON/],
+      [
+        '/api/tasks',
+        { method: 'POST', body: '{"prompt":', headers: { 'content-type': 'application/json' } },
+        400,
+        /Malformed JSON/,
+      ],
       ['/api/tasks', { method: 'POST', json: { projectId, prompt: 42 } }, 400, /body\.prompt/],
-      ['/api/tasks', { method: 'POST', json: { projectId, prompt: '   ' } }, 400, /body\.prompt: the prompt is empty/],
+      [
+        '/api/tasks',
+        { method: 'POST', json: { projectId, prompt: '   ' } },
+        400,
+        /body\.prompt: the prompt is empty/,
+      ],
       ['/api/tasks', { method: 'POST', json: { projectId, prompt: 'x', mode: 'yolo' } }, 400, /body\.mode/],
-      ['/api/tasks', { method: 'POST', json: { projectId: 'prj_nope', prompt: 'x' } }, 404, /project "prj_nope" does not exist/],
+      [
+        '/api/tasks',
+        { method: 'POST', json: { projectId: 'prj_nope', prompt: 'x' } },
+        404,
+        /project "prj_nope" does not exist/,
+      ],
       ['/api/tasks/tsk_nope', {}, 404, /task "tsk_nope"/],
       ['/api/tasks/tsk_nope/messages', { method: 'POST', json: { text: 'x' } }, 404, /task "tsk_nope"/],
       ['/api/tasks/tsk_nope/cancel', { method: 'POST' }, 404, /task "tsk_nope"/],
@@ -108,7 +142,10 @@ describe('task routes', () => {
       expect(typeof body.error.code).toBe('string')
     }
     const task = await (await create({ prompt: 'x' })).json()
-    const wrongThread = await t.api(`/api/tasks/${task.id}/messages`, { method: 'POST', json: { text: 'x', threadId: 'thr_other' } })
+    const wrongThread = await t.api(`/api/tasks/${task.id}/messages`, {
+      method: 'POST',
+      json: { text: 'x', threadId: 'thr_other' },
+    })
     expect(wrongThread.status).toBe(404)
     expect(await events(task.id)).toHaveLength(3)
   })
@@ -119,7 +156,11 @@ describe('task routes', () => {
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = http.request(`${t.url}/api/tasks`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${t.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          authorization: `Bearer ${t.token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
       })
       request.on('response', (response) => {
         let text = ''

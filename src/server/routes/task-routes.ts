@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { notFound } from '../../core/errors.ts'
 import { Task } from '../../core/entities.ts'
+import { notFound } from '../../core/errors.ts'
 import { StoredEventSchema } from '../../core/events/registry.ts'
 import { TaskStatus } from '../../core/task-status.ts'
 import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
@@ -81,7 +81,10 @@ export const taskRoutes = (deps: AppDeps) => {
         summary: 'Send a message to a thread; a settled task is queued again to answer it',
         request: { params: IdParam, body: jsonBody(SendMessageInput) },
         responses: {
-          201: json(z.object({ task: Task, event: StoredEventSchema }), 'the stored message event and the task'),
+          201: json(
+            z.object({ task: Task, event: StoredEventSchema }),
+            'the stored message event and the task',
+          ),
           400: errors[400],
           404: errors[404],
         },
@@ -110,7 +113,10 @@ export const taskRoutes = (deps: AppDeps) => {
       }),
       async (c) => {
         const { reason } = c.req.valid('json') ?? {}
-        return c.json(await transitionTask(deps, c.req.valid('param').id, 'cancel', reason ?? 'cancelled by user'), 200)
+        return c.json(
+          await transitionTask(deps, c.req.valid('param').id, 'cancel', reason ?? 'cancelled by user'),
+          200,
+        )
       },
     )
 }

@@ -57,7 +57,11 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     .addColumn('ended_at', 'text')
     .execute()
   await db.schema.createIndex('runs_task').on('runs').column('task_id').execute()
-  await db.schema.createIndex('runs_status_lease').on('runs').columns(['status', 'lease_expires_at']).execute()
+  await db.schema
+    .createIndex('runs_status_lease')
+    .on('runs')
+    .columns(['status', 'lease_expires_at'])
+    .execute()
 
   await db.schema
     .createTable('events')

@@ -1,6 +1,5 @@
-import { notFound, validationError } from '../../core/errors.ts'
+import { CadreError, notFound, validationError } from '../../core/errors.ts'
 import { type EventInput, eventDefinition, type StoredEvent } from '../../core/events/registry.ts'
-import { CadreError } from '../../core/errors.ts'
 import type { EventsTable } from '../database.ts'
 import { now, type SessionContext } from '../session-context.ts'
 import type { EventRepo } from '../store.ts'

@@ -1,5 +1,5 @@
-import { CadreError } from '../../core/errors.ts'
 import type { Project } from '../../core/entities.ts'
+import { CadreError } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import { ProjectSettings } from '../../core/settings.ts'
 import type { ProjectsTable } from '../database.ts'
@@ -59,12 +59,12 @@ export const createProjectRepo = ({ db, atomically }: SessionContext): ProjectRe
     const row = await atomically((tx) =>
       tx
         .updateTable('projects')
-      .set({
-        ...(change.name !== undefined && { name: change.name }),
-        ...(change.settings !== undefined && { settings: JSON.stringify(change.settings) }),
-        updated_at: now(),
-      })
-      .where('id', '=', id)
+        .set({
+          ...(change.name !== undefined && { name: change.name }),
+          ...(change.settings !== undefined && { settings: JSON.stringify(change.settings) }),
+          updated_at: now(),
+        })
+        .where('id', '=', id)
         .returningAll()
         .executeTakeFirst(),
     )

@@ -47,12 +47,7 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
   },
 
   async list(taskId) {
-    const rows = await db
-      .selectFrom('runs')
-      .selectAll()
-      .where('task_id', '=', taskId)
-      .orderBy('id')
-      .execute()
+    const rows = await db.selectFrom('runs').selectAll().where('task_id', '=', taskId).orderBy('id').execute()
     return rows.map(toRun)
   },
 
@@ -61,16 +56,16 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
     const row = await atomically((tx) =>
       tx
         .updateTable('runs')
-      .set({
-        ...rest,
-        ...(usage !== undefined && { usage: JSON.stringify(usage) }),
-        ...(costUsd !== undefined && { cost_usd: costUsd }),
-        ...(leaseExpiresAt !== undefined && { lease_expires_at: leaseExpiresAt }),
-        ...(workerId !== undefined && { worker_id: workerId }),
-        ...(startedAt !== undefined && { started_at: startedAt }),
-        ...(endedAt !== undefined && { ended_at: endedAt }),
-      })
-      .where('id', '=', id)
+        .set({
+          ...rest,
+          ...(usage !== undefined && { usage: JSON.stringify(usage) }),
+          ...(costUsd !== undefined && { cost_usd: costUsd }),
+          ...(leaseExpiresAt !== undefined && { lease_expires_at: leaseExpiresAt }),
+          ...(workerId !== undefined && { worker_id: workerId }),
+          ...(startedAt !== undefined && { started_at: startedAt }),
+          ...(endedAt !== undefined && { ended_at: endedAt }),
+        })
+        .where('id', '=', id)
         .returningAll()
         .executeTakeFirst(),
     )

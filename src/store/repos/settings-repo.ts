@@ -7,7 +7,11 @@ const globalKey = 'global'
 
 export const createSettingsRepo = ({ db, atomically }: SessionContext): SettingsRepo => ({
   async get() {
-    const row = await db.selectFrom('settings').select('value').where('key', '=', globalKey).executeTakeFirst()
+    const row = await db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', globalKey)
+      .executeTakeFirst()
     return GlobalSettings.parse(row ? JSON.parse(row.value) : {})
   },
 

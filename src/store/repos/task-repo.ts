@@ -52,7 +52,8 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
   async list(filter = {}) {
     let query = db.selectFrom('tasks').selectAll()
     if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId)
-    if (filter.status !== undefined && filter.status.length > 0) query = query.where('status', 'in', filter.status)
+    if (filter.status !== undefined && filter.status.length > 0)
+      query = query.where('status', 'in', filter.status)
     const rows = await query
       .orderBy('id', 'desc')
       .limit(filter.limit ?? defaultListLimit)
@@ -64,9 +65,9 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
     const row = await atomically((tx) =>
       tx
         .updateTable('tasks')
-      .set({ status: to, status_reason: reason, updated_at: now() })
-      .where('id', '=', id)
-      .where('status', '=', from)
+        .set({ status: to, status_reason: reason, updated_at: now() })
+        .where('id', '=', id)
+        .where('status', '=', from)
         .returningAll()
         .executeTakeFirst(),
     )
@@ -74,7 +75,11 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
   },
 
   async lastSeqs(projectId) {
-    const rows = await db.selectFrom('tasks').select(['id', 'last_seq']).where('project_id', '=', projectId).execute()
+    const rows = await db
+      .selectFrom('tasks')
+      .select(['id', 'last_seq'])
+      .where('project_id', '=', projectId)
+      .execute()
     return new Map(rows.map((row) => [row.id, Number(row.last_seq)]))
   },
 })
