@@ -34,7 +34,11 @@ const freshFile = () => join(workDir, `db-${fileCounter++}.sqlite`)
 
 const setUpStore = async () => {
   const store = await openSqliteStore(freshFile())
-  const project = await store.projects.create({ name: 'bench', path: `/bench/${fileCounter}`, settings: ProjectSettings.parse({}) })
+  const project = await store.projects.create({
+    name: 'bench',
+    path: `/bench/${fileCounter}`,
+    settings: ProjectSettings.parse({}),
+  })
   const task = await store.tasks.create({
     projectId: project.id,
     title: 'bench',
@@ -102,7 +106,9 @@ const streamLatencies = async (samples: number) => {
     log: pino({ level: 'silent' }),
     version: 'bench',
   })
-  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/stream`, { headers: { authorization: `Bearer ${token}` } })
+  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   await new Promise((resolve) => socket.once('open', resolve))
   const arrivals = new Map<number, number>()
   let notify = () => {}
@@ -129,12 +135,22 @@ const streamLatencies = async (samples: number) => {
   return latencies.sort((a, b) => a - b)
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50)
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  )
 const spread = (xs: number[], digits = 0) =>
   `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
 
-const results = { cadreSingle: [] as number[], rawSingle: [] as number[], cadreBatch: [] as number[], rawBatch: [] as number[] }
+const results = {
+  cadreSingle: [] as number[],
+  rawSingle: [] as number[],
+  cadreBatch: [] as number[],
+  rawBatch: [] as number[],
+}
 const p50s: number[] = []
 const p99s: number[] = []
 for (let run = 0; run < runs; run++) {
@@ -154,12 +170,18 @@ const ratio = (cadre: number[], raw: number[]) => {
   const ratios = cadre.map((c, i) => c / raw[i]!)
   return spread(ratios, 2)
 }
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`)
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+)
 console.log(`${runs} runs of ${eventCount} events; median (min–max)\n`)
 console.log('| measure | Cadre | raw better-sqlite3 | Cadre ÷ raw |')
 console.log('| --- | --- | --- | --- |')
-console.log(`| events/s, one per append | ${spread(results.cadreSingle)} | ${spread(results.rawSingle)} | ${ratio(results.cadreSingle, results.rawSingle)} |`)
-console.log(`| events/s, batches of ${batchSize} | ${spread(results.cadreBatch)} | ${spread(results.rawBatch)} | ${ratio(results.cadreBatch, results.rawBatch)} |`)
+console.log(
+  `| events/s, one per append | ${spread(results.cadreSingle)} | ${spread(results.rawSingle)} | ${ratio(results.cadreSingle, results.rawSingle)} |`,
+)
+console.log(
+  `| events/s, batches of ${batchSize} | ${spread(results.cadreBatch)} | ${spread(results.rawBatch)} | ${ratio(results.cadreBatch, results.rawBatch)} |`,
+)
 console.log(`\n| append → WebSocket subscriber | p50 ms | p99 ms |`)
 console.log('| --- | --- | --- |')
 console.log(`| SQLite, 1000 sequential appends per run | ${spread(p50s, 2)} | ${spread(p99s, 2)} |`)

@@ -3,7 +3,7 @@ import { Project, Run, Task, Thread } from '../core/entities.ts'
 import { StoredEventSchema } from '../core/events/registry.ts'
 import { ErrorBody } from './error-responses.ts'
 
-export const IdParam = z.object({ id: z.string().min(1).describe('the id, e.g. tsk_…') })
+export const IdParam = z.object({ id: z.string().min(1).describe('the id, e.g. prj_… or tsk_…') })
 
 export const json = <S extends z.ZodType>(schema: S, description: string) => ({
   content: { 'application/json': { schema } },

@@ -105,16 +105,24 @@ export const createApp = (deps: AppDeps) => {
       401: { description: 'missing or wrong access token' },
     },
   })
-  app.doc31(openApiPath, {
-    openapi: '3.1.0',
-    info: {
-      title: 'Cadre API',
-      version: deps.version,
-      description: 'The HTTP API of Cadre, a self-hosted control plane for coding agents.',
-    },
-    security: [{ token: [] }, { session: [] }],
-  })
+  app.doc31(openApiPath, openApiConfig(deps.version))
   return routes
+}
+
+const openApiConfig = (version: string): Parameters<OpenAPIHono['getOpenAPI31Document']>[0] => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Cadre API',
+    version,
+    description: 'The HTTP API of Cadre, a self-hosted control plane for coding agents.',
+  },
+  security: [{ token: [] }, { session: [] }],
+})
+
+/** The OpenAPI document the server serves, built without starting one (for docs and tests). */
+export const openApiDocument = (version: string) => {
+  const app = createApp({ version } as AppDeps) as unknown as OpenAPIHono
+  return app.getOpenAPI31Document(openApiConfig(version))
 }
 
 export type CadreApp = ReturnType<typeof createApp>

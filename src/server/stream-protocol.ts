@@ -15,8 +15,12 @@ export const StreamRequest = z.union([
       cursors: z.record(z.string(), seq).default({}).describe('the last seq held, per task'),
     })
     .describe("every event of a project's tasks: after the given cursors, and from now for other tasks"),
-  z.strictObject({ op: z.literal('unsubscribe'), taskId: z.string().min(1) }),
-  z.strictObject({ op: z.literal('unsubscribe'), projectId: z.string().min(1) }),
+  z
+    .strictObject({ op: z.literal('unsubscribe'), taskId: z.string().min(1) })
+    .describe('stop following a task'),
+  z
+    .strictObject({ op: z.literal('unsubscribe'), projectId: z.string().min(1) })
+    .describe('stop following a project'),
 ])
 export type StreamRequest = z.input<typeof StreamRequest>
 
