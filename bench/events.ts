@@ -14,7 +14,6 @@ import { commitEvents } from '../src/events/commit-events.ts'
 import { createMemoryEventBus } from '../src/events/memory-event-bus.ts'
 import { startServer } from '../src/server/start-server.ts'
 import { openSqliteStore } from '../src/store/open-sqlite.ts'
-import type { Store } from '../src/store/store.ts'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, events: { type: 'string', default: '5000' } },
