@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Kysely, SqliteDialect } from 'kysely'
+import { Kysely, SqliteDialect, sql } from 'kysely'
 import { CadreError } from '../core/errors.ts'
+import { withCachedStatements } from './cached-statements.ts'
 import type { Database } from './database.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate.ts'
+import { runTransaction } from './session-context.ts'
 import type { Store } from './store.ts'
 
 /**
@@ -28,9 +30,15 @@ export const openSqliteStore = async (file: string): Promise<Store> => {
       cause: error,
     })
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withCachedStatements(database) }),
+  })
   try {
     await migrateToLatest(db as Kysely<unknown>, file)
+    // Taking the write lock proves the file is writable now, not at the first task.
+    await runTransaction(db, 'sqlite', async (tx) => {
+      await sql`update settings set key = key where 0 = 1`.execute(tx)
+    })
   } catch (error) {
     await db.destroy()
     if (error instanceof CadreError) throw error

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { openSqliteStore } from '../../src/store/open-sqlite.ts'
 import { runCli } from '../support/cli.ts'
 
 const freshHome = () => mkdtempSync(join(tmpdir(), 'cadre-ops-'))
@@ -39,6 +41,23 @@ describe('cadre serve, when it cannot start', () => {
     expect(result.stderr).toMatch(
       /^cadre: cannot (open|use) the database .*cadre\.db: file is not a database/,
     )
+  })
+
+  it('refuses to start on a database it cannot write', async () => {
+    const home = freshHome()
+    const database = join(home, 'cadre.db')
+    await (await openSqliteStore(database)).close()
+    // Immutable even for root (ext4's attribute): the portable way to make a file unwritable here.
+    execFileSync('chattr', ['+i', database])
+    try {
+      const result = await runCli(['serve'], { CADRE_HOME: home, CADRE_PORT: '0' })
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(
+        `cadre: cannot use the database ${database}: attempt to write a readonly database\n`,
+      )
+    } finally {
+      execFileSync('chattr', ['-i', database])
+    }
   })
 
   it('names the PostgreSQL server it cannot reach, without its password', async () => {
