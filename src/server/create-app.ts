@@ -29,6 +29,15 @@ export const createApp = (deps: AppDeps) => {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   app.onError((error, c) => toErrorResponse(error, c, deps.log))
   app.notFound((c) => errorJson(c, new CadreError('not_found', `no route ${c.req.method} ${c.req.path}`)))
+  app.use(async (c, next) => {
+    const started = performance.now()
+    await next()
+    // The path only: a query string may carry the sign-in token.
+    deps.log.debug(
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    )
+  })
   app.use(guardRequests(deps.guard))
   app.use(
     bodyLimit({
