@@ -34,7 +34,12 @@ export const createApp = (deps: AppDeps) => {
     await next()
     // The path only: a query string may carry the sign-in token.
     deps.log.debug(
-      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
       'request',
     )
   })

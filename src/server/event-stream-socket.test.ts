@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { connectStream } from '../../test/support/stream-client.ts'
-import { createGitRepo, startTestServer, type TestServer } from '../../test/support/test-server.ts'
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts'
 
 describe('the WebSocket event stream', () => {
   let t: TestServer
@@ -9,9 +9,7 @@ describe('the WebSocket event stream', () => {
     (await (await t.api('/api/tasks', { method: 'POST', json: { projectId, prompt } })).json()).id as string
   beforeEach(async () => {
     t = await startTestServer()
-    projectId = (
-      await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
-    ).id
+    projectId = await t.addProject()
   })
   afterEach(async () => {
     await t[Symbol.asyncDispose]()
@@ -22,13 +20,7 @@ describe('the WebSocket event stream', () => {
     const stream = await connectStream(t.url, t.token)
     stream.send({ op: 'subscribe', taskId, after: 1 })
     await stream.until(() => stream.stored().length === 2)
-    t.bus.publish({
-      type: 'assistant.delta',
-      taskId,
-      projectId,
-      at: new Date().toISOString(),
-      data: { threadId: 't', blockId: 'b', text: 'hi' },
-    })
+    await t.publishDelta(taskId, 'hi')
     await t.api(`/api/tasks/${taskId}/cancel`, { method: 'POST' })
     await stream.until(() => stream.stored().length === 3)
     expect(stream.events().map((e) => e.type)).toEqual([

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createGitRepo, startTestServer, type TestServer } from '../../test/support/test-server.ts'
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts'
 import { createApp } from './create-app.ts'
 
 type OpenApiDocument = { paths: Record<string, Record<string, unknown>> }
@@ -35,9 +35,7 @@ describe('the OpenAPI document', () => {
   })
 
   it('has every documented route answer (no route is only on paper)', async () => {
-    const project = await (
-      await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })
-    ).json()
+    const project = { id: await t.addProject() }
     const task = await (
       await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'x' } })
     ).json()

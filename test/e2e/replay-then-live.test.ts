@@ -7,7 +7,7 @@ import type { EventBus } from '../../src/events/event-bus.ts'
 import type { StreamMessage } from '../../src/server/stream-protocol.ts'
 import type { Store } from '../../src/store/store.ts'
 import { createTask } from '../../src/tasks/create-task.ts'
-import { createGitRepo, startTestServer, type TestServer } from '../support/test-server.ts'
+import { startTestServer, type TestServer } from '../support/test-server.ts'
 import { engines } from '../support/test-stores.ts'
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1))
@@ -113,9 +113,7 @@ describe.each(engines)('replay then live on %s', (engine) => {
   it('gives every reconnecting subscriber exactly what the store holds, in order, once', async () => {
     await using t = await startTestServer(engine)
     const secondWriter = await t.database.connect()
-    const project = await (
-      await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })
-    ).json()
+    const project = { id: await t.addProject() }
     const taskIds: string[] = []
     for (let i = 0; i < 3; i++)
       taskIds.push((await createTask(t, { projectId: project.id, prompt: `task ${i}` })).id)

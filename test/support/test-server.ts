@@ -22,6 +22,10 @@ export interface TestServer extends AsyncDisposable {
   readonly server: RunningServer
   /** fetch against the server with the token, JSON body when `json` is given. */
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<TestResponse>
+  /** Registers a new git repository as a project through the API; returns the project's id. */
+  addProject(): Promise<string>
+  /** Publishes a live-only text delta for the task, as a running agent would. */
+  publishDelta(taskId: string, text: string): Promise<void>
 }
 
 /** A real Cadre HTTP server on a free port over a fresh database of the engine. */
@@ -51,6 +55,21 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
       body: json === undefined ? rest.body : JSON.stringify(json),
     })
   }
+  const addProject = async () =>
+    (await (await api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json())
+      .id as string
+  const publishDelta = async (taskId: string, text: string) => {
+    const task = await store.tasks.get(taskId)
+    if (!task) throw new Error(`no task ${taskId}`)
+    const at = new Date().toISOString()
+    bus.publish({
+      type: 'assistant.delta',
+      taskId,
+      projectId: task.projectId,
+      at,
+      data: { threadId: 't', blockId: 'b', text },
+    })
+  }
   return {
     url: server.url,
     token,
@@ -59,6 +78,8 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
     database,
     server,
     api,
+    addProject,
+    publishDelta,
     async [Symbol.asyncDispose]() {
       await server.close()
       await database[Symbol.asyncDispose]()

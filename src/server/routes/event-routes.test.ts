@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGitRepo, startTestServer, type TestServer } from '../../../test/support/test-server.ts'
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts'
 
 /** Reads SSE frames from a response until `count` have arrived, then stops reading. */
 const readFrames = async (response: Response, count: number) => {
@@ -29,9 +29,7 @@ describe('event routes', () => {
   let taskId: string
   beforeEach(async () => {
     t = await startTestServer()
-    const project = await (
-      await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })
-    ).json()
+    const project = { id: await t.addProject() }
     taskId = (
       await (
         await t.api('/api/tasks', { method: 'POST', json: { projectId: project.id, prompt: 'go' } })
@@ -64,14 +62,7 @@ describe('event routes', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/)
     const framesPromise = readFrames(response as unknown as Response, 5)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const { projectId } = (await t.store.tasks.get(taskId))!
-    t.bus.publish({
-      type: 'assistant.delta',
-      taskId,
-      projectId,
-      at: new Date().toISOString(),
-      data: { threadId: 'thr', blockId: 'b1', text: 'Hel' },
-    })
+    await t.publishDelta(taskId, 'Hel')
     await t.api(`/api/tasks/${taskId}/messages`, { method: 'POST', json: { text: 'live one' } })
     await t.api(`/api/tasks/${taskId}/cancel`, { method: 'POST' })
     const frames = await framesPromise

@@ -1,15 +1,13 @@
 import http from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGitRepo, startTestServer, type TestServer } from '../../../test/support/test-server.ts'
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts'
 
 describe('task routes', () => {
   let t: TestServer
   let projectId: string
   beforeEach(async () => {
     t = await startTestServer()
-    projectId = (
-      await (await t.api('/api/projects', { method: 'POST', json: { path: createGitRepo() } })).json()
-    ).id
+    projectId = await t.addProject()
   })
   afterEach(async () => {
     await t[Symbol.asyncDispose]()
