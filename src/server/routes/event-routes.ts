@@ -14,6 +14,8 @@ const EventQuery = z.object({
 })
 
 const keepAliveMs = 15_000
+const reconnectMs = 1000
+const maxUnsentBytes = 16 * 1024 * 1024
 
 /** SSE frames: stored events carry their seq as id, so EventSource resumes by Last-Event-ID. */
 const sseFrame = (event: CadreEvent) =>
@@ -68,18 +70,28 @@ export const eventRoutes = (deps: AppDeps) => {
       c.header('X-Accel-Buffering', 'no')
       return stream(c, async (out) => {
         const done = Promise.withResolvers<void>()
+        let unsent = 0
+        const send = (frame: string) => {
+          // A client this far behind is ended; EventSource reconnects with Last-Event-ID and resumes.
+          unsent += frame.length
+          if (unsent > maxUnsentBytes) done.resolve()
+          return out.write(frame).then(() => {
+            unsent -= frame.length
+          })
+        }
+        await send(`retry: ${reconnectMs}\n\n`)
         const feed = await openEventFeed({
           store,
           bus,
           topic: { taskId: id },
           cursors: new Map([[id, cursor]]),
-          deliver: (event) => out.write(sseFrame(event)).then(() => undefined),
+          deliver: (event) => send(sseFrame(event)),
           onError: (error) => {
             deps.log.warn({ err: error, taskId: id }, 'event stream ended by a store error')
             done.resolve()
           },
         })
-        const keepAlive = setInterval(() => void out.write(': keep-alive\n\n'), keepAliveMs)
+        const keepAlive = setInterval(() => void send(': keep-alive\n\n'), keepAliveMs)
         const stop = () => done.resolve()
         out.onAbort(stop)
         shutdown.addEventListener('abort', stop, { once: true })
