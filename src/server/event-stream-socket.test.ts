@@ -92,6 +92,23 @@ describe('the WebSocket event stream', () => {
     await stream.close()
   })
 
+  it('closes a client that stops reading once 16 MiB wait for it, instead of buffering without end', async () => {
+    const taskId = await createTask('x')
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', taskId, after: 3 })
+    await stream.until((messages) => messages.length === 1)
+    // The client stops reading from its socket; the server's send buffer is all that can grow.
+    const socket = (stream.socket as unknown as { _socket: import('node:net').Socket })._socket
+    socket.pause()
+    const chunk = 'x'.repeat(10_000)
+    for (let i = 0; i < 3000; i++) await t.publishDelta(taskId, chunk)
+    socket.resume()
+    expect(await stream.closed).toBe(4008)
+    const received = stream.events().length
+    expect(received).toBeGreaterThan(0)
+    expect(received).toBeLessThan(3000)
+  })
+
   it('closes streams with "going away" when the server shuts down', async () => {
     const stream = await connectStream(t.url, t.token)
     await t.server.close()
