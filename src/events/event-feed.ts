@@ -89,21 +89,30 @@ export const openEventFeed = async (options: EventFeedOptions): Promise<EventFee
 
   // Listen before reading anything, so an event committed while we read is never missed.
   const unsubscribe = bus.subscribe(topic, onLive)
+  const behind: string[] = []
   try {
     if ('projectId' in topic) {
-      // Tasks the subscriber did not name start at what exists now: it gets what happens from here.
-      for (const [taskId, lastSeq] of await store.tasks.lastSeqs(topic.projectId)) {
-        if (!cursors.has(taskId)) cursors.set(taskId, lastSeq)
+      const lastSeqs = await store.tasks.lastSeqs(topic.projectId)
+      for (const taskId of cursors.keys()) if (!lastSeqs.has(taskId)) cursors.delete(taskId)
+      for (const [taskId, lastSeq] of lastSeqs) {
+        const cursor = cursors.get(taskId)
+        // Tasks the subscriber did not name start at what exists now: it gets what happens from here.
+        if (cursor === undefined) cursors.set(taskId, lastSeq)
+        else if (cursor < lastSeq) behind.push(taskId)
       }
-    } else if (!cursors.has(topic.taskId)) {
-      cursors.set(topic.taskId, 0)
+    } else {
+      if (!cursors.has(topic.taskId)) cursors.set(topic.taskId, 0)
+      behind.push(topic.taskId)
     }
   } catch (error) {
     unsubscribe()
     throw error
   }
   started = true
-  for (const taskId of cursors.keys()) void catchUp(taskId)
+  // One task after another: a project with thousands of tasks must not start thousands of reads.
+  void (async () => {
+    for (const taskId of behind) await catchUp(taskId)
+  })()
   for (const event of pending.splice(0)) onLive(event)
 
   return {

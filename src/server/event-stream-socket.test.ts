@@ -37,7 +37,13 @@ describe('the WebSocket event stream', () => {
     const old = await createTask('old')
     const named = await createTask('named')
     const stream = await connectStream(t.url, t.token)
-    stream.send({ op: 'subscribe', projectId, cursors: { [named]: 2 } })
+    const elsewhere = await t.addProject()
+    const foreign = (
+      await (
+        await t.api('/api/tasks', { method: 'POST', json: { projectId: elsewhere, prompt: 'f' } })
+      ).json()
+    ).id
+    stream.send({ op: 'subscribe', projectId, cursors: { [named]: 2, [foreign]: 0 } })
     await stream.until(() => stream.stored().length === 1)
     const fresh = await createTask('created after subscribing')
     await t.api(`/api/tasks/${old}/cancel`, { method: 'POST' })
