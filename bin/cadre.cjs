@@ -26,7 +26,11 @@ const versionOf = (binary) => {
 }
 
 const run = (binary) => {
-  const child = spawn(binary, [entry].concat(process.argv.slice(2)), { stdio: 'inherit' })
+  // The IPC channel closes when this launcher dies, however it dies (even SIGKILL), so Cadre
+  // notices and shuts down instead of living on unseen.
+  const child = spawn(binary, [entry].concat(process.argv.slice(2)), {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  })
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => child.kill(signal))
   }

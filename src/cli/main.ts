@@ -41,4 +41,10 @@ export const main = async (argv: string[]): Promise<number> => {
   }
 }
 
+// Started by bin/cadre.cjs: when the launcher goes away, behave as if it had sent SIGTERM.
+if (process.channel) {
+  process.channel.unref()
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'))
+}
+
 process.exitCode = await main(process.argv.slice(2))

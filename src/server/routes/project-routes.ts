@@ -71,11 +71,14 @@ export const projectRoutes = ({ store }: AppDeps) => {
       async (c) => {
         const { id } = c.req.valid('param')
         const patch = c.req.valid('json')
-        const project = await requireProject(id)
-        const settings = patch.settings && patchSettings(ProjectSettings, project.settings, patch.settings)
-        const updated = await store.projects.update(id, { name: patch.name, settings })
-        if (!updated) throw notFound('project', id)
-        return c.json(updated, 200)
+        // One transaction, so two concurrent patches cannot drop each other's changes.
+        const updated = await store.transaction(async (session) => {
+          const project = await session.projects.get(id)
+          if (!project) throw notFound('project', id)
+          const settings = patch.settings && patchSettings(ProjectSettings, project.settings, patch.settings)
+          return session.projects.update(id, { name: patch.name, settings })
+        })
+        return c.json(updated!, 200)
       },
     )
     .openapi(
