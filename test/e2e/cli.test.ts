@@ -73,6 +73,10 @@ describe('the cadre command, launched by the machine Node', () => {
     expect(created).toMatchObject({ projectId: projects[0].id, status: 'queued', title: 'Add a cart page' })
     const backlog = await runCli(['task', 'create', '-p', projects[0].id, '--backlog', 'Later'], env)
     expect(backlog.stdout).toMatch(/^Created task tsk_\w+ \(backlog\): Later/)
+    const backlogged = JSON.parse(
+      (await runCli(['task', 'list', '--json', '--status', 'backlog'], env)).stdout,
+    )
+    expect(backlogged.map((t: { title: string }) => t.title)).toEqual(['Later'])
 
     const listed = JSON.parse((await runCli(['task', 'list', '--json', '--status', 'queued'], env)).stdout)
     expect(listed.map((t: { id: string }) => t.id)).toEqual([created.id])
@@ -88,20 +92,28 @@ describe('the cadre command, launched by the machine Node', () => {
         .map((line) => line.split(/\s+/)[2]),
     ).toEqual(['task.created', 'thread.created', 'message.user'])
 
+    const started = await runCli(['task', 'start', backlogged[0].id], env)
+    expect(started.stdout).toMatch(/is queued\n$/)
+
     const follow = spawnCli(['task', 'logs', created.id, '-f', '--json'], env)
     await waitFor(
       () => (follow.output.stdout.split('\n').length > 3 ? true : undefined),
       'the replayed events',
     )
-    await fetch(`${url}/api/tasks/${created.id}/cancel`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${readFileSync(join(home, 'token'), 'utf8').trim()}` },
-    })
+    const cancelled = await runCli(['task', 'cancel', created.id, '--reason', 'duplicate'], env)
+    expect(cancelled.stdout).toBe(`Task ${created.id} is cancelled\n`)
+    const sent = await runCli(['task', 'send', created.id, 'please retry'], env)
+    expect(sent.stdout).toBe(`Sent as event #5; task ${created.id} is queued\n`)
     const live = await waitFor(
-      () => follow.output.stdout.split('\n').find((line) => line.includes('task.status_changed')),
-      'the live event',
+      () =>
+        follow.output.stdout
+          .split('\n')
+          .filter((line) => line.includes('task.status_changed'))
+          .at(1),
+      'the live events',
     )
-    expect(JSON.parse(live)).toMatchObject({ seq: 4, data: { to: 'cancelled' } })
+    expect(JSON.parse(live)).toMatchObject({ seq: 6, data: { from: 'cancelled', to: 'queued' } })
+    expect(follow.output.stdout).toContain('"reason":"duplicate"')
     follow.child.kill('SIGINT')
     expect(await follow.exited).toBe(0)
   })

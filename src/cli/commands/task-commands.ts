@@ -116,6 +116,49 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     })
 
   task
+    .command('send <id> <message>')
+    .description('send a follow-up message; a finished, failed or cancelled task is queued again')
+    .option('--thread <threadId>', "the thread (default: the task's first)")
+    .option('--json', 'print the stored message event and the task as JSON')
+    .action(async (id: string, message: string, options: { thread?: string; json?: boolean }) => {
+      const { connection, client } = connect()
+      const sent = await readJson<{ task: Task; event: { seq: number } }>(
+        client.api.tasks[':id'].messages.$post({
+          param: { id },
+          json: { text: message, threadId: options.thread },
+        }),
+        connection.url,
+      )
+      if (options.json) printJson(sent)
+      else console.log(`Sent as event #${sent.event.seq}; task ${id} is ${sent.task.status}`)
+    })
+
+  task
+    .command('start <id>')
+    .description('queue a backlog task')
+    .action(async (id: string) => {
+      const { connection, client } = connect()
+      const started = await readJson<Task>(
+        client.api.tasks[':id'].start.$post({ param: { id } }),
+        connection.url,
+      )
+      console.log(`Task ${id} is ${started.status}`)
+    })
+
+  task
+    .command('cancel <id>')
+    .description('cancel a task')
+    .option('--reason <reason>', 'why, recorded with the change')
+    .action(async (id: string, options: { reason?: string }) => {
+      const { connection, client } = connect()
+      const cancelled = await readJson<Task>(
+        client.api.tasks[':id'].cancel.$post({ param: { id }, json: { reason: options.reason } }),
+        connection.url,
+      )
+      console.log(`Task ${id} is ${cancelled.status}`)
+    })
+
+  task
     .command('logs <id>')
     .description("print a task's events; -f follows them live")
     .option('-f, --follow', 'keep streaming new events until interrupted')
