@@ -31,12 +31,14 @@ const run = (binary) => {
   const child = spawn(binary, [entry].concat(process.argv.slice(2)), {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   })
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => child.kill(signal))
-  }
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP']
+  const forward = (signal) => child.kill(signal)
+  for (const signal of signals) process.on(signal, forward)
   child.on('exit', (code, signal) => {
-    if (signal) process.kill(process.pid, signal)
-    else process.exit(code === null ? 1 : code)
+    if (!signal) process.exit(code === null ? 1 : code)
+    // End the same way the child did, so whoever started us sees the signal.
+    for (const name of signals) process.removeListener(name, forward)
+    process.kill(process.pid, signal)
   })
 }
 

@@ -27,8 +27,9 @@ export const resolveConnection = (
   token: options.token || env.CADRE_TOKEN || readToken(options.home),
 })
 
-const errorCodeOf = (code: unknown, status: number): ErrorCode =>
-  typeof code === 'string' && code in errorStatus
+/** The error code the server sent, when it is one Cadre knows; else one fitting the HTTP status. */
+export const errorCodeOf = (code: unknown, status: number): ErrorCode =>
+  typeof code === 'string' && Object.hasOwn(errorStatus, code)
     ? (code as ErrorCode)
     : status === 404
       ? 'not_found'

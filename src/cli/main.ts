@@ -12,7 +12,10 @@ const buildProgram = () => {
     .description('Cadre: a self-hosted control plane for coding agents')
     .version(version, '-v, --version')
     .option('--url <url>', 'server URL (CADRE_URL; default: the running server found in CADRE_HOME)')
-    .option('--token <token>', 'access token (CADRE_TOKEN; default: $CADRE_HOME/token)')
+    .option(
+      '--token <token>',
+      'access token (default: CADRE_TOKEN, then $CADRE_HOME/token; a flag shows in ps)',
+    )
     .showHelpAfterError()
     .exitOverride()
   const globals = (): GlobalOptions => {

@@ -10,6 +10,8 @@ export const errorStatus = {
   conflict: 409,
   invalid_transition: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  upgrade_required: 426,
   unavailable: 503,
   internal: 500,
 } as const
@@ -37,8 +39,6 @@ export class CadreError extends Error {
     return errorStatus[this.code]
   }
 }
-
-export const isCadreError = (error: unknown): error is CadreError => error instanceof CadreError
 
 export const notFound = (kind: string, id: string): CadreError =>
   new CadreError('not_found', `${kind} ${JSON.stringify(id)} does not exist`, { details: { kind, id } })

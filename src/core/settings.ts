@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { CadreError, validationError } from './errors.ts'
 
-const agentName = z
+export const AgentName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an agent name is lower-case letters, digits and dashes, e.g. "builtin"')
 
@@ -31,7 +31,7 @@ export const PolicySettings = z.strictObject({
 
 /** Everything that can be set on a project; every field has a default so `{}` is valid. */
 export const ProjectSettings = z.object({
-  defaultAgent: agentName.default('builtin'),
+  defaultAgent: AgentName.default('builtin'),
   defaultModel: z.string().min(1).max(200).optional(),
   defaultMode: AgentMode.default('auto'),
   baseBranch: z.string().min(1).max(250).optional().describe('defaults to the branch checked out when added'),
@@ -45,7 +45,7 @@ export type ProjectSettings = z.infer<typeof ProjectSettings>
 
 /** Settings that apply to the whole server. */
 export const GlobalSettings = z.object({
-  defaultAgent: agentName.default('builtin'),
+  defaultAgent: AgentName.default('builtin'),
   defaultModel: z.string().min(1).max(200).optional(),
   maxConcurrentRuns: z.number().int().min(1).max(1000).default(4),
   worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees'),
@@ -53,15 +53,24 @@ export const GlobalSettings = z.object({
 export type GlobalSettings = z.infer<typeof GlobalSettings>
 
 /** A settings patch: any subset of keys; objects merge key by key, `null` resets a key to its default. */
-export const SettingsPatch = z.record(z.string(), z.unknown())
+export const SettingsPatch = z.record(
+  z
+    .string()
+    .refine((key) => !forbiddenKeys.has(key), { error: (issue) => `"${issue.input}" is not a setting` }),
+  z.unknown(),
+)
 export type SettingsPatch = z.infer<typeof SettingsPatch>
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
+// Keys that would reach an object's prototype instead of a setting.
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype'])
+
 const mergePatch = (current: Record<string, unknown>, patch: Record<string, unknown>) => {
   const merged: Record<string, unknown> = { ...current }
   for (const [key, value] of Object.entries(patch)) {
+    if (forbiddenKeys.has(key)) throw new CadreError('validation_failed', `"${key}" is not a setting`)
     if (value === null) delete merged[key]
     else if (isPlainObject(value) && isPlainObject(merged[key])) merged[key] = mergePatch(merged[key], value)
     else merged[key] = value
@@ -78,7 +87,7 @@ export const patchSettings = <S extends z.ZodObject>(
   current: z.infer<S>,
   patch: SettingsPatch,
 ): z.infer<S> => {
-  const unknownKeys = Object.keys(patch).filter((key) => !(key in schema.shape))
+  const unknownKeys = Object.keys(patch).filter((key) => !Object.hasOwn(schema.shape, key))
   if (unknownKeys.length > 0) {
     throw new CadreError(
       'validation_failed',

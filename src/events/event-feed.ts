@@ -1,3 +1,4 @@
+import { CadreError, notFound } from '../core/errors.ts'
 import { type CadreEvent, isStoredEvent, type StoredEvent } from '../core/events/registry.ts'
 import type { Store } from '../store/store.ts'
 import type { EventBus, Topic } from './event-bus.ts'
@@ -16,8 +17,39 @@ export interface EventFeedOptions {
 }
 
 export interface EventFeed {
+  /**
+   * Where delivery started for each task on the topic when the feed opened: the subscriber holds,
+   * or can read from the store, every event up to it; every event after it is delivered.
+   */
+  readonly startCursors: ReadonlyMap<string, number>
   /** Stops delivery and leaves the bus. */
   close(): void
+}
+
+/** The newest seq of each task on the topic: one task, or every task of a project. */
+const readLastSeqs = async (store: Store, topic: Topic): Promise<Map<string, number>> => {
+  if ('projectId' in topic) return store.tasks.lastSeqs(topic.projectId)
+  const task = await store.tasks.get(topic.taskId)
+  if (!task) throw notFound('task', topic.taskId)
+  return new Map([[task.id, task.lastSeq]])
+}
+
+/** Starting cursors: the subscriber's own (refused when past the log), else "from now on". */
+const startingCursors = (requested: ReadonlyMap<string, number>, lastSeqs: Map<string, number>) => {
+  const cursors = new Map<string, number>()
+  for (const [taskId, lastSeq] of lastSeqs) {
+    const cursor = requested.get(taskId)
+    if (cursor !== undefined && cursor > lastSeq) {
+      throw new CadreError(
+        'conflict',
+        `seq ${cursor} is past the last event of task ${taskId} (${lastSeq}); resume from ${lastSeq} or lower`,
+        { details: { taskId, after: cursor, lastSeq } },
+      )
+    }
+    // A task the subscriber did not name starts at what exists now: it gets what happens from here.
+    cursors.set(taskId, cursor ?? lastSeq)
+  }
+  return cursors
 }
 
 /**
@@ -29,9 +61,21 @@ export interface EventFeed {
 export const openEventFeed = async (options: EventFeedOptions): Promise<EventFeed> => {
   const { store, bus, topic, deliver, onError } = options
   const pageSize = options.pageSize ?? 500
-  const cursors = new Map(options.cursors)
+  // Cursors are fixed before listening, so everything committed later is either delivered live or
+  // found by the read after listening below. Named tasks outside the topic are ignored.
+  const requested =
+    'taskId' in topic ? new Map([[topic.taskId, options.cursors.get(topic.taskId) ?? 0]]) : options.cursors
+  const cursors = startingCursors(requested, await readLastSeqs(store, topic))
+  const startCursors: ReadonlyMap<string, number> = new Map(cursors)
   const catchingUp = new Map<string, { again: boolean }>()
   let closed = false
+
+  const fail = (error: unknown) => {
+    if (closed) return
+    closed = true
+    unsubscribe()
+    onError(error)
+  }
 
   const catchUp = async (taskId: string) => {
     const running = catchingUp.get(taskId)
@@ -55,28 +99,19 @@ export const openEventFeed = async (options: EventFeedOptions): Promise<EventFee
         } while (page.length === pageSize)
       }
     } catch (error) {
-      if (!closed) {
-        closed = true
-        unsubscribe()
-        onError(error)
-      }
+      fail(error)
     } finally {
       catchingUp.delete(taskId)
     }
   }
 
-  const pending: CadreEvent[] = []
-  let started = false
   const onLive = (event: CadreEvent) => {
     if (closed) return
-    if (!started) {
-      pending.push(event)
-      return
-    }
     if (!isStoredEvent(event)) {
       void deliver(event)
       return
     }
+    // A task created after the cursors were fixed starts from its beginning.
     const cursor = cursors.get(event.taskId) ?? 0
     if (event.seq <= cursor) return
     if (event.seq === cursor + 1 && !catchingUp.has(event.taskId)) {
@@ -87,35 +122,24 @@ export const openEventFeed = async (options: EventFeedOptions): Promise<EventFee
     void catchUp(event.taskId)
   }
 
-  // Listen before reading anything, so an event committed while we read is never missed.
   const unsubscribe = bus.subscribe(topic, onLive)
-  const behind: string[] = []
+  // What was committed between fixing the cursors and listening: the tasks found behind are read
+  // from the store one after another, so a project of thousands of tasks does not start thousands
+  // of reads at once (a live event may still start the catch-up of its own task meanwhile).
   try {
-    if ('projectId' in topic) {
-      const lastSeqs = await store.tasks.lastSeqs(topic.projectId)
-      for (const taskId of cursors.keys()) if (!lastSeqs.has(taskId)) cursors.delete(taskId)
-      for (const [taskId, lastSeq] of lastSeqs) {
-        const cursor = cursors.get(taskId)
-        // Tasks the subscriber did not name start at what exists now: it gets what happens from here.
-        if (cursor === undefined) cursors.set(taskId, lastSeq)
-        else if (cursor < lastSeq) behind.push(taskId)
-      }
-    } else {
-      if (!cursors.has(topic.taskId)) cursors.set(topic.taskId, 0)
-      behind.push(topic.taskId)
-    }
+    const behind = [...(await readLastSeqs(store, topic))].filter(
+      ([taskId, lastSeq]) => (cursors.get(taskId) ?? 0) < lastSeq,
+    )
+    void (async () => {
+      for (const [taskId] of behind) await catchUp(taskId)
+    })()
   } catch (error) {
     unsubscribe()
     throw error
   }
-  started = true
-  // One task after another: a project with thousands of tasks must not start thousands of reads.
-  void (async () => {
-    for (const taskId of behind) await catchUp(taskId)
-  })()
-  for (const event of pending.splice(0)) onLive(event)
 
   return {
+    startCursors,
     close() {
       closed = true
       unsubscribe()

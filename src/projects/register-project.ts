@@ -1,10 +1,10 @@
 import { realpath, stat } from 'node:fs/promises'
 import { basename, isAbsolute } from 'node:path'
-import { simpleGit } from 'simple-git'
 import { z } from 'zod'
 import type { Project } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import { ProjectSettings } from '../core/settings.ts'
+import { openGit } from '../git/open-git.ts'
 import type { Store } from '../store/store.ts'
 
 export const RegisterProjectInput = z.object({
@@ -24,8 +24,7 @@ const inspectRepository = async (path: string) => {
   const info = await stat(path).catch(() => undefined)
   if (!info) throw invalidPath(`${path} does not exist`, path)
   if (!info.isDirectory()) throw invalidPath(`${path} is not a directory`, path)
-  // Reading repository state only; no command here runs hooks.
-  const git = simpleGit({ baseDir: path, timeout: { block: 15_000 } })
+  const git = openGit(path)
   const root = await git.revparse(['--show-toplevel']).catch(async (error: Error) => {
     const bare = await git.revparse(['--is-bare-repository']).catch(() => 'false')
     if (bare.trim() === 'true')

@@ -82,6 +82,13 @@ export const createApp = (deps: AppDeps) => {
     .route('/', eventRoutes(deps))
     .route('/', settingsRoutes(deps))
 
+  // Upgrades are taken by the Node server before Hono; a plain request gets told what to do instead.
+  app.get(streamPath, () => {
+    throw new CadreError(
+      'upgrade_required',
+      `${streamPath} is a WebSocket endpoint: connect with a WebSocket client`,
+    )
+  })
   app.openAPIRegistry.registerComponent('securitySchemes', 'token', { type: 'http', scheme: 'bearer' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
     type: 'apiKey',
@@ -117,6 +124,7 @@ export const createApp = (deps: AppDeps) => {
         },
       },
       401: { description: 'missing or wrong access token' },
+      426: { description: 'a plain HTTP request: this endpoint needs a WebSocket upgrade' },
     },
   })
   app.doc31(openApiPath, openApiConfig(deps.version))

@@ -27,21 +27,25 @@ export const errorJson = (c: Context, error: CadreError) =>
     error.status as ContentfulStatusCode,
   )
 
-const httpCodes: Record<number, CadreError['code']> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  413: 'payload_too_large',
+const httpMessages: Record<number, { code: CadreError['code']; message?: string }> = {
+  401: { code: 'unauthorized' },
+  403: { code: 'forbidden' },
+  404: { code: 'not_found' },
+  413: { code: 'payload_too_large', message: 'the request body is too large' },
+  415: {
+    code: 'unsupported_media_type',
+    message: 'send the body as JSON, with Content-Type: application/json',
+  },
 }
 
 /** Turns anything thrown by a route into the one error shape; a 500 never leaks internals. */
 export const toErrorResponse = (error: unknown, c: Context, log: Logger) => {
   if (error instanceof CadreError) return errorJson(c, error)
-  if (error instanceof z.ZodError) return errorJson(c, validationError(error, 'body'))
-  if (error instanceof HTTPException && httpCodes[error.status]) {
-    const message = error.status === 413 ? 'the request body is too large' : error.message || 'bad request'
-    return errorJson(c, new CadreError(httpCodes[error.status]!, message))
+  // Hono's own 4xx (malformed JSON, wrong content type …) are the client's; anything else is ours.
+  if (error instanceof HTTPException && error.status < 500) {
+    const known = httpMessages[error.status]
+    const message = known?.message ?? (error.message || 'bad request')
+    return errorJson(c, new CadreError(known?.code ?? 'bad_request', message))
   }
   const incident = crypto.randomUUID()
   log.error({ err: error, incident, method: c.req.method, path: c.req.path }, 'request failed')

@@ -29,7 +29,7 @@ describe('the WebSocket event stream', () => {
       'assistant.delta',
       'task.status_changed',
     ])
-    expect(stream.messages[0]).toEqual({ kind: 'subscribed', taskId })
+    expect(stream.messages[0]).toEqual({ kind: 'subscribed', taskId, cursors: { [taskId]: 1 } })
     await stream.close()
   })
 
@@ -109,10 +109,37 @@ describe('the WebSocket event stream', () => {
     const chunk = 'x'.repeat(10_000)
     for (let i = 0; i < 3000; i++) await t.publishDelta(taskId, chunk)
     socket.resume()
-    expect(await stream.closed).toBe(4008)
+    expect(await stream.closed).toBe(1006)
     const received = stream.events().length
     expect(received).toBeGreaterThan(0)
     expect(received).toBeLessThan(3000)
+  })
+
+  it('opens one feed for a subscription asked for twice at once, and none for one cancelled before its ack', async () => {
+    const taskId = await createTask('x')
+    const other = await createTask('y')
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', taskId, after: 3 })
+    stream.send({ op: 'subscribe', taskId, after: 3 })
+    stream.send({ op: 'subscribe', taskId: other, after: 3 })
+    stream.send({ op: 'unsubscribe', taskId: other })
+    await stream.until((messages) => messages.length === 2)
+    await t.api(`/api/tasks/${taskId}/cancel`, { method: 'POST' })
+    await t.api(`/api/tasks/${other}/cancel`, { method: 'POST' })
+    await stream.until(() => stream.stored().length === 1)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(stream.messages.map((m) => m.kind).sort()).toEqual(['error', 'event', 'subscribed'])
+    expect(stream.stored().map((e) => [e.taskId, e.seq])).toEqual([[taskId, 4]])
+    await stream.close()
+  })
+
+  it('tells a project subscriber where delivery starts for every task', async () => {
+    const before = await createTask('before')
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', projectId })
+    await stream.until((messages) => messages.length === 1)
+    expect(stream.messages[0]).toEqual({ kind: 'subscribed', projectId, cursors: { [before]: 3 } })
+    await stream.close()
   })
 
   it('closes streams with "going away" when the server shuts down', async () => {

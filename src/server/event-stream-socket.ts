@@ -21,7 +21,7 @@ const limits = {
   pingMs: 30_000,
 }
 
-const closeCodes = { shutdown: 1001, tooSlow: 4008, storeFailed: 1011 }
+const closeCodes = { shutdown: 1001, storeFailed: 1011 }
 
 const topicKey = (topic: Topic) => ('taskId' in topic ? `task:${topic.taskId}` : `project:${topic.projectId}`)
 
@@ -52,43 +52,58 @@ export const createEventStreamSocket = (deps: AppDeps) => {
   }
 
   const serve = (socket: WebSocket) => {
-    const feeds = new Map<string, EventFeed>()
+    // A subscription is reserved the moment it is asked for, before any await, so a repeated or
+    // cancelled request cannot open a second feed or leave one behind.
+    const subscriptions = new Map<string, { feed?: EventFeed; cancelled: boolean }>()
     const deliver = (event: CadreEvent) => {
       if (socket.bufferedAmount > limits.dropAt) {
-        socket.close(closeCodes.tooSlow, 'too slow: reconnect and resume from your last seq')
+        // terminate, not close: a closing handshake would keep the backlog in memory until it times out.
+        log.warn({ buffered: socket.bufferedAmount }, 'stream client too slow; disconnected')
+        socket.terminate()
         return
       }
       send(socket, { kind: 'event', event })
       return waitForRoom(socket)
     }
 
+    const unsubscribe = (key: string) => {
+      const subscription = subscriptions.get(key)
+      if (!subscription) return
+      subscription.cancelled = true
+      subscription.feed?.close()
+      subscriptions.delete(key)
+    }
+
     const subscribe = async (topic: Topic, cursors: Map<string, number>) => {
       const key = topicKey(topic)
-      if (feeds.has(key)) throw new CadreError('conflict', `already subscribed to ${key}`)
-      if (feeds.size >= limits.subscriptions) {
+      if (subscriptions.has(key)) throw new CadreError('conflict', `already subscribed to ${key}`)
+      if (subscriptions.size >= limits.subscriptions) {
         throw new CadreError('bad_request', `at most ${limits.subscriptions} subscriptions per connection`)
       }
-      const exists =
-        'taskId' in topic ? await store.tasks.get(topic.taskId) : await store.projects.get(topic.projectId)
-      if (!exists)
-        throw notFound(
-          'taskId' in topic ? 'task' : 'project',
-          'taskId' in topic ? topic.taskId : topic.projectId,
-        )
-      const feed = await openEventFeed({
-        store,
-        bus,
-        topic,
-        cursors,
-        deliver,
-        onError: (error) => {
-          log.warn({ err: error, topic: key }, 'stream subscription ended by a store error')
-          socket.close(closeCodes.storeFailed, 'store error: reconnect and resume from your last seq')
-        },
-      })
-      if (socket.readyState !== socket.OPEN) return feed.close()
-      feeds.set(key, feed)
-      send(socket, { kind: 'subscribed', ...topic })
+      const subscription: { feed?: EventFeed; cancelled: boolean } = { cancelled: false }
+      subscriptions.set(key, subscription)
+      try {
+        if ('projectId' in topic && !(await store.projects.get(topic.projectId))) {
+          throw notFound('project', topic.projectId)
+        }
+        const feed = await openEventFeed({
+          store,
+          bus,
+          topic,
+          cursors,
+          deliver,
+          onError: (error) => {
+            log.warn({ err: error, topic: key }, 'stream subscription ended by a store error')
+            socket.close(closeCodes.storeFailed, 'store error: reconnect and resume from your last seq')
+          },
+        })
+        if (subscription.cancelled) return feed.close()
+        subscription.feed = feed
+        send(socket, { kind: 'subscribed', ...topic, cursors: Object.fromEntries(feed.startCursors) })
+      } catch (error) {
+        if (subscriptions.get(key) === subscription) subscriptions.delete(key)
+        throw error
+      }
     }
 
     const handle = async (raw: string) => {
@@ -102,11 +117,7 @@ export const createEventStreamSocket = (deps: AppDeps) => {
       if (!result.success) throw validationError(result.error, 'message')
       const request = result.data
       const topic: Topic = 'taskId' in request ? { taskId: request.taskId } : { projectId: request.projectId }
-      if (request.op === 'unsubscribe') {
-        feeds.get(topicKey(topic))?.close()
-        feeds.delete(topicKey(topic))
-        return
-      }
+      if (request.op === 'unsubscribe') return unsubscribe(topicKey(topic))
       const cursors =
         'after' in request
           ? new Map([[request.taskId, request.after]])
@@ -135,8 +146,7 @@ export const createEventStreamSocket = (deps: AppDeps) => {
     }, limits.pingMs)
     socket.on('close', () => {
       clearInterval(ping)
-      for (const feed of feeds.values()) feed.close()
-      feeds.clear()
+      for (const key of [...subscriptions.keys()]) unsubscribe(key)
     })
   }
 

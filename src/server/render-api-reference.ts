@@ -155,12 +155,15 @@ export const renderApiReference = (): string => {
       return `- { ${fields} } — ${variant.description ?? ''}`.trimEnd()
     }),
     '',
-    'The server answers `{ "kind": "subscribed", taskId | projectId }`, then sends',
-    '`{ "kind": "event", "event": … }` for each event: per task, every event after the cursor exactly once',
-    'and in seq order, then live ones. A bad request gets `{ "kind": "error", "error": { code, message } }`',
-    'and the connection stays open. After a drop, reconnect and subscribe again with the last seq you',
-    'hold. Close codes: 1001 server shutting down, 4008 client too slow, 1011 store error — all mean',
-    '"reconnect and resume".',
+    'The server answers `{ "kind": "subscribed", taskId | projectId, cursors }`: per task on the topic, the',
+    'seq delivery starts after. Events up to it are history (read them with `GET /api/tasks/{id}/events`',
+    'if you need them); every event after it then arrives as `{ "kind": "event", "event": … }`, exactly',
+    'once and in seq order per task. Tasks you did not name start at the present; tasks created later',
+    "start at their first event. A cursor past the end of a task's log is refused (`conflict`), as is a",
+    'second subscription to the same topic. A bad request gets `{ "kind": "error", "error": { code, message } }`',
+    'and the connection stays open. After a drop, reconnect and subscribe again with the last seq you hold.',
+    'Close codes: 1001 the server is shutting down, 1011 a store error; a client more than 16 MiB behind is',
+    'disconnected. Each means: reconnect and resume.',
     '',
   )
   return `${lines.join('\n')}`

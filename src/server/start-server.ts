@@ -72,7 +72,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   const socket = createEventStreamSocket(deps)
   server.on('request', getRequestListener(app.fetch))
   server.on('upgrade', (request, connection, head) => {
-    if (new URL(request.url ?? '/', 'http://x').pathname === streamPath) {
+    // The path only, without parsing: a malformed request line must not throw here.
+    if ((request.url ?? '').split('?')[0] === streamPath) {
       socket.handleUpgrade(request, connection, head)
     } else {
       connection.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')

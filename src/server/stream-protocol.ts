@@ -27,11 +27,16 @@ export type StreamRequest = z.input<typeof StreamRequest>
 /** What the server sends on /api/stream. */
 export const StreamMessage = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('event'), event: z.union([StoredEventSchema, LiveEventSchema]) }),
-  z.object({
-    kind: z.literal('subscribed'),
-    taskId: z.string().optional(),
-    projectId: z.string().optional(),
-  }),
+  z
+    .object({
+      kind: z.literal('subscribed'),
+      taskId: z.string().optional(),
+      projectId: z.string().optional(),
+      cursors: z.record(z.string(), seq),
+    })
+    .describe(
+      'per task, the seq delivery starts after: earlier events are history (GET /api/tasks/{id}/events), later ones arrive here',
+    ),
   z.object({ kind: z.literal('error'), error: z.object({ code: z.string(), message: z.string() }) }),
 ])
 // The event's precise type comes from the registry; the schema above is its wire form.

@@ -28,8 +28,8 @@ export const migrateToLatest = async (db: Kysely<unknown>, where: string): Promi
   if (unknown.length > 0) {
     throw new CadreError(
       'unavailable',
-      `the database at ${where} has schema version ${applied.length}, newer than this Cadre knows ` +
-        `(${schemaVersion}; unknown migrations: ${unknown.join(', ')}). Upgrade Cadre, or point ` +
+      `the database at ${where} was migrated by a newer Cadre: it has migrations this one does not know ` +
+        `(${unknown.join(', ')}; this Cadre knows schema version ${schemaVersion}). Upgrade Cadre, or point ` +
         'CADRE_HOME or DATABASE_URL at another database.',
     )
   }

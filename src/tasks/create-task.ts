@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import type { Task } from '../core/entities.ts'
 import { notFound } from '../core/errors.ts'
-import { AgentMode } from '../core/settings.ts'
+import { AgentMode, AgentName } from '../core/settings.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
 
 export const CreateTaskInput = z.object({
   projectId: z.string().min(1),
   prompt: z.string().trim().min(1, 'the prompt is empty').max(200_000),
   title: z.string().trim().min(1).max(200).optional(),
-  agent: z.string().min(1).max(40).optional().describe("defaults to the project's default agent"),
+  agent: AgentName.optional().describe("defaults to the project's default agent"),
   model: z.string().min(1).max(200).optional().describe("defaults to the project's default model"),
   mode: AgentMode.optional().describe("defaults to the project's default mode"),
   start: z.boolean().default(true).describe('false creates the task in the backlog instead of queueing it'),

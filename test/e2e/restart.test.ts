@@ -78,3 +78,14 @@ it('stops the server gracefully when its launcher is killed, leaving no orphan b
   // It went through the graceful path, which removes its address file.
   expect(readServerUrl(home)).toBeUndefined()
 })
+
+it('shuts down gracefully on Ctrl-C, which reaches the launcher and the server alike', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'cadre-ctrl-c-'))
+  const launched = spawnCli(['serve'], { CADRE_HOME: home, CADRE_PORT: '0' }, { ownProcessGroup: true })
+  await waitFor(() => readServerUrl(home), 'the server to start')
+  // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+  process.kill(-launched.child.pid!, 'SIGINT')
+  expect(await launched.exited).toBe(0)
+  expect(launched.output.stdout).toMatch(/"msg":"stopped"/)
+  expect(readServerUrl(home)).toBeUndefined()
+})

@@ -48,9 +48,14 @@ export const runCli = (
   })
 
 /** Starts a long-running `cadre …` (serve, logs -f) and collects its output as it comes. */
-export const spawnCli = (args: string[], env: NodeJS.ProcessEnv, node = systemNode()) => {
-  const child: ChildProcess = spawn(node, [launcher, ...args], {
+export const spawnCli = (
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { ownProcessGroup?: boolean } = {},
+) => {
+  const child: ChildProcess = spawn(systemNode(), [launcher, ...args], {
     env: { ...process.env, ...env },
+    detached: options.ownProcessGroup === true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output = { stdout: '', stderr: '' }

@@ -4,7 +4,12 @@ import { loadConfig } from '../../config.ts'
 import { createLogger } from '../../log/create-logger.ts'
 import { tokenFile } from '../../server/access-token.ts'
 
-/** `cadre serve`: runs the server until SIGINT or SIGTERM, then shuts down gracefully. */
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+// Ctrl-C reaches both the launcher and Cadre, and the launcher forwards it too: a repeat this soon
+// is that echo. A signal after it asks to stop at once.
+const repeatWindowMs = 1000
+
+/** `cadre serve`: runs the server until SIGINT, SIGTERM or SIGHUP, then shuts down gracefully. */
 export const registerServeCommand = (program: Command): void => {
   program
     .command('serve')
@@ -29,13 +34,18 @@ export const registerServeCommand = (program: Command): void => {
         console.log(`Cadre is running at ${cadre.server.url}/ — sign in with the token from ${where}`)
       }
       await new Promise<void>((resolve) => {
+        let firstAt = 0
         const stop = (signal: NodeJS.Signals) => {
-          log.info({ signal }, 'shutting down')
-          process.once(signal, () => process.exit(130))
-          resolve()
+          if (firstAt === 0) {
+            firstAt = Date.now()
+            log.info({ signal }, 'shutting down')
+            resolve()
+          } else if (Date.now() - firstAt > repeatWindowMs) {
+            log.warn({ signal }, 'stopping at once')
+            process.exit(130)
+          }
         }
-        process.once('SIGINT', stop)
-        process.once('SIGTERM', stop)
+        for (const signal of stopSignals) process.on(signal, stop)
       })
       await cadre.close()
       log.info('stopped')

@@ -2,7 +2,7 @@ import WebSocket from 'ws'
 import { CadreError } from '../../core/errors.ts'
 import type { CadreEvent, StoredEvent } from '../../core/events/registry.ts'
 import type { StreamMessage, StreamRequest } from '../../server/stream-protocol.ts'
-import { type Client, type Connection, readJson } from '../client.ts'
+import { type Client, type Connection, errorCodeOf, readJson } from '../client.ts'
 import { clock } from '../output.ts'
 
 interface LogOptions {
@@ -80,10 +80,20 @@ export const followTaskLogs = async (connection: Connection, options: LogOptions
         current.send(JSON.stringify(request))
       })
       current.on('message', (data) => {
-        const message = JSON.parse(data.toString()) as StreamMessage
+        let message: StreamMessage
+        try {
+          message = JSON.parse(data.toString()) as StreamMessage
+        } catch {
+          current.close()
+          return resolve({
+            retry: false,
+            error: new CadreError('internal', 'the server sent a message that is not JSON'),
+          })
+        }
         if (message.kind === 'error') {
           current.close()
-          resolve({ retry: false, error: new CadreError('bad_request', message.error.message) })
+          const code = errorCodeOf(message.error.code, 400)
+          resolve({ retry: false, error: new CadreError(code, message.error.message) })
         } else if (message.kind === 'event') {
           if ('seq' in message.event) after = message.event.seq
           print(message.event, options.json)

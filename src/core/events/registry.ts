@@ -55,9 +55,6 @@ const definitionsByType = new Map<string, Definitions>(eventDefinitions.map((d) 
 
 export const eventDefinition = (type: string): Definitions | undefined => definitionsByType.get(type)
 
-export const isDurableEventType = (type: string): type is DurableEventType =>
-  definitionsByType.get(type)?.durable === true
-
 const envelope = {
   taskId: z.string(),
   projectId: z.string(),

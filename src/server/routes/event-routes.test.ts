@@ -85,5 +85,10 @@ describe('event routes', () => {
     })
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.message).toMatch(/Last-Event-ID must be the seq/)
+    const ahead = await t.api(`/api/tasks/${taskId}/events`, {
+      headers: { accept: 'text/event-stream', 'last-event-id': '99' },
+    })
+    expect(ahead.status).toBe(409)
+    expect((await ahead.json()).error.message).toMatch(/seq 99 is past the last event of task .* \(7\)/)
   })
 })

@@ -3,7 +3,7 @@ import { stream } from 'hono/streaming'
 import { z } from 'zod'
 import { CadreError, notFound } from '../../core/errors.ts'
 import { type CadreEvent, isStoredEvent } from '../../core/events/registry.ts'
-import { openEventFeed } from '../../events/event-feed.ts'
+import { type EventFeed, openEventFeed } from '../../events/event-feed.ts'
 import { EventPage, errors, IdParam } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
@@ -53,6 +53,7 @@ export const eventRoutes = (deps: AppDeps) => {
         },
         400: errors[400],
         404: errors[404],
+        409: errors[409],
       },
     }),
     async (c) => {
@@ -65,40 +66,53 @@ export const eventRoutes = (deps: AppDeps) => {
         return c.json({ events, lastSeq: Math.max(task.lastSeq, events.at(-1)?.seq ?? 0) }, 200)
       }
       const cursor = resumeCursor(c.req.header('last-event-id'), after)
+      if (cursor > task.lastSeq) {
+        throw new CadreError(
+          'conflict',
+          `seq ${cursor} is past the last event of task ${id} (${task.lastSeq}); resume from ${task.lastSeq} or lower`,
+        )
+      }
       c.header('Content-Type', 'text/event-stream')
       c.header('Cache-Control', 'no-cache')
       c.header('X-Accel-Buffering', 'no')
       return stream(c, async (out) => {
         const done = Promise.withResolvers<void>()
+        const stop = () => done.resolve()
+        // Listen for the end before any await: a client gone during set-up must still be cleaned up.
+        out.onAbort(stop)
+        shutdown.addEventListener('abort', stop, { once: true })
         let unsent = 0
         const send = (frame: string) => {
           // A client this far behind is ended; EventSource reconnects with Last-Event-ID and resumes.
           unsent += frame.length
-          if (unsent > maxUnsentBytes) done.resolve()
+          if (unsent > maxUnsentBytes) stop()
           return out.write(frame).then(() => {
             unsent -= frame.length
           })
         }
-        await send(`retry: ${reconnectMs}\n\n`)
-        const feed = await openEventFeed({
-          store,
-          bus,
-          topic: { taskId: id },
-          cursors: new Map([[id, cursor]]),
-          deliver: (event) => send(sseFrame(event)),
-          onError: (error) => {
-            deps.log.warn({ err: error, taskId: id }, 'event stream ended by a store error')
-            done.resolve()
-          },
-        })
+        let feed: EventFeed | undefined
         const keepAlive = setInterval(() => void send(': keep-alive\n\n'), keepAliveMs)
-        const stop = () => done.resolve()
-        out.onAbort(stop)
-        shutdown.addEventListener('abort', stop, { once: true })
-        await done.promise
-        clearInterval(keepAlive)
-        shutdown.removeEventListener('abort', stop)
-        feed.close()
+        try {
+          await send(`retry: ${reconnectMs}\n\n`)
+          if (out.aborted || shutdown.aborted) return
+          feed = await openEventFeed({
+            store,
+            bus,
+            topic: { taskId: id },
+            cursors: new Map([[id, cursor]]),
+            deliver: (event) => send(sseFrame(event)),
+            onError: (error) => {
+              deps.log.warn({ err: error, taskId: id }, 'event stream ended by a store error')
+              stop()
+            },
+          })
+          if (out.aborted) return
+          await done.promise
+        } finally {
+          clearInterval(keepAlive)
+          shutdown.removeEventListener('abort', stop)
+          feed?.close()
+        }
       })
     },
   )

@@ -82,6 +82,22 @@ describe('project routes', () => {
     expect(unknown.status).toBe(400)
     expect((await unknown.json()).error.message).toMatch(/unknown setting "colour"/)
 
+    const prototype = await t.api(url, {
+      method: 'PATCH',
+      body: '{"settings":{"__proto__":{"polluted":true}}}',
+      headers: { 'content-type': 'application/json' },
+    })
+    // zod drops a top-level "__proto__" key while parsing; what matters is that nothing is polluted.
+    expect(prototype.status).toBe(200)
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined()
+    const nested = await t.api(url, {
+      method: 'PATCH',
+      body: '{"settings":{"sandbox":{"__proto__":{"x":1}}}}',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(nested.status).toBe(400)
+    expect((await nested.json()).error.message).toMatch(/"__proto__" is not a setting/)
+
     const reset = await (
       await t.api(url, { method: 'PATCH', json: { settings: { checkCommand: null } } })
     ).json()

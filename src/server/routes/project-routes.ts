@@ -20,12 +20,6 @@ const ProjectPatch = z.object({
 const busyStatuses = ['queued', 'running', 'needs_input'] as const
 
 export const projectRoutes = ({ store }: AppDeps) => {
-  const requireProject = async (id: string) => {
-    const project = await store.projects.get(id)
-    if (!project) throw notFound('project', id)
-    return project
-  }
-
   return new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -57,7 +51,12 @@ export const projectRoutes = ({ store }: AppDeps) => {
         request: { params: IdParam },
         responses: { 200: json(Project, 'the project'), 404: errors[404] },
       }),
-      async (c) => c.json(await requireProject(c.req.valid('param').id), 200),
+      async (c) => {
+        const { id } = c.req.valid('param')
+        const project = await store.projects.get(id)
+        if (!project) throw notFound('project', id)
+        return c.json(project, 200)
+      },
     )
     .openapi(
       createRoute({
@@ -92,15 +91,18 @@ export const projectRoutes = ({ store }: AppDeps) => {
       }),
       async (c) => {
         const { id } = c.req.valid('param')
-        await requireProject(id)
-        const busy = await store.tasks.list({ projectId: id, status: [...busyStatuses], limit: 1 })
-        if (busy.length > 0) {
-          throw new CadreError(
-            'conflict',
-            `project ${id} has tasks queued or running (e.g. ${busy[0]!.id}); cancel them first`,
-          )
-        }
-        await store.projects.delete(id)
+        // Check and delete in one transaction: a task queued in between must not vanish with it.
+        await store.transaction(async (session) => {
+          if (!(await session.projects.get(id))) throw notFound('project', id)
+          const busy = await session.tasks.list({ projectId: id, status: [...busyStatuses], limit: 1 })
+          if (busy.length > 0) {
+            throw new CadreError(
+              'conflict',
+              `project ${id} has tasks queued or running (e.g. ${busy[0]!.id}); cancel them first`,
+            )
+          }
+          await session.projects.delete(id)
+        })
         return c.body(null, 204)
       },
     )

@@ -130,6 +130,23 @@ describe('task routes', () => {
       ['/api/tasks/tsk_nope/cancel', { method: 'POST' }, 404, /task "tsk_nope"/],
       ['/api/tasks/tsk_nope/events', {}, 404, /task "tsk_nope"/],
       ['/api/tasks?limit=0', {}, 400, /query\.limit/],
+      [
+        '/api/tasks',
+        { method: 'POST', json: { projectId, prompt: 'x', agent: 'Bad Agent' } },
+        400,
+        /body\.agent/,
+      ],
+      [
+        '/api/tasks',
+        {
+          method: 'POST',
+          body: 'prompt=x',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        },
+        415,
+        /Content-Type: application\/json/,
+      ],
+      ['/api/stream', {}, 426, /is a WebSocket endpoint/],
       ['/api/nothing-here', {}, 404, /no route GET \/api\/nothing-here/],
     ]
     for (const [path, init, status, message] of cases) {
