@@ -110,4 +110,16 @@ describe('access to the server', () => {
       ),
     ).toBe(401)
   })
+
+  it('survives a malformed upgrade request from anyone (regression: it used to crash the server)', async () => {
+    const net = await import('node:net')
+    const socket = net.connect(t.server.port, '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.write(
+      `GET http://[/api/stream HTTP/1.1\r\nHost: 127.0.0.1:${t.server.port}\r\nUpgrade: websocket\r\n` +
+        'Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    )
+    await new Promise((resolve) => socket.once('close', resolve).resume())
+    expect((await raw('/api/health')).status).toBe(200)
+  })
 })
