@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs'
 import type { Logger } from 'pino'
 import type { Config } from './config.ts'
+import { CadreError } from './core/errors.ts'
 import type { EventBus } from './events/event-bus.ts'
 import { createMemoryEventBus } from './events/memory-event-bus.ts'
 import { loadOrCreateToken } from './server/access-token.ts'
@@ -18,8 +20,20 @@ export interface Cadre extends AsyncDisposable {
   close(): Promise<void>
 }
 
+/** CADRE_HOME holds the token and the database: readable by its owner only. */
+const prepareHome = (home: string) => {
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw new CadreError('unavailable', `cannot use CADRE_HOME ${home}: ${(error as Error).message}`, {
+      cause: error,
+    })
+  }
+}
+
 /** The composition root: wires the store, the event bus and the server from the configuration. */
 export const startCadre = async (config: Config, log: Logger): Promise<Cadre> => {
+  prepareHome(config.home)
   const token = loadOrCreateToken(config.home, config.token)
   const store = await openStore({ databaseUrl: config.databaseUrl, home: config.home })
   const bus = createMemoryEventBus({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CadreError } from '../core/errors.ts'
 
@@ -13,7 +13,6 @@ export const loadOrCreateToken = (home: string, fromEnvironment?: string): strin
   if (fromEnvironment) return fromEnvironment
   const file = tokenFile(home)
   try {
-    mkdirSync(home, { recursive: true, mode: 0o700 })
     try {
       writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' })
     } catch (error) {

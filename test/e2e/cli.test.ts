@@ -6,7 +6,8 @@ import { launcher, nodeMajor, readServerUrl, runCli, spawnCli, systemNode, waitF
 import { createGitRepo } from '../support/test-server.ts'
 
 describe('the cadre command, launched by the machine Node', () => {
-  const home = mkdtempSync(join(tmpdir(), 'cadre-home-'))
+  // A CADRE_HOME Cadre creates itself, to check the mode it gives it.
+  const home = join(mkdtempSync(join(tmpdir(), 'cadre-home-')), 'home')
   const env = { CADRE_HOME: home, CADRE_PORT: '0', CADRE_TOKEN: '', CADRE_URL: '' }
   let server: ReturnType<typeof spawnCli>
   let url: string
@@ -47,6 +48,7 @@ describe('the cadre command, launched by the machine Node', () => {
   it('serves health and keeps its token in a 0600 file', async () => {
     expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ ok: true })
     expect(statSync(join(home, 'token')).mode & 0o777).toBe(0o600)
+    expect(statSync(home).mode & 0o777).toBe(0o700)
     expect(server.output.stdout).toContain(`Cadre is running at ${url}/`)
     expect(server.output.stdout).not.toContain(readFileSync(join(home, 'token'), 'utf8').trim())
   })

@@ -25,6 +25,18 @@ describe('cadre serve, when it cannot start', () => {
     }
   })
 
+  it('names a CADRE_HOME it cannot use', async () => {
+    const file = join(freshHome(), 'not-a-folder')
+    writeFileSync(file, '')
+    const result = await runCli(['serve'], {
+      CADRE_HOME: file,
+      CADRE_PORT: '0',
+      CADRE_TOKEN: 'a-token-of-sixteen-chars',
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(new RegExp(`^cadre: cannot use CADRE_HOME ${file}: EEXIST`))
+  })
+
   it('names the database it cannot open', async () => {
     const home = freshHome()
     mkdirSync(join(home, 'cadre.db'))
