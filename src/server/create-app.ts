@@ -13,7 +13,7 @@ import { settingsRoutes } from './routes/settings-routes.ts'
 import { taskRoutes } from './routes/task-routes.ts'
 import { StreamMessage, StreamRequest } from './stream-protocol.ts'
 
-export const openApiPath = '/api/openapi.json'
+const openApiPath = '/api/openapi.json'
 const maxBodyBytes = 1024 * 1024
 
 const landingPage = (version: string) => `<!doctype html>

@@ -176,5 +176,3 @@ export const createEventStreamSocket = (deps: AppDeps) => {
     },
   }
 }
-
-export type EventStreamSocket = ReturnType<typeof createEventStreamSocket>

@@ -8,7 +8,7 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
 }
 
-export const schemaVersion = Object.keys(migrations).length
+const schemaVersion = Object.keys(migrations).length
 
 const migrationTable = 'cadre_migration'
 

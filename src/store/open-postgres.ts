@@ -6,7 +6,7 @@ import { migrateToLatest } from './migrate.ts'
 import type { Store } from './store.ts'
 
 /** A connection URL fit for messages and logs: the password replaced. */
-export const describeDatabaseUrl = (url: string): string => {
+const describeDatabaseUrl = (url: string): string => {
   try {
     const parsed = new URL(url)
     if (parsed.password) parsed.password = '***'

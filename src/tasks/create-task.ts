@@ -18,7 +18,7 @@ export type CreateTaskInput = z.input<typeof CreateTaskInput>
 const titleLength = 80
 
 /** The first line of the prompt, shortened: a title a person recognises on a board. */
-export const titleFromPrompt = (prompt: string): string => {
+const titleFromPrompt = (prompt: string): string => {
   const line = prompt.trim().split('\n', 1)[0]!.trim()
   return line.length <= titleLength ? line : `${line.slice(0, titleLength - 1).trimEnd()}…`
 }

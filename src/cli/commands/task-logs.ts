@@ -14,7 +14,7 @@ interface LogOptions {
 const firstLine = (text: string) => text.split('\n', 1)[0]!
 
 /** One line a person reads for a stored event. */
-export const describeEvent = (event: StoredEvent): string => {
+const describeEvent = (event: StoredEvent): string => {
   const head = `#${String(event.seq).padEnd(4)} ${clock(event.at)}  ${event.type.padEnd(20)}`
   switch (event.type) {
     case 'task.created':
