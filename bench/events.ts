@@ -1,6 +1,7 @@
 // Event-log throughput and latency on SQLite, side by side with raw better-sqlite3 inserts of the
 // same rows on the same machine in the same run. Prints a markdown table; see docs/benchmarks.md.
 //   npm run bench              (or: node bench/events.ts --runs 5 --events 5000)
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
@@ -12,6 +13,10 @@ import type { EventInput } from '../src/core/events/registry.ts'
 import { ProjectSettings } from '../src/core/settings.ts'
 import { commitEvents } from '../src/events/commit-events.ts'
 import { createMemoryEventBus } from '../src/events/memory-event-bus.ts'
+import { createModelLayer } from '../src/models/create-model-layer.ts'
+import { redactingStore } from '../src/secrets/redacting-store.ts'
+import { createRedactor } from '../src/secrets/redactor.ts'
+import { createSecretBox } from '../src/secrets/secret-box.ts'
 import { startServer } from '../src/server/start-server.ts'
 import { openSqliteStore } from '../src/store/open-sqlite.ts'
 
@@ -31,8 +36,11 @@ const workDir = mkdtempSync(join(tmpdir(), 'cadre-bench-'))
 let fileCounter = 0
 const freshFile = () => join(workDir, `db-${fileCounter++}.sqlite`)
 
+// Cadre's path includes redaction: as many known secrets as a user with several providers has.
+const redactor = createRedactor(Array.from({ length: 6 }, () => randomBytes(24).toString('base64url')))
+
 const setUpStore = async () => {
-  const store = await openSqliteStore(freshFile())
+  const store = redactingStore(await openSqliteStore(freshFile()), redactor)
   const project = await store.projects.create({
     name: 'bench',
     path: `/bench/${fileCounter}`,
@@ -95,6 +103,7 @@ const streamLatencies = async (samples: number) => {
   const { store, taskId } = await setUpStore()
   const bus = createMemoryEventBus()
   const token = 'bench-token-0123456789'
+  redactor.add(token)
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -104,6 +113,8 @@ const streamLatencies = async (samples: number) => {
     bus,
     log: pino({ level: 'silent' }),
     version: 'bench',
+    redactor,
+    ...createModelLayer({ store, box: createSecretBox(randomBytes(32)), redactor, env: {} }),
   })
   const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/stream`, {
     headers: { authorization: `Bearer ${token}` },

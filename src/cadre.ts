@@ -4,6 +4,13 @@ import type { Config } from './config.ts'
 import { CadreError } from './core/errors.ts'
 import type { EventBus } from './events/event-bus.ts'
 import { createMemoryEventBus } from './events/memory-event-bus.ts'
+import { createModelLayer } from './models/create-model-layer.ts'
+import type { ModelClient } from './models/model-client.ts'
+import type { ProviderRegistry } from './models/provider-registry.ts'
+import { loadMasterKey } from './secrets/master-key.ts'
+import { redactingStore } from './secrets/redacting-store.ts'
+import type { Redactor } from './secrets/redactor.ts'
+import { createSecretBox } from './secrets/secret-box.ts'
 import { loadOrCreateToken } from './server/access-token.ts'
 import { removeServerInfo, writeServerInfo } from './server/server-file.ts'
 import { type RunningServer, startServer } from './server/start-server.ts'
@@ -15,6 +22,8 @@ export interface Cadre extends AsyncDisposable {
   readonly server: RunningServer
   readonly store: Store
   readonly bus: EventBus
+  readonly providers: ProviderRegistry
+  readonly models: ModelClient
   readonly token: string
   /** Stops the server, then closes the store: nothing accepted is left unwritten. */
   close(): Promise<void>
@@ -31,17 +40,31 @@ const prepareHome = (home: string) => {
   }
 }
 
-/** The composition root: wires the store, the event bus and the server from the configuration. */
-export const startCadre = async (config: Config, log: Logger): Promise<Cadre> => {
+/**
+ * The composition root: wires the store, the event bus, secrets, models and the server from the
+ * configuration. The redactor is the one the logger writes through; it learns every secret here.
+ */
+export const startCadre = async (
+  config: Config,
+  { log, redactor, env = process.env }: { log: Logger; redactor: Redactor; env?: NodeJS.ProcessEnv },
+): Promise<Cadre> => {
   prepareHome(config.home)
   const token = loadOrCreateToken(config.home, config.token)
-  const store = await openStore({ databaseUrl: config.databaseUrl, home: config.home })
+  redactor.add(token)
+  const box = createSecretBox(loadMasterKey(config.home, env).key)
+  const store = redactingStore(
+    await openStore({ databaseUrl: config.databaseUrl, home: config.home }),
+    redactor,
+  )
   const bus = createMemoryEventBus({
     onListenerError: (error) => log.error({ err: error }, 'event listener failed'),
   })
+  const { providers, models } = createModelLayer({ store, box, redactor, env })
   let server: RunningServer
   try {
-    server = await startServer({ ...config, token, store, bus, log, version })
+    // A master key that cannot open the stored secrets stops the start here, with what to do.
+    await providers.unsealAll()
+    server = await startServer({ ...config, token, store, bus, log, version, providers, models, redactor })
   } catch (error) {
     await store.close()
     throw error
@@ -58,5 +81,5 @@ export const startCadre = async (config: Config, log: Logger): Promise<Cadre> =>
     })()
     return closing
   }
-  return { server, store, bus, token, close, [Symbol.asyncDispose]: close }
+  return { server, store, bus, providers, models, token, close, [Symbol.asyncDispose]: close }
 }

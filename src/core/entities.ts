@@ -45,11 +45,18 @@ export type RunStatus = z.infer<typeof RunStatus>
 export const Usage = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),
-  cachedTokens: z.number().int().nonnegative(),
-  reasoningTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative().describe('input tokens read from the cache'),
+  cacheWriteTokens: z.number().int().nonnegative().default(0).describe('input tokens written to the cache'),
+  reasoningTokens: z.number().int().nonnegative().describe('output tokens spent reasoning'),
 })
 export type Usage = z.infer<typeof Usage>
-export const zeroUsage: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, reasoningTokens: 0 }
+export const zeroUsage: Usage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedTokens: 0,
+  cacheWriteTokens: 0,
+  reasoningTokens: 0,
+}
 
 export const Run = z.object({
   id: z.string(),

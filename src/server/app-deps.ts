@@ -1,5 +1,8 @@
 import type { Logger } from 'pino'
 import type { EventBus } from '../events/event-bus.ts'
+import type { ModelClient } from '../models/model-client.ts'
+import type { ProviderRegistry } from '../models/provider-registry.ts'
+import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import type { AccessGuard } from './access-guard.ts'
 
@@ -9,6 +12,10 @@ export interface AppDeps {
   bus: EventBus
   guard: AccessGuard
   log: Logger
+  providers: ProviderRegistry
+  models: ModelClient
+  /** Knows every secret Cadre holds; applied to every JSON answer as a last line of defence. */
+  redactor: Redactor
   version: string
   /** Aborted when the server shuts down, ending every open stream. */
   shutdown: AbortSignal

@@ -7,8 +7,11 @@ import type { AppDeps } from './app-deps.ts'
 import { errorJson, toErrorResponse, validationHook } from './error-responses.ts'
 import { streamPath } from './event-stream-socket.ts'
 import { guardRequests } from './guard-requests.ts'
+import { redactResponses } from './redact-responses.ts'
 import { eventRoutes } from './routes/event-routes.ts'
+import { modelRoutes } from './routes/model-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
+import { providerRoutes } from './routes/provider-routes.ts'
 import { settingsRoutes } from './routes/settings-routes.ts'
 import { taskRoutes } from './routes/task-routes.ts'
 import { StreamMessage, StreamRequest } from './stream-protocol.ts'
@@ -44,6 +47,7 @@ export const createApp = (deps: AppDeps) => {
     )
   })
   app.use(guardRequests(deps.guard))
+  app.use(redactResponses(deps.redactor))
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
@@ -81,6 +85,8 @@ export const createApp = (deps: AppDeps) => {
     .route('/', taskRoutes(deps))
     .route('/', eventRoutes(deps))
     .route('/', settingsRoutes(deps))
+    .route('/', providerRoutes(deps))
+    .route('/', modelRoutes(deps))
 
   // Upgrades are taken by the Node server before Hono; a plain request gets told what to do instead.
   app.get(streamPath, () => {

@@ -4,6 +4,9 @@ import { getRequestListener } from '@hono/node-server'
 import type { Logger } from 'pino'
 import { CadreError } from '../core/errors.ts'
 import type { EventBus } from '../events/event-bus.ts'
+import type { ModelClient } from '../models/model-client.ts'
+import type { ProviderRegistry } from '../models/provider-registry.ts'
+import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { createAccessGuard } from './access-guard.ts'
 import { createApp } from './create-app.ts'
@@ -18,6 +21,9 @@ export interface ServerOptions {
   bus: EventBus
   log: Logger
   version: string
+  providers: ProviderRegistry
+  models: ModelClient
+  redactor: Redactor
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -59,6 +65,9 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     store: options.store,
     bus: options.bus,
     log: options.log,
+    providers: options.providers,
+    models: options.models,
+    redactor: options.redactor,
     version: options.version,
     shutdown: shutdown.signal,
     guard: createAccessGuard({

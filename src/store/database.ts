@@ -63,6 +63,15 @@ export interface SettingsTable {
   updated_at: string
 }
 
+export interface ProvidersTable {
+  name: string
+  kind: string
+  base_url: string | null
+  sealed_api_key: string | null
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   projects: ProjectsTable
   tasks: TasksTable
@@ -70,4 +79,5 @@ export interface Database {
   runs: RunsTable
   events: EventsTable
   settings: SettingsTable
+  providers: ProvidersTable
 }

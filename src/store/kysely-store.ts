@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from './database.ts'
 import { createEventRepo } from './repos/event-repo.ts'
 import { createProjectRepo } from './repos/project-repo.ts'
+import { createProviderRepo } from './repos/provider-repo.ts'
 import { createRunRepo } from './repos/run-repo.ts'
 import { createSettingsRepo } from './repos/settings-repo.ts'
 import { createTaskRepo } from './repos/task-repo.ts'
@@ -16,6 +17,7 @@ const createSession = (context: SessionContext): StoreSession => ({
   runs: createRunRepo(context),
   events: createEventRepo(context),
   settings: createSettingsRepo(context),
+  providers: createProviderRepo(context),
 })
 
 /** The Store on a migrated Kysely database; the engine only changes how transactions begin. */

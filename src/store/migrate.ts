@@ -2,10 +2,12 @@ import type { Kysely } from 'kysely'
 import { type Migration, Migrator } from 'kysely/migration'
 import { CadreError } from '../core/errors.ts'
 import * as initial from './migrations/0001-initial.ts'
+import * as providers from './migrations/0002-providers.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-providers': providers,
 }
 
 const schemaVersion = Object.keys(migrations).length

@@ -49,7 +49,7 @@ export const describeStoreContract = (engine: StoreEngine) =>
       const failure = await database.connect().catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CadreError)
       expect((failure as CadreError).message).toMatch(
-        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 1\)/,
+        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 2\)/,
       )
       expect(await store.projects.list()).toHaveLength(1)
     })
@@ -131,7 +131,13 @@ export const describeStoreContract = (engine: StoreEngine) =>
       ])
       const run = await store.runs.create({ taskId: task.id, threadId: main.id, agent: 'builtin' })
       expect(run).toMatchObject({ status: 'pending', costUsd: 0, usage: { inputTokens: 0 } })
-      const usage = { inputTokens: 1200, outputTokens: 300, cachedTokens: 1000, reasoningTokens: 50 }
+      const usage = {
+        inputTokens: 1200,
+        outputTokens: 300,
+        cachedTokens: 1000,
+        cacheWriteTokens: 0,
+        reasoningTokens: 50,
+      }
       const finished = await store.runs.update(run.id, {
         status: 'succeeded',
         usage,
@@ -240,5 +246,30 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect(await store.settings.get()).toMatchObject({ defaultAgent: 'builtin', maxConcurrentRuns: 4 })
       await store.settings.put({ ...(await store.settings.get()), maxConcurrentRuns: 8 })
       expect((await (await database.connect()).settings.get()).maxConcurrentRuns).toBe(8)
+    })
+
+    it('stores, replaces and deletes provider configurations', async () => {
+      expect(await store.providers.get('ollama')).toBeUndefined()
+      const first = await store.providers.put({
+        name: 'ollama',
+        kind: 'openai-compatible',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        sealedApiKey: null,
+      })
+      const second = await store.providers.put({
+        name: 'ollama',
+        kind: 'openai-compatible',
+        baseUrl: null,
+        sealedApiKey: 'v1.sealed',
+      })
+      expect(second).toMatchObject({ baseUrl: null, sealedApiKey: 'v1.sealed', createdAt: first.createdAt })
+      await store.providers.put({ name: 'anthropic', kind: 'anthropic', baseUrl: null, sealedApiKey: null })
+      expect((await (await database.connect()).providers.list()).map((p) => p.name)).toEqual([
+        'anthropic',
+        'ollama',
+      ])
+      expect(await store.providers.delete('ollama')).toBe(true)
+      expect(await store.providers.delete('ollama')).toBe(false)
+      expect(await store.providers.get('ollama')).toBeUndefined()
     })
   })

@@ -109,6 +109,26 @@ export interface SettingsRepo {
   put(settings: GlobalSettings): Promise<GlobalSettings>
 }
 
+/** A model provider's configuration as stored: the API key only ever sealed. */
+export interface StoredProvider {
+  name: string
+  kind: string
+  baseUrl: string | null
+  sealedApiKey: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface ProviderRepo {
+  get(name: string): Promise<StoredProvider | undefined>
+  /** All stored providers, by name. */
+  list(): Promise<StoredProvider[]>
+  /** Inserts or replaces the provider's configuration. */
+  put(provider: Pick<StoredProvider, 'name' | 'kind' | 'baseUrl' | 'sealedApiKey'>): Promise<StoredProvider>
+  /** false when there was nothing stored under that name. */
+  delete(name: string): Promise<boolean>
+}
+
 /** Every repository, bound either to the database or to one open transaction. */
 export interface StoreSession {
   readonly projects: ProjectRepo
@@ -117,6 +137,7 @@ export interface StoreSession {
   readonly runs: RunRepo
   readonly events: EventRepo
   readonly settings: SettingsRepo
+  readonly providers: ProviderRepo
 }
 
 /** All of Cadre's persistence, the same on SQLite and PostgreSQL. */

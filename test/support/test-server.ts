@@ -1,10 +1,17 @@
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pino } from 'pino'
+import { type Logger, pino } from 'pino'
 import type { EventBus } from '../../src/events/event-bus.ts'
 import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts'
+import { createModelLayer } from '../../src/models/create-model-layer.ts'
+import type { ModelClient } from '../../src/models/model-client.ts'
+import type { ProviderRegistry } from '../../src/models/provider-registry.ts'
+import { redactingStore } from '../../src/secrets/redacting-store.ts'
+import { createRedactor, type Redactor } from '../../src/secrets/redactor.ts'
+import { createSecretBox } from '../../src/secrets/secret-box.ts'
 import { type RunningServer, startServer } from '../../src/server/start-server.ts'
 import type { Store, StoreEngine } from '../../src/store/store.ts'
 import { createTestDatabase, type TestDatabase } from './test-stores.ts'
@@ -18,6 +25,9 @@ export interface TestServer extends AsyncDisposable {
   readonly token: string
   readonly store: Store
   readonly bus: EventBus
+  readonly providers: ProviderRegistry
+  readonly models: ModelClient
+  readonly redactor: Redactor
   readonly database: TestDatabase
   readonly server: RunningServer
   /** fetch against the server with the token, JSON body when `json` is given. */
@@ -28,12 +38,32 @@ export interface TestServer extends AsyncDisposable {
   publishDelta(taskId: string, text: string): Promise<void>
 }
 
-/** A real Cadre HTTP server on a free port over a fresh database of the engine. */
-export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<TestServer> => {
+export interface TestServerOptions {
+  /** The environment providers read keys and base URLs from (none by default: tests stay hermetic). */
+  env?: NodeJS.ProcessEnv
+  /** The logger the server writes through. */
+  log?: Logger
+}
+
+/**
+ * A real Cadre HTTP server on a free port over a fresh database of the engine, wired as the
+ * composition root wires it: a redacting store, sealed provider keys, the model client.
+ */
+export const startTestServer = async (
+  engine: StoreEngine = 'sqlite',
+  { env = {}, log }: TestServerOptions = {},
+): Promise<TestServer> => {
   const database = await createTestDatabase(engine)
-  const store = await database.connect()
-  const bus = createMemoryEventBus()
   const token = 'test-token-0123456789abcdef'
+  const redactor = createRedactor([token])
+  const store = redactingStore(await database.connect(), redactor)
+  const bus = createMemoryEventBus()
+  const { providers, models } = createModelLayer({
+    store,
+    box: createSecretBox(randomBytes(32)),
+    redactor,
+    env,
+  })
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -41,8 +71,11 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
     allowedHosts: [],
     store,
     bus,
-    log: pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' }),
+    log: log ?? pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' }),
     version: '0.0.0-test',
+    providers,
+    models,
+    redactor,
   })
   const api = (path: string, init: RequestInit & { json?: unknown } = {}): Promise<TestResponse> => {
     const { json, ...rest } = init
@@ -75,6 +108,9 @@ export const startTestServer = async (engine: StoreEngine = 'sqlite'): Promise<T
     token,
     store,
     bus,
+    providers,
+    models,
+    redactor,
     database,
     server,
     api,

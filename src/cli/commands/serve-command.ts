@@ -2,6 +2,8 @@ import type { Command } from 'commander'
 import { startCadre } from '../../cadre.ts'
 import { loadConfig } from '../../config.ts'
 import { createLogger } from '../../log/create-logger.ts'
+import { environmentSecrets } from '../../secrets/environment-secrets.ts'
+import { createRedactor } from '../../secrets/redactor.ts'
 import { tokenFile } from '../../server/access-token.ts'
 
 const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
@@ -22,8 +24,9 @@ export const registerServeCommand = (program: Command): void => {
         ...(options.port !== undefined && { CADRE_PORT: options.port }),
         ...(options.host !== undefined && { CADRE_HOST: options.host }),
       })
-      const log = await createLogger({ level: config.logLevel })
-      const cadre = await startCadre(config, log)
+      const redactor = createRedactor(environmentSecrets(process.env))
+      const log = await createLogger({ level: config.logLevel, redactor })
+      const cadre = await startCadre(config, { log, redactor })
       // The link carries the token, so it goes only to a terminal, never into captured logs.
       if (process.stdout.isTTY) {
         console.log(

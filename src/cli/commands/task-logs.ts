@@ -24,6 +24,7 @@ const describeEvent = (event: StoredEvent): string => {
     case 'thread.created':
       return `${head} ${event.data.title} ${event.data.threadId}`
     case 'message.user':
+    case 'message.assistant':
       return `${head} ${firstLine(event.data.text)}`
   }
 }

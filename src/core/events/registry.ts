@@ -35,6 +35,10 @@ export const eventDefinitions = [
     durable: true,
     description: 'A person sent a message to a thread of the task.',
   }),
+  defineEvent('message.assistant', z.object({ threadId: z.string(), text: z.string() }), {
+    durable: true,
+    description: "The agent's completed text reply in a thread (streamed before as assistant.delta).",
+  }),
   defineEvent('assistant.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
     durable: false,
     description: 'Streamed assistant text, live only; the completed message is stored.',

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startAnsweringServer } from '../../../test/support/answering-server.ts'
 import { startTestServer, type TestServer } from '../../../test/support/test-server.ts'
 
 describe('task routes', () => {
@@ -18,9 +19,11 @@ describe('task routes', () => {
   const events = async (id: string) => (await (await t.api(`/api/tasks/${id}/events`)).json()).events
 
   it('creates a queued task with its thread and first message, using project defaults', async () => {
+    await using provider = await startAnsweringServer(200, { data: [{ id: 'sonnet' }] })
+    await t.api('/api/providers/local', { method: 'PUT', json: { baseUrl: provider.url } })
     await t.api(`/api/projects/${projectId}`, {
       method: 'PATCH',
-      json: { settings: { defaultModel: 'sonnet', defaultMode: 'plan' } },
+      json: { settings: { defaultModel: 'local:sonnet', defaultMode: 'plan' } },
     })
     const response = await create({ prompt: '  Add a dark mode\n\nto the settings page  ' })
     expect(response.status).toBe(201)
@@ -29,7 +32,7 @@ describe('task routes', () => {
       status: 'queued',
       title: 'Add a dark mode',
       agent: 'builtin',
-      model: 'sonnet',
+      model: 'local:sonnet',
       mode: 'plan',
       lastSeq: 3,
     })

@@ -4,6 +4,7 @@ import { Task } from '../../core/entities.ts'
 import { notFound } from '../../core/errors.ts'
 import { StoredEventSchema } from '../../core/events/registry.ts'
 import { TaskStatus } from '../../core/task-status.ts'
+import { checkTaskModel } from '../../tasks/check-task-model.ts'
 import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
 import { SendMessageInput, sendMessage } from '../../tasks/send-message.ts'
 import { transitionTask } from '../../tasks/transition-task.ts'
@@ -43,7 +44,11 @@ export const taskRoutes = (deps: AppDeps) => {
         request: { body: jsonBody(CreateTaskInput) },
         responses: { 201: json(Task, 'the new task'), 400: errors[400], 404: errors[404] },
       }),
-      async (c) => c.json(await createTask(deps, c.req.valid('json')), 201),
+      async (c) => {
+        const input = c.req.valid('json')
+        await checkTaskModel(deps, input)
+        return c.json(await createTask(deps, input), 201)
+      },
     )
     .openapi(
       createRoute({

@@ -1,0 +1,35 @@
+import type { LanguageModel } from 'ai'
+import type { Usage } from '../core/entities.ts'
+import type { ModelInfo } from './model-info.ts'
+import type { ProviderCheck } from './provider-config.ts'
+
+/** A model ready to be called, with what Cadre knows of it. */
+export interface ResolvedModel {
+  /** `provider:model` */
+  id: string
+  provider: string
+  model: string
+  languageModel: LanguageModel
+  /** The catalog's entry; undefined for a model the catalog does not know (its cost is then unknown). */
+  info: ModelInfo | undefined
+  /** USD for one call's usage; null when the price is unknown. */
+  cost(usage: Usage): number | null
+}
+
+export interface ModelListing {
+  models: ModelInfo[]
+  /** One entry per provider whose own list was asked for, with why it failed. */
+  providers: { name: string; ok: boolean; message: string | null }[]
+}
+
+/** The built-in agent's access to models, on the AI SDK's providers. */
+export interface ModelClient {
+  /** The model behind `provider:model`; fails at once, saying what to set, when it cannot be used. */
+  resolve(id: string): Promise<ResolvedModel>
+  /** Like `resolve`, and also reaches the provider once (answer cached briefly) to prove it answers. */
+  ensureUsable(id: string): Promise<void>
+  /** The catalog merged with the lists of the providers that are configured. */
+  list(): Promise<ModelListing>
+  /** One cheap real call to the provider: is the endpoint there and does it take the key? */
+  check(provider: string): Promise<ProviderCheck>
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { environmentSecrets } from './environment-secrets.ts'
+import { maskSecret } from './mask-secret.ts'
+import { createRedactor, REDACTED } from './redactor.ts'
+
+describe('redactor', () => {
+  it('replaces every known value wherever it appears, longest first', () => {
+    const redactor = createRedactor(['plain-random-value-1234', 'plain-random-value-1234-longer'])
+    expect(redactor.redact('a plain-random-value-1234-longer b plain-random-value-1234.')).toBe(
+      `a ${REDACTED} b ${REDACTED}.`,
+    )
+  })
+
+  it('learns values later and ignores ones too short to be credentials', () => {
+    const redactor = createRedactor()
+    redactor.add('a+b(c)*d?e-regexp-chars')
+    redactor.add('short')
+    redactor.add(undefined)
+    expect(redactor.redact('x a+b(c)*d?e-regexp-chars short')).toBe(`x ${REDACTED} short`)
+    expect(redactor.longestSecret).toBe('a+b(c)*d?e-regexp-chars'.length)
+  })
+
+  it.each([
+    ['Anthropic key', 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345'],
+    ['OpenAI key', 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz012345'],
+    ['GitHub token', 'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
+    ['GitHub fine-grained token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz'],
+    ['AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
+    ['Google API key', 'AIzaSyA-abcdefghijklmnopqrstuvwxyz12345'],
+    ['private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'],
+  ])('catches an unknown %s by its shape', (_kind, token) => {
+    const text = `before ${token} after`
+    expect(createRedactor().redact(text)).toBe(`before ${REDACTED} after`)
+  })
+
+  it('keeps the word Bearer and removes the credential after it', () => {
+    expect(createRedactor().redact('Authorization: Bearer abc.def-ghi_jkl~mno')).toBe(
+      `Authorization: Bearer ${REDACTED}`,
+    )
+  })
+
+  it('redacts every string of a JSON value, keys included, leaving the rest as is', () => {
+    const secret = 'known-secret-value-42'
+    const redactor = createRedactor([secret])
+    expect(
+      redactor.redactValue({ a: [`x ${secret}`, 3, null, true], [secret]: { nested: secret }, n: 1 }),
+    ).toEqual({ a: [`x ${REDACTED}`, 3, null, true], [REDACTED]: { nested: REDACTED }, n: 1 })
+  })
+
+  it('leaves ordinary text alone', () => {
+    const text = 'sk-short, skeleton, ask-me, the AKIA prefix, bearer of news, a path /tmp/x'
+    expect(createRedactor(['value-not-present-anywhere']).redact(text)).toBe(text)
+  })
+})
+
+describe('environment secrets', () => {
+  it('takes credential-named variables and passwords inside URLs', () => {
+    expect(
+      environmentSecrets({
+        ANTHROPIC_API_KEY: 'k1',
+        GITHUB_TOKEN: 'k2',
+        CADRE_SECRET_KEY: 'k3',
+        DB_PASSWORD: 'k4',
+        DATABASE_URL: 'postgres://cadre:p%40ss-word@db/cadre',
+        HOME: '/root',
+        TOKENIZERS_PARALLELISM: 'false',
+        SSH_AUTH_SOCK: '/tmp/ssh/agent.1',
+      }),
+    ).toEqual(['k1', 'k2', 'k3', 'k4', 'p@ss-word'])
+  })
+})
+
+describe('masked secrets', () => {
+  it('shows the kind and the last four characters only', () => {
+    expect(maskSecret('sk-ant-api03-0123456789abcdefWXYZ')).toBe('sk-ant-••••WXYZ')
+    expect(maskSecret('0123456789abcdef')).toBe('••••cdef')
+    expect(maskSecret('short')).toBe('••••')
+  })
+})
