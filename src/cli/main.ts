@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { loadConfig } from '../config.ts'
 import { CadreError } from '../core/errors.ts'
 import { version } from '../version.ts'
+import { registerModelCommands } from './commands/model-commands.ts'
 import { registerProjectCommands } from './commands/project-commands.ts'
 import { registerServeCommand } from './commands/serve-command.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
@@ -25,6 +26,7 @@ const buildProgram = () => {
   registerServeCommand(program)
   registerProjectCommands(program, globals)
   registerTaskCommands(program, globals)
+  registerModelCommands(program, globals)
   return program
 }
 
