@@ -180,5 +180,8 @@ describe('providers API', () => {
       json: { projectId, prompt: 'p', model: 'anthropic:claude-sonnet-4-5', start: false },
     })
     expect(backlog.status).toBe(201)
+    const start = await t.api(`/api/tasks/${(await backlog.json()).id}/start`, { method: 'POST' })
+    expect(start.status).toBe(400)
+    expect((await start.json()).error.message).toContain('no API key for provider anthropic')
   })
 })

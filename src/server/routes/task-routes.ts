@@ -4,7 +4,7 @@ import { Task } from '../../core/entities.ts'
 import { notFound } from '../../core/errors.ts'
 import { StoredEventSchema } from '../../core/events/registry.ts'
 import { TaskStatus } from '../../core/task-status.ts'
-import { checkTaskModel } from '../../tasks/check-task-model.ts'
+import { checkNewTaskModel, checkStoredTaskModel } from '../../tasks/check-task-model.ts'
 import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
 import { SendMessageInput, sendMessage } from '../../tasks/send-message.ts'
 import { transitionTask } from '../../tasks/transition-task.ts'
@@ -46,7 +46,7 @@ export const taskRoutes = (deps: AppDeps) => {
       }),
       async (c) => {
         const input = c.req.valid('json')
-        await checkTaskModel(deps, input)
+        await checkNewTaskModel(deps, input)
         return c.json(await createTask(deps, input), 201)
       },
     )
@@ -103,9 +103,18 @@ export const taskRoutes = (deps: AppDeps) => {
         tags,
         summary: 'Queue a backlog task',
         request: { params: IdParam },
-        responses: { 200: json(Task, 'the queued task'), 404: errors[404], 409: errors[409] },
+        responses: {
+          200: json(Task, 'the queued task'),
+          400: errors[400],
+          404: errors[404],
+          409: errors[409],
+        },
       }),
-      async (c) => c.json(await transitionTask(deps, c.req.valid('param').id, 'enqueue'), 200),
+      async (c) => {
+        const { id } = c.req.valid('param')
+        await checkStoredTaskModel(deps, id)
+        return c.json(await transitionTask(deps, id, 'enqueue'), 200)
+      },
     )
     .openapi(
       createRoute({
