@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
+import { ProjectSettings } from '../core/settings.ts'
+import type { Store } from '../store/store.ts'
+import { redactingStore } from './redacting-store.ts'
+import { createRedactor } from './redactor.ts'
+
+const secret = 'Zq-shapeless-secret-from-a-tool-output'
+
+describe('redacting store', () => {
+  let database: TestDatabase
+  let store: Store
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite')
+    store = redactingStore(await database.connect(), createRedactor([secret]))
+  })
+  afterEach(() => database[Symbol.asyncDispose]())
+
+  it('stores no known secret in task prompts or event payloads, in transactions or not', async () => {
+    const project = await store.projects.create({
+      name: 'p',
+      path: '/p',
+      settings: ProjectSettings.parse({}),
+    })
+    const task = await store.tasks.create({
+      projectId: project.id,
+      title: `title ${secret}`,
+      prompt: `prompt ${secret}`,
+      status: 'queued',
+      agent: 'builtin',
+      model: null,
+      mode: 'auto',
+    })
+    await store.events.append(task.id, [
+      { type: 'message.user', data: { threadId: 't', text: `a ${secret}` } },
+    ])
+    await store.transaction((session) =>
+      session.events.append(task.id, [
+        { type: 'message.assistant', data: { threadId: 't', text: `b ${secret}` } },
+      ]),
+    )
+    const raw = await database.connect()
+    const stored = JSON.stringify([
+      await raw.tasks.get(task.id),
+      await raw.events.list(task.id, { after: 0, limit: 10 }),
+    ])
+    expect(stored).not.toContain(secret)
+    expect(stored.match(/\[redacted\]/g)).toHaveLength(4)
+  })
+})
