@@ -5,6 +5,7 @@ import { version } from '../version.ts'
 import { registerModelCommands } from './commands/model-commands.ts'
 import { registerProjectCommands } from './commands/project-commands.ts'
 import { registerServeCommand } from './commands/serve-command.ts'
+import { registerSimCommand } from './commands/sim-command.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
 import type { GlobalOptions } from './global-options.ts'
 
@@ -26,6 +27,7 @@ const buildProgram = () => {
   registerServeCommand(program)
   registerProjectCommands(program, globals)
   registerTaskCommands(program, globals)
+  registerSimCommand(program)
   registerModelCommands(program, globals)
   return program
 }

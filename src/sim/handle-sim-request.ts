@@ -1,0 +1,124 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { chooseReply } from './choose-reply.ts'
+import { estimateUsage } from './estimate-usage.ts'
+import { pause } from './pause.ts'
+import { anthropicMessages } from './protocols/anthropic-messages.ts'
+import { errorResponse } from './protocols/error-response.ts'
+import { gemini } from './protocols/gemini.ts'
+import { geminiChunks } from './protocols/gemini-reply.ts'
+import { modelEntry, modelList } from './protocols/model-lists.ts'
+import { openaiChat } from './protocols/openai-chat.ts'
+import { openaiResponses } from './protocols/openai-responses.ts'
+import type { WireProtocol } from './protocols/wire-protocol.ts'
+import { randomId } from './random-id.ts'
+import { readJsonBody } from './read-body.ts'
+import { requestUrl } from './request-url.ts'
+import { protocolOf, routeRequest, type SimRoute } from './route-request.ts'
+import type { Scenario } from './scenario.ts'
+import { scenarioHeader, selectScenario } from './select-scenario.ts'
+import { sendError, sendJson } from './send-json.ts'
+import { SimInputError, type SimProtocol, type SimRequest } from './sim-request.ts'
+import { sendCutJson, writeStream } from './write-stream.ts'
+
+const wireProtocols: Record<SimProtocol, WireProtocol> = {
+  anthropic: anthropicMessages,
+  'openai-responses': openaiResponses,
+  'openai-chat': openaiChat,
+  gemini,
+}
+
+// Each service names its request id header differently; clients log it.
+const idHeader = (protocol: SimProtocol) => (protocol === 'anthropic' ? 'request-id' : 'x-request-id')
+
+type Generate = Extract<SimRoute, { kind: 'generate' | 'count-tokens' }>
+
+const answer = async (
+  route: Generate,
+  request: SimRequest,
+  scenarios: readonly Scenario[],
+  incoming: IncomingMessage,
+  response: ServerResponse,
+) => {
+  const header = incoming.headers[scenarioHeader]
+  const scenario = selectScenario(scenarios, request.model, Array.isArray(header) ? header[0] : header)
+  const reply = chooseReply(scenario, request)
+  const gone = new AbortController()
+  response.once('close', () => gone.abort())
+  await pause(reply.pace.latencyMs, gone.signal)
+  if (reply.type === 'error') {
+    return sendError(
+      response,
+      errorResponse(request.protocol, reply.kind, reply.message, reply.retryAfterSeconds),
+    )
+  }
+  const wire = wireProtocols[request.protocol]
+  const headers = { [idHeader(request.protocol)]: randomId('req_') }
+  if (request.stream && route.kind === 'generate' && route.sse) {
+    return writeStream(response, wire.stream(reply, request), { pace: reply.pace, cut: reply.cut, headers })
+  }
+  // Gemini without `alt=sse` streams one JSON array of the chunks.
+  const body = request.stream ? geminiChunks(reply, request) : wire.json(reply, request)
+  if (reply.cut) return sendCutJson(response, body, headers)
+  sendJson(response, 200, body, headers)
+}
+
+const countTokens = (route: Generate, request: SimRequest, response: ServerResponse) => {
+  const tokens = estimateUsage(request, []).inputTokens
+  if (route.protocol === 'anthropic') return sendJson(response, 200, { input_tokens: tokens })
+  sendJson(response, 200, {
+    totalTokens: tokens,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: tokens }],
+  })
+}
+
+const handle = async (
+  scenarios: readonly Scenario[],
+  incoming: IncomingMessage,
+  response: ServerResponse,
+) => {
+  const url = requestUrl(incoming.url)
+  const route = routeRequest(incoming.method ?? 'GET', url, incoming.headers)
+  if (route.kind === 'list-models') {
+    return sendJson(
+      response,
+      200,
+      modelList(
+        route.listing,
+        scenarios.map((scenario) => scenario.name),
+      ),
+    )
+  }
+  if (route.kind === 'get-model') return sendJson(response, 200, modelEntry(route.listing, route.id))
+  if (route.kind === 'not-found') {
+    const message = `the model simulator has no route ${incoming.method} ${url.pathname}`
+    return sendError(response, errorResponse(route.protocol, 'not_found', message))
+  }
+  try {
+    const request = wireProtocols[route.protocol].parse(await readJsonBody(incoming), route.hints)
+    if (route.kind === 'count-tokens') return countTokens(route, request, response)
+    await answer(route, request, scenarios, incoming, response)
+  } catch (error) {
+    if (!(error instanceof SimInputError)) throw error
+    sendError(response, errorResponse(route.protocol, 'bad_request', error.message))
+  }
+}
+
+/**
+ * The simulator's request listener. It never throws: a bad request gets a 400 and anything
+ * unexpected a 500, each in the error shape of the protocol the client speaks.
+ */
+export const createSimHandler =
+  (scenarios: readonly Scenario[]) =>
+  (incoming: IncomingMessage, response: ServerResponse): void => {
+    // A client that leaves mid-reply makes late writes fail; that is its business, not a crash.
+    response.on('error', () => {})
+    handle(scenarios, incoming, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy()
+        return
+      }
+      const url = requestUrl(incoming.url)
+      const message = `the model simulator failed: ${(error as Error)?.message ?? String(error)}`
+      sendError(response, errorResponse(protocolOf(url, incoming.headers), 'internal', message))
+    })
+  }
