@@ -33,13 +33,18 @@ const providerModel = (provider: string, model: string): ModelInfo => ({
 
 export const createModelClient = ({ providers }: { providers: ProviderRegistry }): ModelClient => {
   const answers = new Map<string, { at: number; result: Promise<ModelListResult> }>()
-  // Keyed by everything that changes the answer, so a new key or URL is asked afresh.
+  // Keyed by everything that changes the answer, so a new key or URL is asked afresh. Only
+  // successes are kept: a server started a moment after a failed attempt is seen at once.
   const cachedList = (config: ProviderConfig, maxAgeMs: number) => {
     const key = JSON.stringify([config.name, config.kind, config.baseUrl, config.apiKey])
     const cached = answers.get(key)
     if (cached && Date.now() - cached.at < maxAgeMs) return cached.result
     const result = fetchProviderModels(config, { timeoutMs: 3000 })
-    answers.set(key, { at: Date.now(), result })
+    const entry = { at: Date.now(), result }
+    answers.set(key, entry)
+    void result.then((answer) => {
+      if (!answer.ok && answers.get(key) === entry) answers.delete(key)
+    })
     return result
   }
 

@@ -174,6 +174,14 @@ describe('providers API', () => {
     expect((await unreachable.json()).error.message).toContain('cannot reach')
     expect(await (await t.api('/api/tasks')).json()).toMatchObject({ tasks: [] })
 
+    // A failure is not remembered: once the endpoint answers, the same model is accepted at once.
+    await using flaky = await startAnsweringServer(503, { error: { message: 'loading model' } })
+    await t.api('/api/providers/ollama', { method: 'PUT', json: { baseUrl: flaky.url } })
+    flaky.answer(401, { error: { message: 'no such key' } })
+    expect((await create('ollama:qwen3-coder')).status).toBe(400)
+    flaky.answer(200, { data: [{ id: 'qwen3-coder' }] })
+    expect((await create('ollama:qwen3-coder')).status).toBe(201)
+
     // In the backlog nothing runs yet, so nothing is checked.
     const backlog = await t.api('/api/tasks', {
       method: 'POST',
