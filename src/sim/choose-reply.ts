@@ -1,6 +1,7 @@
 import { defaultReply } from './default-reply.ts'
 import { estimateUsage } from './estimate-usage.ts'
 import { fillTemplates } from './fill-templates.ts'
+import { fitToolInput } from './fit-tool-input.ts'
 import { matchWhen } from './match-when.ts'
 import { requestFacts } from './request-facts.ts'
 import { resolveTool, toolInputText } from './resolve-tool.ts'
@@ -71,7 +72,7 @@ const toPart = (item: ScenarioReplyItem, request: SimRequest): SimReplyPart[] =>
         type: 'tool_call',
         name: tool.name,
         kind: tool.kind,
-        input: toolInputText(item.toolCall.input, tool.kind),
+        input: toolInputText(fitToolInput(item.toolCall.input, tool.schema), tool.kind),
       },
     ]
   }

@@ -6,13 +6,13 @@ import type { SimTool } from './sim-request.ts'
  * `Write`, Gemini CLI's `write_file` and OpenCode's `write`). With no such tool offered, the name
  * is used as given, as a function tool.
  */
-export const resolveTool = (wanted: string, tools: SimTool[]): Pick<SimTool, 'name' | 'kind'> => {
+export const resolveTool = (wanted: string, tools: SimTool[]): SimTool => {
   const lower = wanted.toLowerCase()
   const tool =
     tools.find((candidate) => candidate.name === wanted) ??
     tools.find((candidate) => candidate.name.toLowerCase() === lower) ??
     tools.find((candidate) => candidate.name.toLowerCase().includes(lower))
-  return tool ? { name: tool.name, kind: tool.kind } : { name: wanted, kind: 'function' }
+  return tool ?? { name: wanted, kind: 'function' }
 }
 
 /**
