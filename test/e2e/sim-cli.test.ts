@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -42,6 +42,54 @@ describe('cadre sim', () => {
     })
     const completion = (await response.json()) as { choices: Array<{ message: { tool_calls: unknown[] } }> }
     expect(completion.choices[0]?.message.tool_calls).toHaveLength(2)
+  })
+
+  it('records a session through `cadre sim record` and serves it back identically with `cadre sim replay`', async () => {
+    const cassette = join(dir, 'session.json')
+    const key = 'Zq-shapeless-key-in-header-and-body'
+    const requests = [
+      [
+        '/v1/messages',
+        {
+          model: 'claude-sonnet-4-5',
+          max_tokens: 100,
+          stream: true,
+          messages: [{ role: 'user', content: `use ${key}` }],
+          tools: [{ name: 'Write', input_schema: { type: 'object' } }],
+        },
+      ],
+      ['/v1/chat/completions', { model: 'gpt-5.5', messages: [{ role: 'user', content: 'hi' }] }],
+    ] as const
+    const send = async (base: string) => {
+      const bodies: string[] = []
+      for (const [path, body] of requests) {
+        const response = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key, authorization: `Bearer ${key}` },
+          body: JSON.stringify(body),
+        })
+        bodies.push(`${response.status} ${await response.text()}`)
+      }
+      return bodies
+    }
+    const bannerUrl = (process: ReturnType<typeof spawnCli>) =>
+      waitFor(() => /listening on (http:\/\/\S+)/.exec(process.output.stdout)?.[1], 'the URL')
+
+    const recorder = spawnCli(['sim', 'record', '--upstream', url, '--out', cassette, '--port', '0'], {})
+    const recorded = await send(await bannerUrl(recorder))
+    recorder.child.kill('SIGTERM')
+    expect(await recorder.exited).toBe(0)
+
+    const replayer = spawnCli(['sim', 'replay', cassette, '--port', '0'], {})
+    try {
+      expect(await send(await bannerUrl(replayer))).toEqual(recorded)
+    } finally {
+      replayer.child.kill('SIGKILL')
+    }
+    expect(recorded[0]).toMatch(/^200 event: message_start/)
+    const written = readFileSync(cassette, 'utf8')
+    expect(written).not.toContain(key)
+    expect(written).not.toMatch(/x-api-key|authorization/i)
   })
 
   it('stops cleanly on SIGTERM', async () => {
