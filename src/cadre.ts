@@ -8,6 +8,7 @@ import { createModelLayer } from './models/create-model-layer.ts'
 import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
 import { loadMasterKey } from './secrets/master-key.ts'
+import { redactingBus } from './secrets/redacting-bus.ts'
 import { redactingStore } from './secrets/redacting-store.ts'
 import type { Redactor } from './secrets/redactor.ts'
 import { createSecretBox } from './secrets/secret-box.ts'
@@ -56,9 +57,10 @@ export const startCadre = async (
     await openStore({ databaseUrl: config.databaseUrl, home: config.home }),
     redactor,
   )
-  const bus = createMemoryEventBus({
-    onListenerError: (error) => log.error({ err: error }, 'event listener failed'),
-  })
+  const bus = redactingBus(
+    createMemoryEventBus({ onListenerError: (error) => log.error({ err: error }, 'event listener failed') }),
+    redactor,
+  )
   const { providers, models } = createModelLayer({ store, box, redactor, env })
   let server: RunningServer
   try {

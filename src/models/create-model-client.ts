@@ -116,12 +116,13 @@ export const createModelClient = ({ providers }: { providers: ProviderRegistry }
     },
 
     async check(name) {
-      const answer = await fetchProviderModels(await providers.get(name))
+      const config = await providers.get(name)
+      const answer = await fetchProviderModels(config)
       return answer.ok
         ? {
             ok: true,
             problem: null,
-            message: `${name} answered in ${answer.latencyMs} ms and accepted the key; it lists ${answer.ids.length} models`,
+            message: `${name} answered in ${answer.latencyMs} ms${config.apiKey ? ' and accepted the key' : ''}; it lists ${answer.ids.length} models`,
             latencyMs: answer.latencyMs,
             modelCount: answer.ids.length,
           }

@@ -44,11 +44,19 @@ export const fetchProviderModels = async (
   }
   const latencyMs = Math.round(performance.now() - started)
   const body = await response.text().catch(() => '')
-  if (response.status === 401 || response.status === 403) {
+  if (response.status === 401) {
     return {
       ok: false,
       problem: 'unauthorized',
-      message: `${url} refused the API key (${response.status}: ${errorText(body)})`,
+      message: `${url} refused the API key (401: ${errorText(body)})`,
+    }
+  }
+  // Restricted keys may call models without being allowed to list them: not proof of a bad key.
+  if (response.status === 403) {
+    return {
+      ok: false,
+      problem: 'forbidden',
+      message: `${url} refused to list models (403: ${errorText(body)}): the key is wrong or lacks that permission`,
     }
   }
   if (response.status === 404) {

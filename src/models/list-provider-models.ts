@@ -10,7 +10,9 @@ const GeminiList = z.object({
 export const modelListRequest = (
   config: ProviderConfig,
 ): { url: string; headers: Record<string, string> } => {
-  const url = `${config.baseUrl}/models`
+  const target = new URL(config.baseUrl ?? '')
+  target.pathname = `${target.pathname.replace(/\/+$/, '')}/models`
+  const url = target.toString()
   const key = config.apiKey
   switch (config.kind) {
     case 'anthropic':

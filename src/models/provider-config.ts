@@ -15,6 +15,18 @@ export interface ProviderConfig {
   requiresKey: boolean
 }
 
+// A base URL is stored and shown in plain text, so it must not smuggle a key past the vault.
+const hasNoCredentials = (url: string) => {
+  const parsed = URL.parse(url)
+  // zod runs this check even when the URL check failed; that failure is the one to report.
+  if (!parsed) return true
+  return (
+    !parsed.username &&
+    !parsed.password &&
+    ![...parsed.searchParams.keys()].some((name) => /key|token|secret|password|auth|sig/i.test(name))
+  )
+}
+
 export const ProviderName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'a provider name is lower-case letters, digits and dashes (at most 40)')
@@ -42,6 +54,10 @@ export const ProviderChange = z
     baseUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
       .max(2000)
+      .refine(
+        hasNoCredentials,
+        'must not carry credentials (user:password@ or a key parameter): put the key in apiKey, where it is stored encrypted',
+      )
       .nullable()
       .optional()
       .describe('null: back to the environment or the default'),
@@ -61,7 +77,16 @@ export type ProviderChange = z.infer<typeof ProviderChange>
 export const ProviderCheck = z.object({
   ok: z.boolean(),
   problem: z
-    .enum(['no_key', 'no_base_url', 'unreachable', 'unauthorized', 'not_found', 'http_error', 'bad_response'])
+    .enum([
+      'no_key',
+      'no_base_url',
+      'unreachable',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'http_error',
+      'bad_response',
+    ])
     .nullable(),
   message: z.string().describe('what was tried and, when it failed, exactly what failed'),
   latencyMs: z.number().nullable(),

@@ -89,9 +89,14 @@ export const builtinProvider = (name: string): BuiltinProvider | undefined =>
  * often give the host too.
  */
 export const normalizeBaseUrl = (kind: ProviderKind, name: string, url: string): string => {
-  const trimmed = url.trim().replace(/\/+$/, '')
-  if (kind === 'anthropic' && !/\/v1$/.test(trimmed)) return `${trimmed}/v1`
-  if (kind === 'google' && !/\/v1(beta|alpha)?$/.test(trimmed)) return `${trimmed}/v1beta`
-  if (name === 'ollama' && !/\/v1$/.test(trimmed)) return `${trimmed}/v1`
-  return trimmed
+  const parsed = URL.parse(url.trim())
+  if (!parsed) return url.trim()
+  const path = parsed.pathname.replace(/\/+$/, '')
+  const suffix =
+    (kind === 'anthropic' || name === 'ollama') && !/\/v1$/.test(path)
+      ? '/v1'
+      : kind === 'google' && !/\/v1(beta|alpha)?$/.test(path)
+        ? '/v1beta'
+        : ''
+  return `${parsed.origin}${path}${suffix}${parsed.search}`
 }

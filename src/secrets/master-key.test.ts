@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,6 +30,18 @@ describe('master key', () => {
     expect(first.source).toBe('generated')
     expect(statSync(masterKeyFile(home)).mode & 0o777).toBe(0o600)
     expect(loadMasterKey(home, {})).toEqual({ key: first.key, source: 'file' })
+  })
+
+  it('says what to do when the key file cannot be created', () => {
+    const home = freshHome()
+    execFileSync('chattr', ['+i', home]) // immutable: even root cannot create a file in it
+    try {
+      expect(() => loadMasterKey(home, {})).toThrow(
+        new RegExp(`^cannot create the master key ${masterKeyFile(home)}: .*; or set CADRE_SECRET_KEY$`),
+      )
+    } finally {
+      execFileSync('chattr', ['-i', home])
+    }
   })
 
   it('refuses a key file others can read, or one that is damaged', () => {

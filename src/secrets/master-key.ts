@@ -44,7 +44,16 @@ export const loadMasterKey = (home: string, env: NodeJS.ProcessEnv = process.env
       throw new CadreError('unavailable', `cannot read the master key ${file}: ${(error as Error).message}`)
     }
     const key = randomBytes(masterKeyBytes)
-    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    try {
+      writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    } catch (writeError) {
+      // Another Cadre starting at the same moment made it first: use theirs.
+      if ((writeError as NodeJS.ErrnoException).code === 'EEXIST') return loadMasterKey(home, env)
+      throw new CadreError(
+        'unavailable',
+        `cannot create the master key ${file}: ${(writeError as Error).message}; or set CADRE_SECRET_KEY`,
+      )
+    }
     return { key, source: 'generated' }
   }
   const mode = statSync(file).mode & 0o777

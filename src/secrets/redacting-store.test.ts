@@ -39,12 +39,18 @@ describe('redacting store', () => {
         { type: 'message.assistant', data: { threadId: 't', text: `b ${secret}` } },
       ]),
     )
+    await store.tasks.setStatus(task.id, 'queued', 'failed', `crashed: ${secret}`)
+    const thread = await store.threads.create({ taskId: task.id, title: `about ${secret}` })
+    const run = await store.runs.create({ taskId: task.id, threadId: thread.id, agent: 'builtin' })
+    await store.transaction((session) => session.runs.update(run.id, { outcome: `failed: ${secret}` }))
     const raw = await database.connect()
     const stored = JSON.stringify([
       await raw.tasks.get(task.id),
       await raw.events.list(task.id, { after: 0, limit: 10 }),
+      await raw.threads.list(task.id),
+      await raw.runs.list(task.id),
     ])
     expect(stored).not.toContain(secret)
-    expect(stored.match(/\[redacted\]/g)).toHaveLength(4)
+    expect(stored.match(/\[redacted\]/g)).toHaveLength(7)
   })
 })

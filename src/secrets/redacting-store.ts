@@ -20,12 +20,27 @@ const redactSession = (session: StoreSession, redactor: Redactor): StoreSession 
         title: redactor.redact(task.title),
         prompt: redactor.redact(task.prompt),
       }),
+    setStatus: (id, from, to, reason) =>
+      session.tasks.setStatus(id, from, to, reason && redactor.redact(reason)),
+  },
+  threads: {
+    ...session.threads,
+    create: (thread) => session.threads.create({ ...thread, title: redactor.redact(thread.title) }),
+  },
+  runs: {
+    ...session.runs,
+    update: (id, change) =>
+      session.runs.update(
+        id,
+        change.outcome ? { ...change, outcome: redactor.redact(change.outcome) } : change,
+      ),
   },
 })
 
 /**
- * The store with every secret the redactor knows removed from what enters the task record — events
- * and task prompts — on the one path all writes take, inside transactions too.
+ * The store with every secret the redactor knows removed from the free text that enters the task
+ * record — event payloads, task prompts and titles, status reasons, thread titles, run outcomes — on
+ * the one path all writes take, inside transactions too.
  */
 export const redactingStore = (store: Store, redactor: Redactor): Store => ({
   ...store,

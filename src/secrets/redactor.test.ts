@@ -48,8 +48,18 @@ describe('redactor', () => {
   })
 
   it('leaves ordinary text alone', () => {
-    const text = 'sk-short, skeleton, ask-me, the AKIA prefix, bearer of news, a path /tmp/x'
+    const text = [
+      'sk-short, skeleton, ask-me, the AKIA prefix, bearer of news, a path /tmp/x',
+      'desk-booking-calendar-view-component.tsx, branch cadre/task-01JD8ZKABCDEFGHJKMNPQRSTVW',
+      'risk-assessment-for-the-quarterly-report, mask-the-input-field-when-typing',
+    ].join('\n')
     expect(createRedactor(['value-not-present-anywhere']).redact(text)).toBe(text)
+  })
+
+  it('catches a secret with quotes or backslashes as it appears inside JSON text', () => {
+    const secret = 'pa"ss\\word-with-quotes'
+    const json = JSON.stringify({ message: `failed with ${secret}` })
+    expect(createRedactor([secret]).redact(json)).toBe(JSON.stringify({ message: `failed with ${REDACTED}` }))
   })
 })
 
@@ -57,16 +67,34 @@ describe('environment secrets', () => {
   it('takes credential-named variables and passwords inside URLs', () => {
     expect(
       environmentSecrets({
-        ANTHROPIC_API_KEY: 'k1',
-        GITHUB_TOKEN: 'k2',
-        CADRE_SECRET_KEY: 'k3',
-        DB_PASSWORD: 'k4',
-        DATABASE_URL: 'postgres://cadre:p%40ss-word@db/cadre',
+        ANTHROPIC_API_KEY: 'sk-ant-key-1',
+        GITHUB_TOKEN: 'ghp_token_22',
+        CADRE_SECRET_KEY: 'base64/key+33',
+        DB_PASSWORD: 'correct-horse-44',
+        DATABASE_URL: 'postgres://cadre:p%40ss-word-55@db/cadre',
         HOME: '/root',
         TOKENIZERS_PARALLELISM: 'false',
         SSH_AUTH_SOCK: '/tmp/ssh/agent.1',
       }),
-    ).toEqual(['k1', 'k2', 'k3', 'k4', 'p@ss-word'])
+    ).toEqual([
+      'sk-ant-key-1',
+      'ghp_token_22',
+      'base64/key+33',
+      'correct-horse-44',
+      'p%40ss-word-55',
+      'p@ss-word-55',
+    ])
+  })
+
+  it('ignores values that are plain words or too short to be credentials', () => {
+    expect(
+      environmentSecrets({
+        LMSTUDIO_API_KEY: 'lm-studio',
+        POSTGRES_PASSWORD: 'postgres',
+        DATABASE_URL: 'postgres://postgres:postgres@localhost/cadre',
+        SOME_TOKEN: 'averylongplainword',
+      }),
+    ).toEqual([])
   })
 })
 

@@ -4,7 +4,9 @@ export const REDACTED = '[redacted]'
 /** Values shorter than this are never treated as secrets: redacting "abc" everywhere would mangle text. */
 const MIN_SECRET_LENGTH = 8
 
-// Token shapes worth catching even when Cadre was never told the value.
+// Token shapes worth catching even when Cadre was never told the value. Each must start a word:
+// the `sk-` inside `task-…` or `desk-…` is not a key.
+const startsWord = '(?<![A-Za-z0-9])'
 const TOKEN_PATTERNS = [
   /sk-ant-[A-Za-z0-9_-]{16,}/, // Anthropic
   /sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/, // OpenAI and compatibles
@@ -53,8 +55,10 @@ export const createRedactor = (values: Iterable<string | undefined> = []): Redac
     add(value) {
       const trimmed = value?.trim()
       if (!trimmed || trimmed.length < MIN_SECRET_LENGTH || known.has(trimmed)) return
-      known.add(trimmed)
-      longestSecret = Math.max(longestSecret, trimmed.length)
+      // As it appears inside JSON text too (logs and answers are redacted as serialized JSON).
+      const escaped = JSON.stringify(trimmed).slice(1, -1)
+      for (const form of new Set([trimmed, escaped])) known.add(form)
+      longestSecret = Math.max(longestSecret, escaped.length)
       matcher = buildMatcher(known)
     },
     redact,
@@ -70,6 +74,11 @@ export const createRedactor = (values: Iterable<string | undefined> = []): Redac
 // Longest values first, so a secret that contains another is replaced whole.
 const buildMatcher = (known: Set<string>) => {
   const literals = [...known].sort((a, b) => b.length - a.length).map(escapeRegExp)
-  const sources = [...literals, ...TOKEN_PATTERNS.map((pattern) => pattern.source)]
+  const shapes = TOKEN_PATTERNS.map((pattern) =>
+    pattern.source.startsWith('(?<=') || pattern.source.startsWith('-----')
+      ? pattern.source
+      : startsWord + pattern.source,
+  )
+  const sources = [...literals, ...shapes]
   return new RegExp(sources.join('|'), 'g')
 }

@@ -13,6 +13,8 @@ export interface SecretBox {
 
 const format = 'v1'
 export const masterKeyBytes = 32
+const ivBytes = 12
+const tagBytes = 16
 
 // The id is an HMAC, not a hash of the key: it names the key without helping anyone guess it.
 const keyIdOf = (key: Buffer) =>
@@ -24,7 +26,7 @@ export const createSecretBox = (key: Buffer): SecretBox => {
   return {
     keyId,
     seal(plaintext) {
-      const iv = randomBytes(12)
+      const iv = randomBytes(ivBytes)
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       cipher.setAAD(Buffer.from(keyId))
       const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()])
@@ -44,10 +46,15 @@ export const createSecretBox = (key: Buffer): SecretBox => {
             'secret.key in CADRE_HOME.',
         )
       }
+      const ivBuffer = Buffer.from(iv, 'base64url')
+      const tagBuffer = Buffer.from(tag, 'base64url')
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'))
+        // A shortened tag would make forging cheap: only the full 16 bytes are accepted.
+        if (ivBuffer.length !== ivBytes || tagBuffer.length !== tagBytes)
+          throw new Error('bad IV or tag length')
+        const decipher = createDecipheriv('aes-256-gcm', key, ivBuffer, { authTagLength: tagBytes })
         decipher.setAAD(Buffer.from(keyId))
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'))
+        decipher.setAuthTag(tagBuffer)
         return Buffer.concat([
           decipher.update(Buffer.from(ciphertext, 'base64url')),
           decipher.final(),

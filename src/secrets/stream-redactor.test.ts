@@ -32,6 +32,19 @@ describe('stream redactor', () => {
     },
   )
 
+  it('lets long text without spaces flow, still catching a secret split at the release point', () => {
+    for (const filler of ['x'.repeat(16 * 1024), `{"a":"${'y'.repeat(16 * 1024)}","b":"`]) {
+      const stream = createStreamRedactor(createRedactor([known]))
+      const half = known.length / 2
+      let out = stream.push(filler)
+      out += stream.push(known.slice(0, half))
+      out += stream.push(known.slice(half))
+      out += stream.flush()
+      expect(out).not.toContain(known.slice(3))
+      expect(out).toContain(REDACTED)
+    }
+  })
+
   it('lets text flow as it arrives, holding back only the last two words', () => {
     const stream = createStreamRedactor(createRedactor([known]))
     expect(stream.push('one two three ')).toBe('one ')

@@ -21,11 +21,13 @@ export const createStreamRedactor = (redactor: Redactor): StreamRedactor => {
   return {
     push(piece) {
       held += piece
-      const cut = safeCut(held)
-      if (cut === 0 && held.length <= maxHeldChars) return ''
-      const at = cut === 0 ? held.length : cut
-      const ready = held.slice(0, at)
-      held = held.slice(at)
+      let cut = safeCut(held)
+      if (cut === 0) {
+        if (held.length <= maxHeldChars) return ''
+        cut = forcedCut(held, Math.max(redactor.longestSecret, 256))
+      }
+      const ready = held.slice(0, cut)
+      held = held.slice(cut)
       return redactor.redact(ready)
     },
     flush() {
@@ -49,6 +51,15 @@ const safeCut = (text: string): number => {
     if (blockEnd === -1 || (cut > begin && cut < blockEnd)) cut = Math.min(cut, begin)
   }
   return cut
+}
+
+/**
+ * Long text without whitespace (compact JSON, base64) must still flow: cut after the last character
+ * no secret contains, else keep back enough for the longest secret to arrive whole.
+ */
+const forcedCut = (text: string, keep: number): number => {
+  const delimiter = Math.max(...[...'",;{}[]()<>\''].map((char) => text.lastIndexOf(char)))
+  return delimiter > 0 ? delimiter + 1 : Math.max(0, text.length - keep)
 }
 
 const isSpace = (char: string | undefined) => char !== undefined && /\s/.test(char)

@@ -9,6 +9,7 @@ import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts'
 import { createModelLayer } from '../../src/models/create-model-layer.ts'
 import type { ModelClient } from '../../src/models/model-client.ts'
 import type { ProviderRegistry } from '../../src/models/provider-registry.ts'
+import { redactingBus } from '../../src/secrets/redacting-bus.ts'
 import { redactingStore } from '../../src/secrets/redacting-store.ts'
 import { createRedactor, type Redactor } from '../../src/secrets/redactor.ts'
 import { createSecretBox } from '../../src/secrets/secret-box.ts'
@@ -57,7 +58,7 @@ export const startTestServer = async (
   const token = 'test-token-0123456789abcdef'
   const redactor = createRedactor([token])
   const store = redactingStore(await database.connect(), redactor)
-  const bus = createMemoryEventBus()
+  const bus = redactingBus(createMemoryEventBus(), redactor)
   const { providers, models } = createModelLayer({
     store,
     box: createSecretBox(randomBytes(32)),

@@ -90,6 +90,7 @@ describe('providers API', () => {
       { baseUrl: 'ftp://x' },
       'baseUrl: must be an http:// or https:// URL',
     ],
+    ['not a URL', 'anthropic', { baseUrl: 'not a url' }, 'baseUrl: must be an http:// or https:// URL'],
     [
       'a key with a line break',
       'anthropic',
@@ -111,6 +112,18 @@ describe('providers API', () => {
       'baseUrl: the provider mine is not built in',
     ],
     ['a bad name', 'Bad_Name', { baseUrl: 'http://x' }, 'name: a provider name is lower-case letters'],
+    [
+      'a URL with a password',
+      'mine',
+      { baseUrl: 'https://bob:pw@host/v1' },
+      'baseUrl: must not carry credentials',
+    ],
+    [
+      'a URL with a key parameter',
+      'google',
+      { baseUrl: 'https://host/v1beta?key=AIza0' },
+      'baseUrl: must not carry credentials',
+    ],
   ])('refuses %s with a 400 naming the field, storing nothing', async (_case, name, body, message) => {
     t = await startTestServer()
     const response = await t.api(`/api/providers/${name}`, { method: 'PUT', json: body })
@@ -148,6 +161,17 @@ describe('providers API', () => {
     await using notAList = await startAnsweringServer(200, { hello: 'world' })
     await t.api('/api/providers/anthropic', { method: 'PUT', json: { baseUrl: notAList.url } })
     expect(await check('anthropic')).toMatchObject({ ok: false, problem: 'bad_response' })
+
+    refusing.answer(403, { error: { message: 'this key cannot list models' } })
+    await t.api('/api/providers/anthropic', {
+      method: 'PUT',
+      json: { baseUrl: `${refusing.url}/proxy?region=eu` },
+    })
+    expect(await check('anthropic')).toMatchObject({
+      ok: false,
+      problem: 'forbidden',
+      message: `${refusing.url}/proxy/v1/models?region=eu refused to list models (403: this key cannot list models): the key is wrong or lacks that permission`,
+    })
 
     expect((await t.api('/api/providers/nope/check', { method: 'POST' })).status).toBe(404)
   })
