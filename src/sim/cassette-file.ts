@@ -22,14 +22,22 @@ export const readCassette = async (path: string): Promise<Cassette> => {
   }
   const parsed = Cassette.safeParse(value)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
+    const problems = parsed.error.issues.slice(0, 5).map((issue) => `${where(issue.path)}: ${issue.message}`)
+    const more = parsed.error.issues.length - problems.length
     throw new CadreError(
       'bad_request',
-      `${path}: not a cassette: ${issue?.path.join('.')}: ${issue?.message}`,
+      `${path}: not a valid cassette: ${problems.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
+      { details: { issues: parsed.error.issues } },
     )
   }
   return parsed.data
 }
+
+// `exchanges[3].response.status`: which exchange (counted from 0, as in the file) and which field.
+const where = (path: PropertyKey[]) =>
+  path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index > 0 ? '.' : ''}${String(key)}`))
+    .join('') || 'the file'
 
 export interface CassetteWriter {
   /** Adds an exchange and rewrites the file; resolves once it is on disk. */

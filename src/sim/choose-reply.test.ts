@@ -244,4 +244,52 @@ describe('choosing a reply from the request alone', () => {
     expect(estimated.inputTokens).toBeGreaterThan(100)
     expect(estimated.outputTokens).toBeGreaterThan(0)
   })
+
+  it('keeps partial usage consistent: output holds the reasoning, input the cache (no negative counts)', () => {
+    // Regression: `usage: { reasoningTokens: 500 }` alone gave Gemini `candidatesTokenCount: -499`.
+    const request = claudeRequest([{ role: 'user', content: 'go' }], [])
+    const partial = [
+      { reasoningTokens: 500 },
+      { reasoningTokens: 500, inputTokens: 3 },
+      { cachedInputTokens: 900, cacheWriteTokens: 50 },
+      { outputTokens: 2 },
+      { inputTokens: 10, cachedInputTokens: 10 },
+    ]
+    const negative = (value: unknown): boolean =>
+      typeof value === 'number'
+        ? value < 0
+        : value !== null && typeof value === 'object' && Object.values(value).some(negative)
+    for (const usage of partial) {
+      const rule = parseScenario(
+        { name: 'u', rules: [{ reply: [{ reasoning: 'hmm' }, { text: 'hi' }], usage }] },
+        'u',
+      )
+      const reply = messageOf(chooseReply(rule, request))
+      const counted = reply.usage
+      expect(counted.outputTokens, JSON.stringify(usage)).toBeGreaterThanOrEqual(counted.reasoningTokens)
+      expect(counted.inputTokens).toBeGreaterThanOrEqual(counted.cachedInputTokens + counted.cacheWriteTokens)
+      for (const wire of [anthropicMessages, openaiResponses, openaiChat, gemini]) {
+        const encoded = [wire.json(reply, request), ...wire.stream(reply, request).map((frame) => frame.data)]
+        const decoded = encoded.map((item) =>
+          typeof item === 'string'
+            ? JSON.parse(
+                item
+                  .slice(item.indexOf('data: ') + 6)
+                  .trim()
+                  .replace(/^\[DONE\]$/, 'null'),
+              )
+            : item,
+        )
+        expect(negative(decoded), `${wire.name} ${JSON.stringify(usage)}`).toBe(false)
+      }
+    }
+    const reasoned = parseScenario(
+      { name: 'r', rules: [{ reply: [{ text: 'hi' }], usage: { reasoningTokens: 500 } }] },
+      'r',
+    )
+    expect(messageOf(chooseReply(reasoned, request)).usage).toMatchObject({
+      reasoningTokens: 500,
+      outputTokens: 501,
+    })
+  })
 })

@@ -21,7 +21,8 @@ const promptText = (request: SimRequest): string => {
 
 /**
  * The usage reported for a reply: the scenario's exact numbers where it gives them, estimates
- * (≈4 characters a token) for the rest, kept consistent (cached ≤ input, reasoning ≤ output).
+ * (≈4 characters a token) for the rest, always consistent: output counts the reasoning, input the
+ * cache reads and writes. (The scenario schema refuses given numbers that contradict each other.)
  */
 export const estimateUsage = (
   request: SimRequest,
@@ -29,10 +30,15 @@ export const estimateUsage = (
   given: ScenarioRule['usage'] = {},
 ): SimUsage => {
   const reasoning = parts.map((part) => (part.type === 'reasoning' ? part.text : '')).join('')
-  const output = parts
-    .map((part) => (part.type === 'tool_call' ? part.name + part.input : part.text))
+  const answer = parts
+    .map((part) =>
+      part.type === 'tool_call' ? part.name + part.input : part.type === 'text' ? part.text : '',
+    )
     .join('')
-  const outputTokens = given.outputTokens ?? Math.max(1, estimateTokens(output))
+  const estimatedReasoning = estimateTokens(reasoning)
+  // Given reasoning without a given output must still fit inside the output it is part of.
+  const outputTokens =
+    given.outputTokens ?? Math.max(1, estimateTokens(answer) + (given.reasoningTokens ?? estimatedReasoning))
   const cachedInputTokens = given.cachedInputTokens ?? 0
   const cacheWriteTokens = given.cacheWriteTokens ?? 0
   return {
@@ -42,6 +48,6 @@ export const estimateUsage = (
     outputTokens,
     cachedInputTokens,
     cacheWriteTokens,
-    reasoningTokens: given.reasoningTokens ?? Math.min(outputTokens, estimateTokens(reasoning)),
+    reasoningTokens: given.reasoningTokens ?? Math.min(outputTokens, estimatedReasoning),
   }
 }

@@ -16,8 +16,9 @@ import { requestUrl } from './request-url.ts'
 import { protocolOf, routeRequest, type SimRoute } from './route-request.ts'
 import type { Scenario } from './scenario.ts'
 import { scenarioHeader, selectScenario } from './select-scenario.ts'
+import { sendFailure } from './send-failure.ts'
 import { sendError, sendJson } from './send-json.ts'
-import { SimInputError, type SimProtocol, type SimRequest } from './sim-request.ts'
+import type { SimProtocol, SimRequest } from './sim-request.ts'
 import { sendCutJson, writeStream } from './write-stream.ts'
 
 const wireProtocols: Record<SimProtocol, WireProtocol> = {
@@ -98,8 +99,7 @@ const handle = async (
     if (route.kind === 'count-tokens') return countTokens(route, request, response)
     await answer(route, request, scenarios, incoming, response)
   } catch (error) {
-    if (!(error instanceof SimInputError)) throw error
-    sendError(response, errorResponse(route.protocol, 'bad_request', error.message))
+    sendFailure(response, route.protocol, error, 'the model simulator failed')
   }
 }
 
@@ -113,12 +113,7 @@ export const createSimHandler =
     // A client that leaves mid-reply makes late writes fail; that is its business, not a crash.
     response.on('error', () => {})
     handle(scenarios, incoming, response).catch((error: unknown) => {
-      if (response.headersSent) {
-        response.destroy()
-        return
-      }
-      const url = requestUrl(incoming.url)
-      const message = `the model simulator failed: ${(error as Error)?.message ?? String(error)}`
-      sendError(response, errorResponse(protocolOf(url, incoming.headers), 'internal', message))
+      const protocol = protocolOf(requestUrl(incoming.url), incoming.headers)
+      sendFailure(response, protocol, error, 'the model simulator failed')
     })
   }

@@ -64,6 +64,11 @@ describe('scenario files', () => {
       'bad.yaml: rules.0.usage.inputTokens: must include cachedInputTokens',
     ],
     [{ name: 'x', rules: [{ reply: [] }] }, 'bad.yaml: rules.0.reply: Too small'],
+    // Anthropic's tool_use input and Gemini's args must be objects: an array is refused here.
+    [
+      { name: 'x', rules: [{ reply: [{ toolCall: { tool: 'write', input: ['a.txt', 'hi'] } }] }] },
+      'bad.yaml: rules.0.reply.0.toolCall.input: an array is not tool arguments: give an object of named arguments',
+    ],
   ])('names the file and the bad field: %j', (value, expected) => {
     expect(messageOf(() => parseScenario(value, 'bad.yaml'))).toContain(expected)
   })

@@ -51,9 +51,14 @@ export const ScenarioReplyItem = z
     toolCall: z
       .strictObject({
         tool: z.string().min(1),
+        // Anthropic's tool_use input and Gemini's functionCall args must be objects, so an array
+        // is refused here rather than sent as something every client would reject.
         input: z
           .union([z.record(z.string(), z.unknown()), z.string()], {
-            error: 'expected an object of arguments, or a string for a custom tool',
+            error: (issue) =>
+              Array.isArray(issue.input)
+                ? 'an array is not tool arguments: give an object of named arguments (or a string for a custom tool)'
+                : 'expected an object of arguments, or a string for a custom tool',
           })
           .default({}),
       })

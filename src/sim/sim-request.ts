@@ -59,5 +59,10 @@ export interface SimRequest {
 
 /** A request body that does not have the protocol's shape; answered with a 400 naming `message`. */
 export class SimInputError extends Error {
-  override readonly name = 'SimInputError'
+  override readonly name: string = 'SimInputError'
+}
+
+/** A request body over the size limit; answered with a 413, and the rest of the body is not read. */
+export class SimPayloadTooLargeError extends SimInputError {
+  override readonly name: string = 'SimPayloadTooLargeError'
 }

@@ -8,12 +8,14 @@ import { safeRequestHeadersOf, safeResponseHeadersOf, secretHeaderValues } from 
 import { cassettePath } from './cassette-path.ts'
 import { listenHttp } from './listen-http.ts'
 import { errorResponse } from './protocols/error-response.ts'
-import { readBody } from './read-body.ts'
-import { type ReceivedChunk, recordChunks, recordRequestBody } from './record-body.ts'
+import { maxBodyBytes, readBody } from './read-body.ts'
+import { type ReceivedChunk, recordRequestBody, recordResponseBody } from './record-body.ts'
 import { requestUrl } from './request-url.ts'
 import { protocolOf } from './route-request.ts'
+import { sendFailure } from './send-failure.ts'
 import { sendError } from './send-json.ts'
 import type { SimServer } from './sim-server.ts'
+import { upstreamTarget } from './upstream-target.ts'
 
 export interface RecorderOptions {
   /** The real service (or another simulator), e.g. `https://api.anthropic.com`. */
@@ -22,6 +24,13 @@ export interface RecorderOptions {
   host?: string
   port?: number
   signal?: AbortSignal
+  /** More values to redact from everything written (the CLI passes the environment's secrets). */
+  secrets?: Iterable<string>
+  /**
+   * The largest request body taken (a 413 past it) and the most of a response body recorded
+   * (the rest still reaches the client); 64 MiB by default.
+   */
+  maxBodyBytes?: number
   /** Told when an exchange could not be written; recording carries on. */
   onError?: (error: Error) => void
 }
@@ -49,32 +58,48 @@ const upstreamUrl = (upstream: string): URL => {
   throw new CadreError('bad_request', `--upstream must be an http(s) URL, got ${JSON.stringify(upstream)}`)
 }
 
+const decodedPassword = (url: URL) => {
+  try {
+    return decodeURIComponent(url.password)
+  } catch {
+    return url.password
+  }
+}
+
 interface Recording {
   base: URL
   writer: CassetteWriter
   redactor: Redactor
+  limit: number
   onError?: (error: Error) => void
 }
 
 const proxy = async (
-  { base, writer, redactor, onError }: Recording,
+  { base, writer, redactor, limit, onError }: Recording,
   incoming: IncomingMessage,
   response: ServerResponse,
 ) => {
   const started = Date.now()
-  const url = requestUrl(incoming.url)
-  const { path, key } = cassettePath(url)
-  for (const secret of [...secretHeaderValues(incoming.headers), key]) redactor.add(secret)
-  const body = await readBody(incoming)
-  const target = new URL(`${base.pathname.replace(/\/+$/, '')}${url.pathname}${url.search}`, base)
-  // Asking for an uncompressed body keeps the recording readable and redactable.
+  const target = upstreamTarget(base, incoming.url)
+  const { path, secrets } = cassettePath(requestUrl(incoming.url))
+  for (const secret of [...secretHeaderValues(incoming.headers), ...secrets]) redactor.add(secret)
+  const body = await readBody(incoming, limit)
+  // An uncompressed body keeps the recording readable and redactable; the client's wish is dropped.
   const headers = { ...forwardHeaders(incoming.headers), host: target.host, 'accept-encoding': 'identity' }
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
   const outgoing = send(target, { method: incoming.method, headers })
-  const record = (upstream: IncomingMessage, received: ReceivedChunk[], cut: boolean) => {
+  const record = (upstream: IncomingMessage, received: ReceivedChunk[], cut: boolean, overflow: boolean) => {
     const stream = String(upstream.headers['content-type']).includes('text/event-stream')
-    const whole = Buffer.concat(received.map((chunk) => chunk.data))
-    const text = whole.toString('utf8')
+    const recorded = recordResponseBody(received, redactor, stream)
+    const status = upstream.statusCode ?? 502
+    // Node relays any three digits; a cassette holds only what can be replayed (see cassette.ts).
+    const replayable = status >= 100 && status <= 599
+    const notes = [
+      recorded.note,
+      overflow &&
+        `the body went past ${limit} bytes, so recording stopped there; the client got all of it, replay drops the connection at that point`,
+      !replayable && `the upstream answered with status ${status}, recorded as 502`,
+    ].filter(Boolean)
     const exchange: CassetteExchange = {
       request: {
         method: incoming.method ?? 'GET',
@@ -83,39 +108,48 @@ const proxy = async (
         body: recordRequestBody(body, redactor),
       },
       response: {
-        status: upstream.statusCode ?? 502,
+        status: replayable ? status : 502,
         headers: safeResponseHeadersOf(upstream.headers),
-        ...(stream
-          ? { chunks: recordChunks(received, redactor) }
-          : Buffer.from(text, 'utf8').equals(whole)
-            ? { body: redactor.redact(text) }
-            : { bodyBase64: whole.toString('base64') }),
-        ...(cut && { cut: true }),
+        ...recorded,
+        ...((cut || overflow) && { cut: true }),
+        ...(notes.length > 0 && { note: notes.join('; ') }),
       },
     }
     writer.append(exchange).catch((error: Error) => onError?.(error))
   }
   outgoing.on('response', (upstream) => {
     const received: ReceivedChunk[] = []
+    let kept = 0
+    let overflow = false
     response.writeHead(upstream.statusCode ?? 502, forwardHeaders(upstream.headers))
     upstream.on('data', (data: Buffer) => {
-      received.push({ atMs: Date.now() - started, data })
-      response.write(data)
+      if (!overflow && kept + data.length <= limit) {
+        received.push({ atMs: Date.now() - started, data })
+        kept += data.length
+      } else overflow = true
+      // At the client's pace: a slow client slows the upstream down instead of filling memory.
+      if (!response.write(data)) {
+        upstream.pause()
+        response.once('drain', () => upstream.resume())
+      }
     })
     upstream.on('end', () => {
       response.end()
-      record(upstream, received, false)
+      record(upstream, received, false, overflow)
     })
     upstream.on('error', () => {
       // The service dropped the stream: pass the drop on, and keep it in the recording.
       response.destroy()
-      record(upstream, received, true)
+      record(upstream, received, true, overflow)
     })
   })
   outgoing.on('error', (error) => {
     const message = `the upstream ${base.origin} could not be reached: ${error.message}`
     if (!response.headersSent)
-      sendError(response, errorResponse(protocolOf(url, incoming.headers), 'bad_gateway', message))
+      sendError(
+        response,
+        errorResponse(protocolOf(requestUrl(incoming.url), incoming.headers), 'bad_gateway', message),
+      )
     else response.destroy()
   })
   response.on('close', () => {
@@ -127,23 +161,28 @@ const proxy = async (
 /**
  * Starts a recording proxy: every request goes on to `upstream` and its response streams back
  * unchanged while it is written to the cassette. Credentials never reach the file: their headers
- * are dropped, and every value seen in them is redacted from everything written.
+ * and query parameters are dropped, and every value seen in them (and every value of `secrets`)
+ * is redacted from everything written.
  */
 export const startRecorder = async (options: RecorderOptions): Promise<SimServer> => {
   const base = upstreamUrl(options.upstream)
   const writer = await createCassetteWriter(options.cassettePath)
-  const redactor = createRedactor()
+  const redactor = createRedactor(options.secrets)
+  // A password in the upstream URL is sent on as basic auth: a credential like any other.
+  for (const secret of [base.password, decodedPassword(base)]) redactor.add(secret)
+  const recording = {
+    base,
+    writer,
+    redactor,
+    limit: options.maxBodyBytes ?? maxBodyBytes,
+    onError: options.onError,
+  }
   const server = createServer((incoming, response) => {
     response.on('error', () => {})
-    proxy({ base, writer, redactor, onError: options.onError }, incoming, response).catch(
-      (error: unknown) => {
-        const url = requestUrl(incoming.url)
-        const message = `the recorder failed: ${(error as Error)?.message ?? String(error)}`
-        if (!response.headersSent)
-          sendError(response, errorResponse(protocolOf(url, incoming.headers), 'internal', message))
-        else response.destroy()
-      },
-    )
+    proxy(recording, incoming, response).catch((error: unknown) => {
+      const protocol = protocolOf(requestUrl(incoming.url), incoming.headers)
+      sendFailure(response, protocol, error, 'the recorder failed')
+    })
   })
   const listening = await listenHttp(server, options)
   const close = async () => {

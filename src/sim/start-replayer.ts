@@ -11,6 +11,7 @@ import { readBody } from './read-body.ts'
 import { recordRequestBody } from './record-body.ts'
 import { requestUrl } from './request-url.ts'
 import { protocolOf } from './route-request.ts'
+import { sendFailure } from './send-failure.ts'
 import { sendError } from './send-json.ts'
 import type { SimServer } from './sim-server.ts'
 import { cutResponse } from './write-stream.ts'
@@ -95,11 +96,8 @@ export const startReplayer = async (options: ReplayerOptions): Promise<SimServer
   const server = createServer((incoming, response) => {
     response.on('error', () => {})
     replay(cassette, used, options.realtime === true, incoming, response).catch((error: unknown) => {
-      const url = requestUrl(incoming.url)
-      const message = `the replayer failed: ${(error as Error)?.message ?? String(error)}`
-      if (!response.headersSent)
-        sendError(response, errorResponse(protocolOf(url, incoming.headers), 'internal', message))
-      else response.destroy()
+      const protocol = protocolOf(requestUrl(incoming.url), incoming.headers)
+      sendFailure(response, protocol, error, 'the replayer failed')
     })
   })
   return listenHttp(server, options)

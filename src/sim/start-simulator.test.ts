@@ -187,6 +187,45 @@ describe('the simulator over HTTP', () => {
     expect((await post('/v1/chat/completions', { model: 'm', messages: [] })).status).toBe(200)
   })
 
+  it('answers any structured-output schema with a small instance: never a crash or a 500', async () => {
+    // Regression: a recursive $ref with minItems ran the process out of memory, minLength: 1e10
+    // and a malformed $ref gave a 500.
+    await using bare = await startSimulator()
+    const recursive = { type: 'array', minItems: 10, items: { $ref: '#' } }
+    const schemas = [
+      recursive,
+      { type: 'object', required: ['a', 'b'], properties: { a: { $ref: '#' }, b: { $ref: '#' } } },
+      { type: 'array', minItems: 3e7 },
+      { type: 'string', minLength: 1e10 },
+      { $ref: '#/%zz' },
+      { $ref: '#/__proto__/constructor' },
+      { type: 'array', minItems: 1000, items: { const: 'y'.repeat(100_000) } },
+    ]
+    for (const schema of schemas) {
+      const response = await fetch(`${bare.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: openaiHeaders,
+        body: JSON.stringify({
+          model: 'm',
+          messages: [{ role: 'user', content: 'structured, please' }],
+          response_format: { type: 'json_schema', json_schema: { name: 'x', schema } },
+        }),
+      })
+      const text = await response.text()
+      expect(response.status, JSON.stringify(schema).slice(0, 80)).toBe(200)
+      expect(text.length).toBeLessThan(256 * 1024)
+      expect(() => JSON.parse(JSON.parse(text).choices[0].message.content)).not.toThrow()
+    }
+    // Nesting deep enough to overflow any recursive walk of the body is refused up front.
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`
+    const nested = await post(
+      '/v1/chat/completions',
+      `{"model":"m","messages":[],"tools":[{"type":"function","function":{"name":"t","parameters":${deep}}}]}`,
+    )
+    expect(nested.status).toBe(400)
+    expect((await nested.json()).error.message).toMatch(/nests deeper than/)
+  })
+
   it('shrugs off a client that leaves mid-stream', async () => {
     const controller = new AbortController()
     const response = await fetch(`${sim.url}/v1/responses`, {

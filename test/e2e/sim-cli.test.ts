@@ -47,6 +47,8 @@ describe('cadre sim', () => {
   it('records a session through `cadre sim record` and serves it back identically with `cadre sim replay`', async () => {
     const cassette = join(dir, 'session.json')
     const key = 'Zq-shapeless-key-in-header-and-body'
+    // Only the recorder's environment knows this one is secret.
+    const fromEnvironment = 'Zq-shapeless-value-of-an-environment-token'
     const requests = [
       [
         '/v1/messages',
@@ -54,7 +56,7 @@ describe('cadre sim', () => {
           model: 'claude-sonnet-4-5',
           max_tokens: 100,
           stream: true,
-          messages: [{ role: 'user', content: `use ${key}` }],
+          messages: [{ role: 'user', content: `use ${key} and ${fromEnvironment}` }],
           tools: [{ name: 'Write', input_schema: { type: 'object' } }],
         },
       ],
@@ -75,7 +77,9 @@ describe('cadre sim', () => {
     const bannerUrl = (process: ReturnType<typeof spawnCli>) =>
       waitFor(() => /listening on (http:\/\/\S+)/.exec(process.output.stdout)?.[1], 'the URL')
 
-    const recorder = spawnCli(['sim', 'record', '--upstream', url, '--out', cassette, '--port', '0'], {})
+    const recorder = spawnCli(['sim', 'record', '--upstream', url, '--out', cassette, '--port', '0'], {
+      CADRE_SIM_TEST_TOKEN: fromEnvironment,
+    })
     const recorded = await send(await bannerUrl(recorder))
     recorder.child.kill('SIGTERM')
     expect(await recorder.exited).toBe(0)
@@ -89,7 +93,35 @@ describe('cadre sim', () => {
     expect(recorded[0]).toMatch(/^200 event: message_start/)
     const written = readFileSync(cassette, 'utf8')
     expect(written).not.toContain(key)
+    expect(written).not.toContain(fromEnvironment)
     expect(written).not.toMatch(/x-api-key|authorization/i)
+  })
+
+  it('refuses a cassette it could not replay when reading it, naming the exchange and the field', async () => {
+    // Regression: a status of 99 or a header value with a newline was only found at request time, as a 500.
+    const exchange = (status: number, headers: Record<string, string>) => ({
+      request: { method: 'POST', path: '/v1/messages', headers: {} },
+      response: { status, headers, body: '{}' },
+    })
+    const cassette = join(dir, 'broken.json')
+    const exchanges = [
+      exchange(200, { 'content-type': 'application/json' }),
+      exchange(99, { 'x-note': 'one\ntwo' }),
+    ]
+    writeFileSync(cassette, JSON.stringify({ version: 1, exchanges }))
+    // Spawned, not run to the end: a replayer that accepts the file would serve until killed.
+    const replayer = spawnCli(['sim', 'replay', cassette, '--port', '0'], {})
+    const stillServing = new Promise((resolve) => setTimeout(() => resolve('still serving'), 10_000))
+    try {
+      expect(await Promise.race([replayer.exited, stillServing])).toBe(2)
+    } finally {
+      replayer.child.kill('SIGKILL')
+    }
+    const { stdout, stderr } = replayer.output
+    expect(stdout).toBe('')
+    expect(stderr).toContain(`cadre: ${cassette}: not a valid cassette: `)
+    expect(stderr).toContain('exchanges[1].response.status: must be an HTTP status from 100 to 599')
+    expect(stderr).toContain('exchanges[1].response.headers.x-note: not a valid HTTP header value')
   })
 
   it('stops cleanly on SIGTERM', async () => {

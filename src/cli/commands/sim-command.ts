@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { CadreError } from '../../core/errors.ts'
+import { environmentSecrets } from '../../secrets/environment-secrets.ts'
 import { describeEndpoints } from '../../sim/describe-endpoints.ts'
 import { loadScenarios, readScenarioFile, scenarioFiles } from '../../sim/load-scenarios.ts'
 import type { SimServer } from '../../sim/sim-server.ts'
@@ -32,8 +33,8 @@ condition on the request and the reply to give (reasoning, text, tool calls, or 
   $ cadre sim --scenario hello.yaml
   $ cadre sim validate scenarios/
 
-Cassettes record real traffic once and replay it byte for byte; keys and auth headers are
-never written:
+Cassettes record real traffic once and replay it byte for byte; keys, auth headers and the
+values of credential-named environment variables are never written:
 
   $ cadre sim record --upstream https://api.anthropic.com --out claude.json
   $ cadre sim replay claude.json
@@ -121,6 +122,8 @@ export const registerSimCommand = (program: Command): void => {
         cassettePath: options.out,
         host: options.host,
         port: parsePort(options.port),
+        // A key in the environment may reach a request body (a prompt, a tool result) unannounced.
+        secrets: environmentSecrets(process.env),
         onError: (error) => console.error(`cadre: could not write ${options.out}: ${error.message}`),
       })
       await serveUntilStopped(server, [

@@ -4,7 +4,7 @@ import type { SimMessageReply, SimReplyPart, SimUsage } from '../sim-reply.ts'
 import type { SimRequest } from '../sim-request.ts'
 import { splitArguments, splitText } from '../split-deltas.ts'
 import { namedEvent, type StreamFrame } from './stream-frame.ts'
-import { parseArguments } from './tool-output-text.ts'
+import { toolArguments } from './tool-arguments.ts'
 
 const stopReasons = { end: 'end_turn', tool_use: 'tool_use', max_tokens: 'max_tokens' } as const
 
@@ -23,13 +23,7 @@ const signature = () => randomBytes(48).toString('base64')
 const blockOf = (part: SimReplyPart) => {
   if (part.type === 'reasoning') return { type: 'thinking', thinking: part.text, signature: signature() }
   if (part.type === 'text') return { type: 'text', text: part.text, citations: null }
-  return { type: 'tool_use', id: randomId('toolu_01'), name: part.name, input: toolInput(part.input) }
-}
-
-// A tool the model calls takes a JSON object; a custom tool's raw text travels as `{input}`.
-const toolInput = (text: string) => {
-  const parsed = parseArguments(text)
-  return parsed !== null && typeof parsed === 'object' ? parsed : { input: text }
+  return { type: 'tool_use', id: randomId('toolu_01'), name: part.name, input: toolArguments(part.input) }
 }
 
 const message = (request: SimRequest) => ({

@@ -3,7 +3,13 @@ import type { ScenarioErrorKind } from '../sim-reply.ts'
 import type { SimProtocol } from '../sim-request.ts'
 
 /** Every failure the simulator answers with: a scenario's, or one of its own. */
-export type SimErrorKind = ScenarioErrorKind | 'bad_request' | 'not_found' | 'bad_gateway' | 'internal'
+export type SimErrorKind =
+  | ScenarioErrorKind
+  | 'bad_request'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'bad_gateway'
+  | 'internal'
 
 export interface ErrorResponse {
   status: number
@@ -17,6 +23,7 @@ const anthropic: Record<SimErrorKind, [number, string]> = {
   server_error: [500, 'api_error'],
   overloaded: [529, 'overloaded_error'],
   bad_request: [400, 'invalid_request_error'],
+  payload_too_large: [413, 'request_too_large'],
   not_found: [404, 'not_found_error'],
   bad_gateway: [502, 'api_error'],
   internal: [500, 'api_error'],
@@ -27,6 +34,7 @@ const openai: Record<SimErrorKind, [number, string, string | null]> = {
   server_error: [500, 'server_error', null],
   overloaded: [503, 'server_error', 'server_overloaded'],
   bad_request: [400, 'invalid_request_error', null],
+  payload_too_large: [413, 'invalid_request_error', 'request_too_large'],
   not_found: [404, 'invalid_request_error', 'unknown_url'],
   bad_gateway: [502, 'server_error', null],
   internal: [500, 'server_error', null],
@@ -37,6 +45,7 @@ const gemini: Record<SimErrorKind, [number, string]> = {
   server_error: [500, 'INTERNAL'],
   overloaded: [503, 'UNAVAILABLE'],
   bad_request: [400, 'INVALID_ARGUMENT'],
+  payload_too_large: [413, 'INVALID_ARGUMENT'],
   not_found: [404, 'NOT_FOUND'],
   bad_gateway: [502, 'UNAVAILABLE'],
   internal: [500, 'INTERNAL'],

@@ -3,7 +3,7 @@ import type { SimMessageReply, SimReplyPart, SimUsage } from '../sim-reply.ts'
 import type { SimRequest } from '../sim-request.ts'
 import { splitText } from '../split-deltas.ts'
 import { dataEvent, type StreamFrame } from './stream-frame.ts'
-import { parseArguments } from './tool-output-text.ts'
+import { toolArguments } from './tool-arguments.ts'
 
 const finishReasons = { end: 'STOP', tool_use: 'STOP', max_tokens: 'MAX_TOKENS' } as const
 
@@ -16,15 +16,9 @@ const usageOf = (usage: SimUsage) => ({
   ...(usage.reasoningTokens > 0 && { thoughtsTokenCount: usage.reasoningTokens }),
 })
 
-const callOf = (part: Extract<SimReplyPart, { type: 'tool_call' }>) => {
-  const args = parseArguments(part.input)
-  return {
-    functionCall: {
-      name: part.name,
-      args: args !== null && typeof args === 'object' ? args : { input: part.input },
-    },
-  }
-}
+const callOf = (part: Extract<SimReplyPart, { type: 'tool_call' }>) => ({
+  functionCall: { name: part.name, args: toolArguments(part.input) },
+})
 
 type Chunk = { parts: object[]; text: string }
 
