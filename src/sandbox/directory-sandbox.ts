@@ -1,0 +1,105 @@
+import { lstat, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { CadreError, notFound } from '../core/errors.ts'
+import { resolveWorkspacePath, workspaceRelative } from './resolve-workspace-path.ts'
+import { runProcess, signalGroup } from './run-process.ts'
+import type { FileEntry, Sandbox, SandboxBackend } from './sandbox.ts'
+
+const defaultListLimit = 10_000
+
+const groupHasMembers = (group: number) => {
+  try {
+    process.kill(-group, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The environment every process starts from: enough to work, none of Cadre's own (its secrets). */
+const baseEnvironment = (root: string): Record<string, string> => ({
+  PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+  HOME: process.env.HOME ?? root,
+  LANG: process.env.LANG ?? 'C.UTF-8',
+  TERM: 'dumb',
+  PWD: root,
+})
+
+const entryType = (entry: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }) =>
+  entry.isSymbolicLink() ? 'symlink' : entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other'
+
+const missingAsNotFound = (path: string) => (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound('file', path)
+  if (code === 'EISDIR') throw new CadreError('bad_request', `${path} is a directory`)
+  throw error
+}
+
+/** A sandbox that is simply a directory on this machine (the project's own, for now). */
+export const openDirectorySandbox = async (directory: string): Promise<Sandbox> => {
+  const root = await realpath(directory)
+  const groups = new Set<number>()
+  const inside = (path: string) => resolveWorkspacePath(root, path)
+
+  const list = async (path: string, { recursive = false, limit = defaultListLimit } = {}) => {
+    const start = await inside(path)
+    const entries: FileEntry[] = []
+    const walk = async (dir: string): Promise<void> => {
+      const children = await readdir(dir, { withFileTypes: true }).catch(missingAsNotFound(path))
+      for (const child of children.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (entries.length >= limit) return
+        const full = join(dir, child.name)
+        const info = await lstat(full).catch(() => undefined)
+        if (!info) continue
+        entries.push({ path: workspaceRelative(root, full), type: entryType(child), size: info.size })
+        if (recursive && child.isDirectory()) await walk(full)
+      }
+    }
+    await walk(start)
+    return entries
+  }
+
+  const close = async () => {
+    for (const group of groups) signalGroup(group, 'SIGKILL')
+    groups.clear()
+  }
+
+  return {
+    root,
+    async exec(request) {
+      const cwd = await inside(request.cwd ?? '.')
+      let group: number | undefined
+      const result = await runProcess({
+        ...request,
+        cwd,
+        env: { ...baseEnvironment(root), ...request.env, PWD: cwd },
+        onStart: (id) => {
+          group = id
+          groups.add(id)
+          request.onStart?.(id)
+        },
+      })
+      // A group whose leader ended may still hold background children (a dev server): `close`
+      // ends them. An empty group is forgotten at once, so its id, once reused, is never signalled.
+      if (group !== undefined && !groupHasMembers(group)) groups.delete(group)
+      return result
+    },
+    async readFile(path) {
+      return readFile(await inside(path)).catch(missingAsNotFound(path))
+    },
+    async writeFile(path, data) {
+      const target = await inside(path)
+      await mkdir(dirname(target), { recursive: true })
+      await writeFile(target, data)
+    },
+    list,
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
+
+/** Workspaces that are the project's own directory: nothing to create, nothing to remove. */
+export const directorySandboxes: SandboxBackend = {
+  create: ({ projectPath }) => openDirectorySandbox(projectPath),
+  destroy: async () => {},
+}

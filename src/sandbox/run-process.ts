@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process'
+import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
+
+const defaultMaxOutputBytes = 1024 * 1024
+/** After SIGTERM, how long a process group gets before SIGKILL. */
+const termGraceMs = 2000
+/** After the main process exits, how long leftover children may keep its output open. */
+const drainMs = 200
+
+/** Signals a whole process group; it may already be gone. */
+export const signalGroup = (groupId: number, signal: NodeJS.Signals): void => {
+  try {
+    process.kill(-groupId, signal)
+  } catch {}
+}
+
+/** Output kept up to a byte limit; the rest only counted. */
+const createCapture = (limit: number) => {
+  let kept = ''
+  let bytes = 0
+  let truncated = false
+  return {
+    add(text: string) {
+      const size = Buffer.byteLength(text)
+      if (bytes + size <= limit) kept += text
+      else {
+        if (bytes < limit)
+          kept += Buffer.from(text)
+            .subarray(0, limit - bytes)
+            .toString()
+        truncated = true
+      }
+      bytes += size
+    },
+    get text() {
+      return kept
+    },
+    get truncated() {
+      return truncated
+    },
+  }
+}
+
+/**
+ * Runs a process as the leader of its own process group, so a timeout or a cancel ends everything
+ * it started; resolves when it has ended and its output is read (children it left holding the
+ * output open are killed shortly after it exits).
+ */
+export const runProcess = (
+  request: ExecRequest & { cwd: string; env: Record<string, string> },
+): Promise<ExecResult> =>
+  new Promise((resolveResult) => {
+    const started = performance.now()
+    const [file, ...args] = Array.isArray(request.command)
+      ? (request.command as string[])
+      : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
+    const child = spawn(file ?? '', args, {
+      cwd: request.cwd,
+      env: request.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    const limit = request.maxOutputBytes ?? defaultMaxOutputBytes
+    const output = { stdout: createCapture(limit), stderr: createCapture(limit) }
+    let timedOut = false
+    let cancelled = false
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined
+    let settled = false
+    const timers: NodeJS.Timeout[] = []
+
+    const kill = () => {
+      if (child.pid === undefined) return
+      signalGroup(child.pid, 'SIGTERM')
+      timers.push(setTimeout(() => signalGroup(child.pid ?? 0, 'SIGKILL'), termGraceMs).unref())
+    }
+    const onAbort = () => {
+      cancelled = true
+      kill()
+    }
+    const finish = (spawnError?: Error) => {
+      if (settled) return
+      settled = true
+      for (const timer of timers) clearTimeout(timer)
+      request.signal?.removeEventListener('abort', onAbort)
+      if (spawnError) output.stderr.add(`${spawnError.message}\n`)
+      resolveResult({
+        exitCode: spawnError ? 127 : (exit?.code ?? null),
+        signal: exit?.signal ?? null,
+        timedOut,
+        cancelled,
+        stdout: output.stdout.text,
+        stderr: output.stderr.text,
+        truncated: output.stdout.truncated || output.stderr.truncated,
+        durationMs: Math.round(performance.now() - started),
+      })
+    }
+
+    for (const stream of ['stdout', 'stderr'] as OutputStream[]) {
+      child[stream].setEncoding('utf8')
+      child[stream].on('data', (text: string) => {
+        output[stream].add(text)
+        request.onOutput?.(stream, text)
+      })
+    }
+    child.stdin.on('error', () => {}) // a process that does not read its input must not fail the run
+    child.stdin.end(request.stdin ?? '')
+    child.once('error', (error) => finish(error))
+    child.once('spawn', () => {
+      if (child.pid !== undefined) request.onStart?.(child.pid)
+      if (request.signal?.aborted) onAbort()
+      else request.signal?.addEventListener('abort', onAbort, { once: true })
+      if (request.timeoutMs) {
+        timers.push(
+          setTimeout(() => {
+            timedOut = true
+            kill()
+          }, request.timeoutMs).unref(),
+        )
+      }
+    })
+    child.once('exit', (code, signal) => {
+      exit = { code, signal }
+      // Background children may hold the output open: give them a moment, then end the group.
+      timers.push(
+        setTimeout(() => {
+          if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
+        }, drainMs).unref(),
+      )
+    })
+    child.once('close', () => finish())
+  })

@@ -1,0 +1,215 @@
+import { existsSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CadreError } from '../core/errors.ts'
+import type { Sandbox } from './sandbox.ts'
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+const eventually = async (check: () => boolean, what: string) => {
+  const deadline = Date.now() + 5000
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (error instanceof CadreError ? error.code : String(error)),
+  )
+
+/** What every Sandbox backend must do; `open` makes a workspace over a fresh directory. */
+export const describeSandboxContract = (name: string, open: (directory: string) => Promise<Sandbox>) =>
+  describe(`Sandbox contract: ${name}`, () => {
+    let directory: string
+    let outside: string
+    let sandbox: Sandbox
+    beforeEach(async () => {
+      const base = mkdtempSync(join(tmpdir(), 'cadre-sandbox-'))
+      directory = join(base, 'workspace')
+      outside = join(base, 'outside')
+      mkdirSync(directory)
+      mkdirSync(outside)
+      writeFileSync(join(outside, 'secret.txt'), 'outside the workspace\n')
+      sandbox = await open(directory)
+    })
+    afterEach(() => sandbox.close())
+
+    describe('processes', () => {
+      it('runs an argv without a shell and a command line with one, with exit codes and both streams', async () => {
+        expect(await sandbox.exec({ command: ['printf', '%s', 'a $HOME b'] })).toMatchObject({
+          exitCode: 0,
+          stdout: 'a $HOME b',
+          stderr: '',
+          timedOut: false,
+          cancelled: false,
+          truncated: false,
+        })
+        expect(await sandbox.exec({ command: { shell: 'echo out; echo err >&2; exit 3' } })).toMatchObject({
+          exitCode: 3,
+          stdout: 'out\n',
+          stderr: 'err\n',
+        })
+        const missing = await sandbox.exec({ command: ['no-such-command-anywhere'] })
+        expect(missing.exitCode).toBe(127)
+        expect(missing.stderr).toMatch(/ENOENT/)
+      })
+
+      it('runs in a directory of the workspace, never outside it', async () => {
+        mkdirSync(join(directory, 'sub'))
+        const pwd = await sandbox.exec({ command: ['pwd'], cwd: 'sub' })
+        expect(pwd.stdout.trim()).toBe(join(sandbox.root, 'sub'))
+        expect(await codeOf(sandbox.exec({ command: ['pwd'], cwd: '..' }))).toBe('forbidden')
+      })
+
+      it("gives the given environment and none of Cadre's own", async () => {
+        process.env.CADRE_SANDBOX_TEST_SECRET = 'must-not-leak-into-processes'
+        try {
+          const env = await sandbox.exec({ command: ['env'], env: { GIVEN: 'yes' } })
+          expect(env.stdout).toContain('GIVEN=yes\n')
+          expect(env.stdout).toMatch(/^PATH=/m)
+          expect(env.stdout).not.toContain('must-not-leak-into-processes')
+        } finally {
+          delete process.env.CADRE_SANDBOX_TEST_SECRET
+        }
+      })
+
+      it('passes stdin, streams output as it comes, and keeps at most the limit', async () => {
+        const seen: string[] = []
+        let ended = false
+        const running = sandbox.exec({
+          command: { shell: 'cat; sleep 0.3; echo second' },
+          stdin: 'first\n',
+          onOutput: (stream, text) => seen.push(`${stream}:${text}:${ended ? 'after' : 'before'}`),
+        })
+        await eventually(() => seen.length > 0, 'the first output')
+        expect(seen).toEqual(['stdout:first\n:before'])
+        const result = await running
+        ended = true
+        expect(result.stdout).toBe('first\nsecond\n')
+        const big = await sandbox.exec({ command: { shell: 'yes x | head -c 5000' }, maxOutputBytes: 100 })
+        expect(big).toMatchObject({ truncated: true, exitCode: 0 })
+        expect(big.stdout).toHaveLength(100)
+      })
+
+      it('kills the whole process group on timeout and on cancel', async () => {
+        const script = 'sleep 30 & echo $!; wait'
+        const pids: number[] = []
+        const timedOut = await sandbox.exec({
+          command: { shell: script },
+          timeoutMs: 300,
+          onOutput: (_stream, text) => pids.push(Number(text.trim())),
+        })
+        expect(timedOut).toMatchObject({ timedOut: true, cancelled: false })
+        expect(timedOut.exitCode === null || timedOut.exitCode > 128).toBe(true)
+
+        const controller = new AbortController()
+        const cancelled = sandbox.exec({
+          command: { shell: script },
+          signal: controller.signal,
+          onOutput: (_stream, text) => {
+            pids.push(Number(text.trim()))
+            controller.abort()
+          },
+        })
+        expect(await cancelled).toMatchObject({ cancelled: true, timedOut: false })
+        expect(pids).toHaveLength(2)
+        await eventually(() => !pids.some(isAlive), 'the background sleeps to be gone')
+      })
+
+      it('ends when the command does, even if a child it left holds the output open', async () => {
+        let group = 0
+        const result = await sandbox.exec({
+          command: { shell: 'sleep 30 & echo started' },
+          onStart: (id) => {
+            group = id
+          },
+        })
+        expect(result).toMatchObject({ exitCode: 0, stdout: 'started\n' })
+        expect(result.durationMs).toBeLessThan(5000)
+        expect(group).toBeGreaterThan(0)
+      })
+
+      it('ends background processes when closed', async () => {
+        const started = await sandbox.exec({ command: { shell: 'nohup sleep 30 >/dev/null 2>&1 & echo $!' } })
+        const pid = Number(started.stdout.trim())
+        expect(isAlive(pid)).toBe(true)
+        await sandbox.close()
+        await eventually(() => !isAlive(pid), 'the background process to be gone')
+      })
+    })
+
+    describe('files', () => {
+      it('writes, reads and lists files, creating parent directories', async () => {
+        await sandbox.writeFile('src/deep/a.txt', 'alpha\n')
+        await sandbox.writeFile('b.txt', Buffer.from('beta'))
+        expect((await sandbox.readFile('src/deep/a.txt')).toString()).toBe('alpha\n')
+        expect((await sandbox.readFile(join(sandbox.root, 'b.txt'))).toString()).toBe('beta')
+        expect(await sandbox.list('.', { recursive: true })).toEqual([
+          { path: 'b.txt', type: 'file', size: 4 },
+          { path: 'src', type: 'directory', size: expect.any(Number) },
+          { path: 'src/deep', type: 'directory', size: expect.any(Number) },
+          { path: 'src/deep/a.txt', type: 'file', size: 6 },
+        ])
+        expect((await sandbox.list('.', { recursive: true, limit: 2 })).map((e) => e.path)).toEqual([
+          'b.txt',
+          'src',
+        ])
+        expect(await sandbox.list('src')).toEqual([
+          { path: 'src/deep', type: 'directory', size: expect.any(Number) },
+        ])
+      })
+
+      it('says clearly what is missing', async () => {
+        expect(await codeOf(sandbox.readFile('nope.txt'))).toBe('not_found')
+        expect(await codeOf(sandbox.list('nope'))).toBe('not_found')
+        await sandbox.writeFile('dir/x', '')
+        expect(await codeOf(sandbox.readFile('dir'))).toBe('bad_request')
+      })
+
+      it('refuses every way out of the workspace, and writes nothing outside', async () => {
+        symlinkSync(join(outside, 'secret.txt'), join(directory, 'link-to-file'))
+        symlinkSync(outside, join(directory, 'link-to-dir'))
+        symlinkSync(join(outside, 'not-yet.txt'), join(directory, 'dangling'))
+        linkSync(join(outside, 'secret.txt'), join(directory, 'hardlink'))
+        const escapes = [
+          '../outside/secret.txt',
+          'sub/../../outside/secret.txt',
+          join(outside, 'secret.txt'),
+          '/etc/passwd',
+          'link-to-file',
+          'link-to-dir/secret.txt',
+          'link-to-dir/new.txt',
+          'dangling',
+          'hardlink',
+          'a\0b',
+        ]
+        for (const path of escapes) {
+          expect(await codeOf(sandbox.readFile(path)), `read ${path}`).toBe('forbidden')
+          expect(await codeOf(sandbox.writeFile(path, 'x')), `write ${path}`).toBe('forbidden')
+        }
+        expect(await codeOf(sandbox.list('link-to-dir'))).toBe('forbidden')
+        expect(existsSync(join(outside, 'new.txt'))).toBe(false)
+        expect(existsSync(join(outside, 'not-yet.txt'))).toBe(false)
+        expect((await import('node:fs')).readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe(
+          'outside the workspace\n',
+        )
+      })
+
+      it('follows a symbolic link that stays inside', async () => {
+        await sandbox.writeFile('real/file.txt', 'inside')
+        symlinkSync(join(directory, 'real'), join(directory, 'alias'))
+        expect((await sandbox.readFile('alias/file.txt')).toString()).toBe('inside')
+      })
+    })
+  })

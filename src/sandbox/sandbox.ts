@@ -1,0 +1,71 @@
+/** Where a process's output came from. */
+export type OutputStream = 'stdout' | 'stderr'
+
+/** A process to run in a workspace: an argv run directly, or a command line run by `/bin/sh -c`. */
+export interface ExecRequest {
+  command: readonly string[] | { shell: string }
+  /** Working directory relative to the workspace root (default: the root); refused outside it. */
+  cwd?: string
+  /** Added to the sandbox's minimal environment; Cadre's own environment is never inherited. */
+  env?: Readonly<Record<string, string>>
+  /** Text written to the process's stdin, which is then closed (default: closed at once). */
+  stdin?: string
+  /** The whole process group is killed when this passes; 0 or absent: no limit. */
+  timeoutMs?: number
+  /** Aborting kills the whole process group. */
+  signal?: AbortSignal
+  /** Each piece of output as it arrives. */
+  onOutput?: (stream: OutputStream, text: string) => void
+  /** Called once the process exists, with the id of its process group (for recovery after a crash). */
+  onStart?: (processGroupId: number) => void
+  /** At most this much of each stream is kept in the result (default 1 MiB); all of it is streamed. */
+  maxOutputBytes?: number
+}
+
+export interface ExecResult {
+  /** null when the process was ended by a signal. */
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  timedOut: boolean
+  cancelled: boolean
+  stdout: string
+  stderr: string
+  /** Output beyond `maxOutputBytes` was streamed but not kept. */
+  truncated: boolean
+  durationMs: number
+}
+
+export interface FileEntry {
+  /** Relative to the workspace root, with `/` separators. */
+  path: string
+  type: 'file' | 'directory' | 'symlink' | 'other'
+  size: number
+}
+
+/**
+ * An isolated place where a task's agent works. Every path is relative to the workspace root (an
+ * absolute path must lie inside it); one that resolves outside, through `..` or a symlink, is
+ * refused with a `forbidden` CadreError, and nothing is read or written.
+ */
+export interface Sandbox extends AsyncDisposable {
+  /** The workspace root as the processes in it see it. */
+  readonly root: string
+  /** Runs a process in its own process group and resolves when it has ended and its output is read. */
+  exec(request: ExecRequest): Promise<ExecResult>
+  /** The file's bytes; `not_found` when there is none. */
+  readFile(path: string): Promise<Buffer>
+  /** Writes the file, creating missing parent directories. */
+  writeFile(path: string, data: string | Uint8Array): Promise<void>
+  /** The entries under a directory (recursively when asked), sorted by path, at most `limit`. */
+  list(path: string, options?: { recursive?: boolean; limit?: number }): Promise<FileEntry[]>
+  /** Ends every process still running in the workspace; the workspace itself is kept or removed by its backend. */
+  close(): Promise<void>
+}
+
+/** Creates and destroys workspaces of one kind. */
+export interface SandboxBackend {
+  /** A workspace for the task on the project. */
+  create(spec: { taskId: string; projectPath: string }): Promise<Sandbox>
+  /** Removes the task's workspace (a no-op for backends that work in the project's own directory). */
+  destroy(spec: { taskId: string; projectPath: string }): Promise<void>
+}
