@@ -77,7 +77,9 @@ describe("a model's text that carries secrets", () => {
       model: 'anthropic:claude-haiku-4-5',
       mode: 'auto',
     })
-    await store.events.append(task.id, [{ type: 'message.assistant', data: { threadId: 't', text } }])
+    await store.events.append(task.id, [
+      { type: 'message.assistant', data: { threadId: 't', text, toolCalls: [] } },
+    ])
     const stored = JSON.stringify(
       await (await database.connect()).events.list(task.id, { after: 0, limit: 10 }),
     )

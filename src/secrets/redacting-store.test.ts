@@ -36,7 +36,7 @@ describe('redacting store', () => {
     ])
     await store.transaction((session) =>
       session.events.append(task.id, [
-        { type: 'message.assistant', data: { threadId: 't', text: `b ${secret}` } },
+        { type: 'message.assistant', data: { threadId: 't', text: `b ${secret}`, toolCalls: [] } },
       ]),
     )
     await store.tasks.setStatus(task.id, 'queued', 'failed', `crashed: ${secret}`)

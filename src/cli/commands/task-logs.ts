@@ -1,6 +1,6 @@
 import WebSocket from 'ws'
 import { CadreError } from '../../core/errors.ts'
-import type { CadreEvent, StoredEvent } from '../../core/events/registry.ts'
+import { type CadreEvent, isStoredEvent, type StoredEvent } from '../../core/events/registry.ts'
 import type { StreamMessage, StreamRequest } from '../../server/stream-protocol.ts'
 import { type Client, type Connection, errorCodeOf, readJson } from '../client.ts'
 import { clock } from '../output.ts'
@@ -24,15 +24,29 @@ const describeEvent = (event: StoredEvent): string => {
     case 'thread.created':
       return `${head} ${event.data.title} ${event.data.threadId}`
     case 'message.user':
-    case 'message.assistant':
       return `${head} ${firstLine(event.data.text)}`
+    case 'message.assistant': {
+      const calls = event.data.toolCalls.map((call) => call.tool).join(', ')
+      return `${head} ${firstLine(event.data.text)}${calls ? ` → ${calls}` : ''}`
+    }
+    case 'tool.started':
+      return `${head} ${event.data.tool} ${event.data.callId}`
+    case 'tool.finished':
+      return `${head} ${event.data.tool} ${event.data.isError ? 'failed' : 'done'} in ${event.data.durationMs} ms: ${firstLine(event.data.output)}`
+    case 'step.finished': {
+      const { usage, costUsd } = event.data
+      const cost = costUsd === null ? 'cost unknown' : `$${costUsd.toFixed(4)}`
+      return `${head} step ${event.data.step} ${event.data.model}: ${usage.inputTokens} in, ${usage.outputTokens} out, ${cost}`
+    }
   }
 }
 
 let midLine = false
 const print = (event: CadreEvent, json: boolean) => {
   if (json) return console.log(JSON.stringify(event))
-  if (event.type === 'assistant.delta') {
+  if (!isStoredEvent(event)) {
+    // Live text is written as it streams; tool input and output are summed up by their stored events.
+    if (event.type !== 'assistant.delta') return
     process.stdout.write(event.data.text)
     midLine = true
     return

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Usage } from '../entities.ts'
 import { AgentMode } from '../settings.ts'
 import { TaskStatus, taskActions } from '../task-status.ts'
 import { defineEvent } from './define-event.ts'
@@ -35,13 +36,67 @@ export const eventDefinitions = [
     durable: true,
     description: 'A person sent a message to a thread of the task.',
   }),
-  defineEvent('message.assistant', z.object({ threadId: z.string(), text: z.string() }), {
+  defineEvent(
+    'message.assistant',
+    z.object({
+      threadId: z.string(),
+      text: z.string(),
+      reasoning: z.string().optional().describe('what the model showed of its reasoning'),
+      toolCalls: z
+        .array(z.object({ callId: z.string(), tool: z.string(), input: z.unknown() }))
+        .describe('the tools the model asked to run, in order; each is then tool.started and tool.finished'),
+    }),
+    {
+      durable: true,
+      description:
+        'One completed model reply in a thread: its text (streamed before as deltas) and the tool calls it made.',
+    },
+  ),
+  defineEvent('tool.started', z.object({ threadId: z.string(), callId: z.string(), tool: z.string() }), {
     durable: true,
-    description: "The agent's completed text reply in a thread (streamed before as assistant.delta).",
+    description: 'A tool call is about to run (stored first: after a crash it is known to have started).',
   }),
+  defineEvent(
+    'tool.finished',
+    z.object({
+      threadId: z.string(),
+      callId: z.string(),
+      tool: z.string(),
+      output: z.string().describe('what the model is given back'),
+      isError: z.boolean(),
+      durationMs: z.number().int().nonnegative(),
+    }),
+    { durable: true, description: 'A tool call ended; its output goes back to the model.' },
+  ),
+  defineEvent(
+    'step.finished',
+    z.object({
+      threadId: z.string(),
+      step: z.number().int().positive(),
+      model: z.string(),
+      usage: Usage,
+      costUsd: z.number().nonnegative().nullable().describe("null when the model's price is unknown"),
+      finishReason: z.string(),
+    }),
+    { durable: true, description: 'One model call of a run ended, with its token usage and cost.' },
+  ),
   defineEvent('assistant.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
     durable: false,
     description: 'Streamed assistant text, live only; the completed message is stored.',
+  }),
+  defineEvent('reasoning.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
+    durable: false,
+    description: 'Streamed model reasoning, live only; the completed reasoning is stored with the message.',
+  }),
+  defineEvent(
+    'tool.input_delta',
+    z.object({ threadId: z.string(), callId: z.string(), tool: z.string(), text: z.string() }),
+    { durable: false, description: "A tool call's input as the model writes it, live only." },
+  ),
+  defineEvent('tool.output', z.object({ threadId: z.string(), callId: z.string(), text: z.string() }), {
+    durable: false,
+    description:
+      "A running tool's output as it comes (a command's), live only; tool.finished has the result.",
   }),
 ] as const
 
