@@ -18,6 +18,7 @@ import { createSecretBox } from '../secrets/secret-box.ts'
 import type { ScenarioInput } from '../sim/scenario.ts'
 import { startSimulator } from '../sim/start-simulator.ts'
 import type { Store } from '../store/store.ts'
+import { conversationFromEvents } from './conversation-from-events.ts'
 import { type AgentLoopDeps, runAgentLoop } from './run-agent-loop.ts'
 import { bashTool } from './tools/bash.ts'
 import { editFileTool } from './tools/edit-file.ts'
@@ -200,6 +201,18 @@ describe('the agent loop against the simulator', () => {
           .map((e) => e.data.text)
           .join(''),
       ).toBe('hello, world\n')
+
+      // The stored record is the conversation: rebuilt from it, the provider takes it and goes on.
+      const rebuilt = conversationFromEvents(events, 'thr_main')
+      expect(rebuilt.map((message) => message.role)).toEqual(
+        result.messages.slice(1).map((message) => message.role),
+      )
+      const followUp = [
+        { role: 'user' as const, content: 'Create hello.txt saying hello, world' },
+        ...rebuilt,
+        { role: 'user' as const, content: 'and now?' },
+      ]
+      expect(await runAgentLoop(deps, followUp)).toMatchObject({ outcome: 'finished', steps: 1 })
     },
   )
 

@@ -1,0 +1,58 @@
+import type { ModelMessage, ToolContent } from 'ai'
+import type { StoredEvent } from '../core/events/registry.ts'
+
+/** What the model is told about a tool call that started but never finished (the server died). */
+export const interruptedToolOutput =
+  'This tool call was interrupted before it finished (Cadre restarted). Its effects may be partial: check before running it again.'
+
+/** What the model is told about a tool call that never began (the server died before it). */
+export const notRunToolOutput =
+  'This tool call did not run (Cadre restarted before it began). Call it again if it is still needed.'
+
+/**
+ * The conversation of one thread as the model saw it, rebuilt from the stored events: user
+ * messages, each model reply with its tool calls, and each call's result. A call that started and
+ * never finished is answered as interrupted, one that never began as not run, so the model decides
+ * what to redo. This is how a run resumes after a crash and how a follow-up goes on.
+ */
+export const conversationFromEvents = (events: readonly StoredEvent[], threadId: string): ModelMessage[] => {
+  const messages: ModelMessage[] = []
+  const started = new Set<string>()
+  const finished = new Map<string, { output: string; isError: boolean }>()
+  for (const event of events) {
+    if (event.type === 'tool.started' && event.data.threadId === threadId) started.add(event.data.callId)
+    if (event.type === 'tool.finished' && event.data.threadId === threadId)
+      finished.set(event.data.callId, event.data)
+  }
+  for (const event of events) {
+    if (!('threadId' in event.data) || event.data.threadId !== threadId) continue
+    if (event.type === 'message.user') messages.push({ role: 'user', content: event.data.text })
+    if (event.type !== 'message.assistant') continue
+    const calls = event.data.toolCalls
+    messages.push({
+      role: 'assistant',
+      content: [
+        ...(event.data.text ? [{ type: 'text' as const, text: event.data.text }] : []),
+        ...calls.map((call) => ({
+          type: 'tool-call' as const,
+          toolCallId: call.callId,
+          toolName: call.tool,
+          input: call.input,
+        })),
+      ],
+    })
+    if (calls.length === 0) continue
+    const results: ToolContent = calls.map((call) => {
+      const result = finished.get(call.callId)
+      const value = result?.output ?? (started.has(call.callId) ? interruptedToolOutput : notRunToolOutput)
+      return {
+        type: 'tool-result',
+        toolCallId: call.callId,
+        toolName: call.tool,
+        output: !result || result.isError ? { type: 'error-text', value } : { type: 'text', value },
+      }
+    })
+    messages.push({ role: 'tool', content: results })
+  }
+  return messages
+}
