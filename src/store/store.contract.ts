@@ -248,6 +248,48 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect((await (await database.connect()).settings.get()).maxConcurrentRuns).toBe(8)
     })
 
+    it('lists queued tasks in queue order: unchanged longest first', async () => {
+      const project = await newProject()
+      const first = await newTask(project.id, 'backlog')
+      const second = await newTask(project.id)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      await store.tasks.setStatus(first.id, 'backlog', 'queued', null)
+      expect((await store.tasks.list({ status: ['queued'], order: 'queue' })).map((t) => t.id)).toEqual([
+        second.id,
+        first.id,
+      ])
+      expect((await store.tasks.list({ status: ['queued'] })).map((t) => t.id)).toEqual(
+        [second.id, first.id].sort().reverse(),
+      )
+    })
+
+    it('leases runs: heartbeats by the holder only, and exactly one worker takes over a stale run', async () => {
+      const project = await newProject()
+      const task = await newTask(project.id)
+      const thread = await store.threads.create({ taskId: task.id, title: 'Main' })
+      const run = await store.runs.create({ taskId: task.id, threadId: thread.id, agent: 'builtin' })
+      const t = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds)).toISOString()
+      expect(await store.runs.listStale(t(0))).toEqual([]) // pending, not running
+      await store.runs.update(run.id, { status: 'running', workerId: 'w1', leaseExpiresAt: t(30) })
+      expect(await store.runs.heartbeat(run.id, 'w2', t(60))).toBe(false)
+      expect(await store.runs.heartbeat(run.id, 'w1', t(60))).toBe(true)
+      expect(await store.runs.listStale(t(59))).toEqual([])
+      expect((await store.runs.listStale(t(61))).map((r) => r.id)).toEqual([run.id])
+      expect(await store.runs.takeOver(run.id, 'w2', t(90), t(59))).toBeUndefined()
+      const attempts = await Promise.all(
+        ['w2', 'w3', 'w4'].map(async (worker) =>
+          (await database.connect()).runs.takeOver(run.id, worker, t(120), t(61)),
+        ),
+      )
+      const winners = attempts.filter((won) => won !== undefined)
+      expect(winners).toHaveLength(1)
+      expect(await store.runs.heartbeat(run.id, 'w1', t(200))).toBe(false)
+      expect(await store.runs.get(run.id)).toMatchObject({
+        workerId: winners[0]?.workerId,
+        leaseExpiresAt: t(120),
+      })
+    })
+
     it('stores, replaces and deletes provider configurations', async () => {
       expect(await store.providers.get('ollama')).toBeUndefined()
       const first = await store.providers.put({

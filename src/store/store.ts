@@ -25,6 +25,8 @@ export interface TaskFilter {
   projectId?: string
   status?: TaskStatus[]
   limit?: number
+  /** newest (default): newest first; queue: unchanged longest first, i.e. queued tasks in queue order. */
+  order?: 'newest' | 'queue'
 }
 
 export interface NewRun {
@@ -90,6 +92,12 @@ export interface RunRepo {
   /** The task's runs, oldest first. */
   list(taskId: string): Promise<Run[]>
   update(id: string, change: RunChange): Promise<Run | undefined>
+  /** Running runs whose lease has expired (or was never given) at `now`: their worker is gone. */
+  listStale(now: string): Promise<Run[]>
+  /** Extends the lease if `workerId` still holds the run; false when another worker took it over. */
+  heartbeat(id: string, workerId: string, leaseExpiresAt: string): Promise<boolean>
+  /** Gives a stale run to `workerId` (compare-and-set: only one worker wins); undefined if it was not stale. */
+  takeOver(id: string, workerId: string, leaseExpiresAt: string, now: string): Promise<Run | undefined>
 }
 
 export interface EventRepo {

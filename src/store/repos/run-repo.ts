@@ -51,6 +51,44 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
     return rows.map(toRun)
   },
 
+  async listStale(at) {
+    const rows = await db
+      .selectFrom('runs')
+      .selectAll()
+      .where('status', '=', 'running')
+      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', at)]))
+      .orderBy('id')
+      .execute()
+    return rows.map(toRun)
+  },
+
+  async heartbeat(id, workerId, leaseExpiresAt) {
+    const result = await atomically((tx) =>
+      tx
+        .updateTable('runs')
+        .set({ lease_expires_at: leaseExpiresAt })
+        .where('id', '=', id)
+        .where('worker_id', '=', workerId)
+        .where('status', '=', 'running')
+        .executeTakeFirst(),
+    )
+    return Number(result.numUpdatedRows) > 0
+  },
+
+  async takeOver(id, workerId, leaseExpiresAt, at) {
+    const row = await atomically((tx) =>
+      tx
+        .updateTable('runs')
+        .set({ worker_id: workerId, lease_expires_at: leaseExpiresAt })
+        .where('id', '=', id)
+        .where('status', '=', 'running')
+        .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', at)]))
+        .returningAll()
+        .executeTakeFirst(),
+    )
+    return row && toRun(row)
+  },
+
   async update(id, change) {
     const { usage, costUsd, leaseExpiresAt, workerId, startedAt, endedAt, ...rest } = change
     const row = await atomically((tx) =>

@@ -54,10 +54,11 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
     if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId)
     if (filter.status !== undefined && filter.status.length > 0)
       query = query.where('status', 'in', filter.status)
-    const rows = await query
-      .orderBy('id', 'desc')
-      .limit(filter.limit ?? defaultListLimit)
-      .execute()
+    const ordered =
+      filter.order === 'queue'
+        ? query.orderBy('updated_at', 'asc').orderBy('id', 'asc')
+        : query.orderBy('id', 'desc')
+    const rows = await ordered.limit(filter.limit ?? defaultListLimit).execute()
     return rows.map(toTask)
   },
 
