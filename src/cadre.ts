@@ -7,6 +7,8 @@ import { createMemoryEventBus } from './events/memory-event-bus.ts'
 import { createModelLayer } from './models/create-model-layer.ts'
 import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
+import { directorySandboxes } from './sandbox/directory-sandbox.ts'
+import { startScheduler } from './scheduler/start-scheduler.ts'
 import { loadMasterKey } from './secrets/master-key.ts'
 import { redactingBus } from './secrets/redacting-bus.ts'
 import { redactingStore } from './secrets/redacting-store.ts'
@@ -71,6 +73,12 @@ export const startCadre = async (
     await store.close()
     throw error
   }
+  const scheduler = config.worker
+    ? startScheduler(
+        { store, bus, models, sandboxes: directorySandboxes, log },
+        { concurrency: (await store.settings.get()).maxConcurrentRuns },
+      )
+    : undefined
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
   log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')
 
@@ -78,6 +86,8 @@ export const startCadre = async (
   const close = () => {
     closing ??= (async () => {
       removeServerInfo(config.home, process.pid)
+      // Running loops stop now (a running command is ended) and resume at the next start.
+      await scheduler?.stop()
       await server.close()
       await store.close()
     })()

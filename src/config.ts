@@ -16,6 +16,7 @@ const EnvironmentSchema = z.object({
   CADRE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CADRE_ALLOWED_HOSTS: z.string().optional(),
   CADRE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CADRE_WORKER: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -31,6 +32,8 @@ export interface Config {
   allowedHosts: string[]
   logLevel: z.infer<typeof EnvironmentSchema>['CADRE_LOG_LEVEL']
   databaseUrl?: string
+  /** Whether this server runs queued tasks itself (off: an API-only node; workers elsewhere run them). */
+  worker: boolean
 }
 
 /** Reads Cadre's configuration from the environment; a bad value fails with the variable named. */
@@ -53,5 +56,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
       .filter(Boolean),
     logLevel: parsed.CADRE_LOG_LEVEL,
     databaseUrl: parsed.DATABASE_URL,
+    worker: parsed.CADRE_WORKER === 'on',
   }
 }

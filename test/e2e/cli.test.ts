@@ -8,7 +8,8 @@ import { createGitRepo } from '../support/test-server.ts'
 describe('the cadre command, launched by the machine Node', () => {
   // A CADRE_HOME Cadre creates itself, to check the mode it gives it.
   const home = join(mkdtempSync(join(tmpdir(), 'cadre-home-')), 'home')
-  const env = { CADRE_HOME: home, CADRE_PORT: '0', CADRE_TOKEN: '', CADRE_URL: '' }
+  // No worker: these tests follow tasks through the queue by hand.
+  const env = { CADRE_HOME: home, CADRE_PORT: '0', CADRE_TOKEN: '', CADRE_URL: '', CADRE_WORKER: 'off' }
   let server: ReturnType<typeof spawnCli>
   let url: string
 

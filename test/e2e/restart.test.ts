@@ -13,6 +13,7 @@ describe.each(engines)('a server killed without warning, on %s', (engine) => {
     const env = {
       CADRE_HOME: home,
       CADRE_PORT: '0',
+      CADRE_WORKER: 'off', // the log is what this test follows, not a run
       ...(engine === 'postgres' && { DATABASE_URL: database.location }),
     }
     const start = async () => {

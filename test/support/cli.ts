@@ -69,13 +69,13 @@ export const spawnCli = (
 
 /** Polls until `check` returns a value, or fails after the timeout with what was last seen. */
 export const waitFor = async <T>(
-  check: () => T | undefined,
+  check: () => T | undefined | Promise<T | undefined>,
   what: string,
   timeoutMs = 20_000,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const value = check()
+    const value = await check()
     if (value !== undefined) return value
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))

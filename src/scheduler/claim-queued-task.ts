@@ -1,0 +1,47 @@
+import type { Run, Task } from '../core/entities.ts'
+import { CadreError } from '../core/errors.ts'
+import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+import { applyTaskAction } from '../tasks/transition-task.ts'
+
+export interface Claim {
+  task: Task
+  run: Run
+}
+
+/**
+ * Takes the first queued task an agent here can run (in queue order): moves it to running and
+ * opens a run on its main thread, leased to `workerId`, in one transaction. Another worker taking
+ * the same task first is not an error: the next one is tried.
+ */
+export const claimQueuedTask = async (
+  deps: EventDeps,
+  {
+    workerId,
+    agents,
+    leaseExpiresAt,
+  }: { workerId: string; agents: readonly string[]; leaseExpiresAt: () => string },
+): Promise<Claim | undefined> => {
+  const queued = await deps.store.tasks.list({ status: ['queued'], order: 'queue', limit: 50 })
+  for (const candidate of queued.filter((task) => agents.includes(task.agent))) {
+    try {
+      return await commitEvents(deps, async (session, emit) => {
+        const task = await applyTaskAction(session, emit, candidate.id, 'start_run')
+        const [thread] = await session.threads.list(task.id)
+        if (!thread) throw new CadreError('internal', `task ${task.id} has no thread`)
+        const run = await session.runs.create({ taskId: task.id, threadId: thread.id, agent: task.agent })
+        const started = await session.runs.update(run.id, {
+          status: 'running',
+          workerId,
+          leaseExpiresAt: leaseExpiresAt(),
+          startedAt: new Date().toISOString(),
+        })
+        return { task, run: started ?? run }
+      })
+    } catch (error) {
+      const lost =
+        error instanceof CadreError && (error.code === 'conflict' || error.code === 'invalid_transition')
+      if (!lost) throw error
+    }
+  }
+  return undefined
+}

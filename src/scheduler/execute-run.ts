@@ -1,0 +1,125 @@
+import type { Logger } from 'pino'
+import { builtinSystemPrompt, builtinTools } from '../agent/builtin-tools.ts'
+import { conversationFromEvents } from '../agent/conversation-from-events.ts'
+import { runAgentLoop } from '../agent/run-agent-loop.ts'
+import type { Run, Task } from '../core/entities.ts'
+import { CadreError } from '../core/errors.ts'
+import type { StoredEvent } from '../core/events/registry.ts'
+import { commitEvents } from '../events/commit-events.ts'
+import type { EventBus } from '../events/event-bus.ts'
+import type { ModelClient } from '../models/model-client.ts'
+import type { SandboxBackend } from '../sandbox/sandbox.ts'
+import type { Store } from '../store/store.ts'
+import { transitionTask } from '../tasks/transition-task.ts'
+
+export interface RunDeps {
+  store: Store
+  bus: EventBus
+  models: ModelClient
+  sandboxes: SandboxBackend
+  log: Logger
+}
+
+/** How many model calls one run may make before it is stopped. */
+export const maxStepsPerRun = 100
+
+const allEvents = async (store: Store, taskId: string) => {
+  const events: StoredEvent[] = []
+  for (;;) {
+    const page = await store.events.list(taskId, { after: events.at(-1)?.seq ?? 0, limit: 1000 })
+    events.push(...page)
+    if (page.length < 1000) return events
+  }
+}
+
+/**
+ * Runs (or resumes) one run of the built-in agent on its task, from the conversation stored so far,
+ * and settles the task: review when the workspace has changes, done when not, failed with the reason.
+ * Aborting `shutdown` stops the loop and leaves run and task as they are, to be resumed.
+ */
+export const executeRun = async (
+  deps: RunDeps,
+  task: Task,
+  run: Run,
+  shutdown: AbortSignal,
+): Promise<void> => {
+  const { store, bus, log } = deps
+  const controller = new AbortController()
+  const cancelOnShutdown = () => controller.abort()
+  shutdown.addEventListener('abort', cancelOnShutdown, { once: true })
+  let cancelledByUser = false
+  const unsubscribe = bus.subscribe({ taskId: task.id }, (event) => {
+    if (event.type === 'task.status_changed' && event.data.to === 'cancelled') {
+      cancelledByUser = true
+      controller.abort()
+    }
+  })
+  const settle = async (status: Run['status'], outcome: string) =>
+    store.runs.update(run.id, { status, outcome, endedAt: new Date().toISOString() })
+  try {
+    const project = await store.projects.get(task.projectId)
+    if (!project) throw new CadreError('not_found', `the task's project ${task.projectId} no longer exists`)
+    const modelId = task.model ?? (await store.settings.get()).defaultModel
+    if (!modelId) {
+      throw new CadreError(
+        'bad_request',
+        "no model chosen: give the task a model (--model provider:model), or set a defaultModel in the project's or the global settings",
+      )
+    }
+    const model = await deps.models.resolve(modelId)
+    await using sandbox = await deps.sandboxes.create({ taskId: task.id, projectPath: project.path })
+    const history = conversationFromEvents(await allEvents(store, task.id), run.threadId)
+    const result = await runAgentLoop(
+      {
+        model,
+        tools: builtinTools,
+        sandbox,
+        threadId: run.threadId,
+        system: builtinSystemPrompt(sandbox.root),
+        signal: controller.signal,
+        maxSteps: maxStepsPerRun,
+        record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
+        live: (event) =>
+          bus.publish({
+            ...event,
+            taskId: task.id,
+            projectId: task.projectId,
+            at: new Date().toISOString(),
+          } as never),
+      },
+      history,
+    )
+    const totals = { usage: result.usage, costUsd: result.costUsd ?? 0 }
+    if (result.outcome === 'cancelled') {
+      if (!cancelledByUser) return // shutting down: left running, resumed at the next start
+      await store.runs.update(run.id, totals)
+      await settle('cancelled', 'cancelled by user')
+      return
+    }
+    await store.runs.update(run.id, totals)
+    if (result.outcome === 'max_steps') {
+      await settle('failed', `stopped after ${maxStepsPerRun} steps`)
+      await transitionTask(
+        deps,
+        task.id,
+        'fail',
+        `the agent made ${maxStepsPerRun} model calls without finishing`,
+      )
+      return
+    }
+    const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })
+    const changed = status.exitCode === 0 && status.stdout.trim() !== ''
+    await settle('succeeded', changed ? 'finished with changes' : 'finished')
+    await transitionTask(deps, task.id, changed ? 'finish_with_changes' : 'finish')
+  } catch (error) {
+    if (shutdown.aborted && !cancelledByUser) return
+    const reason = error instanceof CadreError ? error.message : `the run failed: ${(error as Error).message}`
+    if (!(error instanceof CadreError))
+      log.error({ err: error, taskId: task.id, runId: run.id }, 'run failed')
+    await settle(cancelledByUser ? 'cancelled' : 'failed', reason)
+    if (!cancelledByUser) await transitionTask(deps, task.id, 'fail', reason).catch(() => {})
+  } finally {
+    unsubscribe()
+    shutdown.removeEventListener('abort', cancelOnShutdown)
+  }
+}
