@@ -4,9 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
+import { addStoredTask, createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
-import { ProjectSettings } from '../core/settings.ts'
 import { commitEvents } from '../events/commit-events.ts'
 import { createMemoryEventBus } from '../events/memory-event-bus.ts'
 import { createModelLayer } from '../models/create-model-layer.ts'
@@ -103,20 +102,7 @@ describe('the agent loop against the simulator', () => {
 
   /** A fresh task to record into, and the deps of a loop over it. */
   const setUp = async (model: ResolvedModel, signal = new AbortController().signal) => {
-    const project = await store.projects.create({
-      name: 'p',
-      path: `/p/${randomBytes(4).toString('hex')}`,
-      settings: ProjectSettings.parse({}),
-    })
-    const task = await store.tasks.create({
-      projectId: project.id,
-      title: 't',
-      prompt: 'p',
-      status: 'running',
-      agent: 'builtin',
-      model: model.id,
-      mode: 'auto',
-    })
+    const task = await addStoredTask(store, { model: model.id })
     const bus = createMemoryEventBus()
     const live: EventInput<LiveEventType>[] = []
     const deps: AgentLoopDeps = {

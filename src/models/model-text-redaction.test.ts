@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { streamText } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
-import { ProjectSettings } from '../core/settings.ts'
+import { addStoredTask, createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
 import { environmentSecrets } from '../secrets/environment-secrets.ts'
 import { redactingStore } from '../secrets/redacting-store.ts'
 import { createRedactor } from '../secrets/redactor.ts'
@@ -63,20 +62,7 @@ describe("a model's text that carries secrets", () => {
     const text = await result.text
     expect(text).toContain(providerKey)
 
-    const project = await store.projects.create({
-      name: 'p',
-      path: '/p',
-      settings: ProjectSettings.parse({}),
-    })
-    const task = await store.tasks.create({
-      projectId: project.id,
-      title: 't',
-      prompt: 'p',
-      status: 'running',
-      agent: 'builtin',
-      model: 'anthropic:claude-haiku-4-5',
-      mode: 'auto',
-    })
+    const task = await addStoredTask(store)
     await store.events.append(task.id, [
       { type: 'message.assistant', data: { threadId: 't', text, toolCalls: [] } },
     ])

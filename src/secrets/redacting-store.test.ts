@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
-import { ProjectSettings } from '../core/settings.ts'
+import { addStoredTask, createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
 import type { Store } from '../store/store.ts'
 import { redactingStore } from './redacting-store.ts'
 import { createRedactor } from './redactor.ts'
@@ -17,19 +16,10 @@ describe('redacting store', () => {
   afterEach(() => database[Symbol.asyncDispose]())
 
   it('stores no known secret in task prompts or event payloads, in transactions or not', async () => {
-    const project = await store.projects.create({
-      name: 'p',
-      path: '/p',
-      settings: ProjectSettings.parse({}),
-    })
-    const task = await store.tasks.create({
-      projectId: project.id,
+    const task = await addStoredTask(store, {
       title: `title ${secret}`,
       prompt: `prompt ${secret}`,
       status: 'queued',
-      agent: 'builtin',
-      model: null,
-      mode: 'auto',
     })
     await store.events.append(task.id, [
       { type: 'message.user', data: { threadId: 't', text: `a ${secret}` } },

@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { inject } from 'vitest'
+import type { Task } from '../../src/core/entities.ts'
+import { ProjectSettings } from '../../src/core/settings.ts'
 import { openPostgresStore } from '../../src/store/open-postgres.ts'
 import { openSqliteStore } from '../../src/store/open-sqlite.ts'
-import type { Store, StoreEngine } from '../../src/store/store.ts'
+import type { NewTask, Store, StoreEngine } from '../../src/store/store.ts'
 
 export const engines: StoreEngine[] = ['sqlite', 'postgres']
 
@@ -81,4 +84,23 @@ export const createTestDatabase = async (engine: StoreEngine): Promise<TestDatab
       cleanup()
     },
   }
+}
+
+/** A task in a new project, written straight to the store: for tests that record into a task. */
+export const addStoredTask = async (store: Store, task: Partial<NewTask> = {}): Promise<Task> => {
+  const project = await store.projects.create({
+    name: 'p',
+    path: `/p/${randomBytes(6).toString('hex')}`,
+    settings: ProjectSettings.parse({}),
+  })
+  return store.tasks.create({
+    title: 't',
+    prompt: 'p',
+    status: 'running',
+    agent: 'builtin',
+    model: null,
+    mode: 'auto',
+    ...task,
+    projectId: project.id,
+  })
 }
