@@ -1,12 +1,22 @@
-import { jsonSchema, type ModelMessage, streamText, type ToolContent, type ToolSet } from 'ai'
+import { jsonSchema, type ModelMessage, type ToolContent, type ToolSet } from 'ai'
 import { z } from 'zod'
 import { type Usage, zeroUsage } from '../core/entities.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
-import { toUsage } from '../models/to-usage.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
 import { createDeltaCoalescer } from './delta-coalescer.ts'
+import { type ModelStep, streamModelStep } from './stream-model-step.ts'
 import type { Tool, ToolResult } from './tools/define-tool.ts'
+import { describeModelError, isTransientModelError, retryAfterMs } from './transient-model-error.ts'
+
+export interface RetryPolicy {
+  /** Attempts per model call, the first included. */
+  maxAttempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000 }
 
 export interface AgentLoopDeps {
   model: ResolvedModel
@@ -16,6 +26,7 @@ export interface AgentLoopDeps {
   system: string
   signal: AbortSignal
   maxSteps: number
+  retry?: RetryPolicy
   /** Stores events durably (and publishes them once stored); resolves when they are. */
   record(events: readonly EventInput[]): Promise<void>
   /** Publishes a live-only event. */
@@ -52,75 +63,97 @@ const toAiTools = (tools: readonly Tool[]): ToolSet =>
     ]),
   )
 
+/** A provider asking for longer than this is not believed (the run would look hung). */
+const maxRetryAfterMs = 10 * 60_000
+
+/** Exponential backoff with jitter, capped; never sooner than the provider asked. */
+const backoffMs = (policy: RetryPolicy, attempt: number, error: unknown) => {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
+  const jittered = ceiling / 2 + Math.random() * (ceiling / 2)
+  return Math.round(Math.max(jittered, Math.min(retryAfterMs(error) ?? 0, maxRetryAfterMs)))
+}
+
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+
 /**
  * The built-in agent's loop: one streamed model call, then the tool calls it made, until the model
  * answers without tools, the step limit is reached, or the signal aborts. Deltas are live-only
  * (coalesced); each reply, each tool call's start and end, and each step's usage are recorded.
+ * A transient model failure is retried with backoff, recorded as `step.retrying`, not a failure.
  */
 export const runAgentLoop = async (
   deps: AgentLoopDeps,
   history: ModelMessage[],
 ): Promise<AgentLoopResult> => {
   const { model, threadId, signal } = deps
+  const retry = deps.retry ?? defaultRetryPolicy
   const tools = new Map(deps.tools.map((tool) => [tool.name, tool]))
   const aiTools = toAiTools(deps.tools)
   const messages = [...history]
   const deltas = createDeltaCoalescer(deps.live)
   let usage = zeroUsage
   let costUsd: number | null = 0
+  const cancelled = (steps: number): AgentLoopResult => ({
+    outcome: 'cancelled',
+    steps,
+    usage,
+    costUsd,
+    messages,
+  })
 
   for (let step = 1; step <= deps.maxSteps; step++) {
-    if (signal.aborted) return { outcome: 'cancelled', steps: step - 1, usage, costUsd, messages }
-    const result = streamText({
-      model: model.languageModel,
-      system: deps.system,
-      messages,
-      tools: aiTools,
-      maxRetries: 0,
-      abortSignal: signal,
-    })
-    let text = ''
-    let reasoning = ''
-    const calls: { callId: string; tool: string; input: unknown }[] = []
-    const callNames = new Map<string, string>()
-    for await (const part of result.fullStream) {
-      if (part.type === 'text-delta') {
-        text += part.text
-        deltas.push({
-          type: 'assistant.delta',
-          data: { threadId, blockId: `${threadId}:${step}:text`, text: part.text },
+    let reply: ModelStep | undefined
+    for (let attempt = 1; !reply; attempt++) {
+      if (signal.aborted) return cancelled(step - 1)
+      try {
+        reply = await streamModelStep({
+          model: model.languageModel,
+          system: deps.system,
+          messages,
+          tools: aiTools,
+          signal,
+          threadId,
+          blockPrefix: `${threadId}:${step}:${attempt}`,
+          onDelta: deltas.push,
         })
-      } else if (part.type === 'reasoning-delta') {
-        reasoning += part.text
-        deltas.push({
-          type: 'reasoning.delta',
-          data: { threadId, blockId: `${threadId}:${step}:reasoning`, text: part.text },
-        })
-      } else if (part.type === 'tool-input-start') {
-        callNames.set(part.id, part.toolName)
-      } else if (part.type === 'tool-input-delta') {
-        const tool = callNames.get(part.id) ?? ''
-        deltas.push({ type: 'tool.input_delta', data: { threadId, callId: part.id, tool, text: part.delta } })
-      } else if (part.type === 'tool-call') {
-        calls.push({ callId: part.toolCallId, tool: part.toolName, input: part.input })
-      } else if (part.type === 'error') {
+      } catch (error) {
         deltas.flush()
-        throw part.error
-      } else if (part.type === 'abort') {
-        deltas.flush()
-        return { outcome: 'cancelled', steps: step - 1, usage, costUsd, messages }
+        if (signal.aborted) return cancelled(step - 1)
+        if (!isTransientModelError(error) || attempt >= retry.maxAttempts) throw error
+        const delayMs = backoffMs(retry, attempt, error)
+        await deps.record([
+          {
+            type: 'step.retrying',
+            data: { threadId, step, attempt, delayMs, reason: describeModelError(error) },
+          },
+        ])
+        await pause(delayMs, signal)
       }
     }
     deltas.flush()
-    const stepUsage = toUsage(await result.usage)
-    const stepCost = model.cost(stepUsage)
-    usage = addUsage(usage, stepUsage)
+    if (reply.aborted) return cancelled(step - 1)
+    const stepCost = model.cost(reply.usage)
+    usage = addUsage(usage, reply.usage)
     costUsd = costUsd === null || stepCost === null ? null : costUsd + stepCost
-    messages.push(...(await result.response).messages)
+    messages.push(...reply.messages)
     await deps.record([
       {
         type: 'message.assistant',
-        data: { threadId, text, ...(reasoning && { reasoning }), toolCalls: calls },
+        data: {
+          threadId,
+          text: reply.text,
+          ...(reply.reasoning && { reasoning: reply.reasoning }),
+          toolCalls: reply.calls,
+        },
       },
       {
         type: 'step.finished',
@@ -128,16 +161,16 @@ export const runAgentLoop = async (
           threadId,
           step,
           model: model.id,
-          usage: stepUsage,
+          usage: reply.usage,
           costUsd: stepCost,
-          finishReason: await result.finishReason,
+          finishReason: reply.finishReason,
         },
       },
     ])
-    if (calls.length === 0) return { outcome: 'finished', steps: step, usage, costUsd, messages }
+    if (reply.calls.length === 0) return { outcome: 'finished', steps: step, usage, costUsd, messages }
 
     const results: ToolContent = []
-    for (const call of calls) {
+    for (const call of reply.calls) {
       await deps.record([{ type: 'tool.started', data: { threadId, callId: call.callId, tool: call.tool } }])
       const started = performance.now()
       const tool = tools.get(call.tool)

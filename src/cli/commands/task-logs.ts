@@ -33,6 +33,8 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} ${event.data.tool} ${event.data.callId}`
     case 'tool.finished':
       return `${head} ${event.data.tool} ${event.data.isError ? 'failed' : 'done'} in ${event.data.durationMs} ms: ${firstLine(event.data.output)}`
+    case 'step.retrying':
+      return `${head} step ${event.data.step} attempt ${event.data.attempt} failed (${event.data.reason}); retrying in ${(event.data.delayMs / 1000).toFixed(1)} s`
     case 'step.finished': {
       const { usage, costUsd } = event.data
       const cost = costUsd === null ? 'cost unknown' : `$${costUsd.toFixed(4)}`

@@ -80,6 +80,21 @@ export const eventDefinitions = [
     }),
     { durable: true, description: 'One model call of a run ended, with its token usage and cost.' },
   ),
+  defineEvent(
+    'step.retrying',
+    z.object({
+      threadId: z.string(),
+      step: z.number().int().positive(),
+      attempt: z.number().int().positive().describe('the attempt that failed, from 1'),
+      delayMs: z.number().int().nonnegative(),
+      reason: z.string(),
+    }),
+    {
+      durable: true,
+      description:
+        'A model call failed in a way worth retrying (rate limit, overload, a dropped stream); it is tried again after delayMs.',
+    },
+  ),
   defineEvent('assistant.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
     durable: false,
     description: 'Streamed assistant text, live only; the completed message is stored.',

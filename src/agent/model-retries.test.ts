@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { addStoredTask, createTestDatabase } from '../../test/support/test-stores.ts'
+import type { EventInput } from '../core/events/registry.ts'
+import { commitEvents } from '../events/commit-events.ts'
+import { createMemoryEventBus } from '../events/memory-event-bus.ts'
+import { createModelLayer } from '../models/create-model-layer.ts'
+import { openDirectorySandbox } from '../sandbox/directory-sandbox.ts'
+import { createRedactor } from '../secrets/redactor.ts'
+import { createSecretBox } from '../secrets/secret-box.ts'
+import type { Cassette, CassetteExchange } from '../sim/cassette.ts'
+import type { SimServer } from '../sim/sim-server.ts'
+import { startRecorder } from '../sim/start-recorder.ts'
+import { startReplayer } from '../sim/start-replayer.ts'
+import { startSimulator } from '../sim/start-simulator.ts'
+import { runAgentLoop } from './run-agent-loop.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'cadre-retries-'))
+const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 20 }
+
+/** An Anthropic error answer, as the service sends it. */
+const failure = (status: number, type: string, headers: Record<string, string> = {}): CassetteExchange => ({
+  request: { method: 'POST', path: '/v1/messages', headers: {} },
+  response: {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ type: 'error', error: { type, message: `simulated ${type}` } }),
+  },
+})
+
+describe('model calls that fail for a moment', () => {
+  let success: CassetteExchange
+  const servers: SimServer[] = []
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close()
+  })
+
+  // One real streamed reply, recorded from the simulator, to end each sequence of failures with.
+  beforeAll(async () => {
+    await using sim = await startSimulator({
+      scenarios: [{ name: 'ok', rules: [{ reply: [{ text: 'Recovered after the failures.' }] }] }],
+    })
+    const path = join(dir, 'success.json')
+    const recorder = await startRecorder({ upstream: sim.url, cassettePath: path })
+    await fetch(`${recorder.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'claude-haiku-4-5',
+        max_tokens: 100,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    }).then((response) => response.text())
+    await recorder.close() // the cassette is complete once the recorder has closed
+    success = (JSON.parse(readFileSync(path, 'utf8')) as Cassette).exchanges[0]!
+  })
+
+  /** Runs the loop against a replayer serving these answers in order; returns the result and stored events. */
+  const runAgainst = async (exchanges: CassetteExchange[], retry = fast) => {
+    const path = join(dir, `${randomBytes(4).toString('hex')}.json`)
+    writeFileSync(path, JSON.stringify({ version: 1, exchanges }))
+    const replayer = await startReplayer({ cassettePath: path })
+    servers.push(replayer)
+    await using database = await createTestDatabase('sqlite')
+    const store = await database.connect()
+    const { providers, models } = createModelLayer({
+      store,
+      box: createSecretBox(randomBytes(32)),
+      redactor: createRedactor(),
+      env: {},
+    })
+    await providers.change('anthropic', { baseUrl: replayer.url, apiKey: 'sk-sim-0000000000' })
+    const task = await addStoredTask(store)
+    const bus = createMemoryEventBus()
+    await using sandbox = await openDirectorySandbox(dir)
+    const outcome = await runAgentLoop(
+      {
+        model: await models.resolve('anthropic:claude-haiku-4-5'),
+        tools: [],
+        sandbox,
+        threadId: 'thr_main',
+        system: 's',
+        signal: new AbortController().signal,
+        maxSteps: 3,
+        retry,
+        record: async (events: readonly EventInput[]) =>
+          void (await commitEvents({ store, bus }, (_s, emit) => emit(task.id, events))),
+        live: () => {},
+      },
+      [{ role: 'user', content: 'hi' }],
+    ).then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error: error as Error & { statusCode?: number } }),
+    )
+    return { ...outcome, events: await store.events.list(task.id, { after: 0, limit: 100 }) }
+  }
+
+  it('retries a rate limit, a server error, an overload and a dropped stream, and goes on', async () => {
+    const cut: CassetteExchange = {
+      ...success,
+      response: { ...success.response, chunks: success.response.chunks?.slice(0, 3), cut: true },
+    }
+    const { result, error, events } = await runAgainst([
+      failure(429, 'rate_limit_error', { 'retry-after': '0' }),
+      failure(500, 'api_error'),
+      failure(529, 'overloaded_error'),
+      cut,
+      success,
+    ])
+    expect(error).toBeUndefined()
+    expect(result).toMatchObject({ outcome: 'finished', steps: 1 })
+    const retries = events.filter((e) => e.type === 'step.retrying')
+    expect(retries.map((e) => [e.data.step, e.data.attempt])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [1, 4],
+    ])
+    expect(retries.map((e) => e.data.reason.split(':')[0])).toEqual([
+      '429',
+      '500',
+      '529',
+      'the connection dropped',
+    ])
+    expect(events.find((e) => e.type === 'message.assistant')).toMatchObject({
+      data: { text: 'Recovered after the failures.' },
+    })
+  })
+
+  it('waits at least as long as retry-after asks', async () => {
+    const { events } = await runAgainst([failure(429, 'rate_limit_error', { 'retry-after': '1' }), success])
+    expect(events.find((e) => e.type === 'step.retrying')).toMatchObject({ data: { delayMs: 1000 } })
+  })
+
+  it('gives up after the last attempt, and at once on a mistake retrying cannot fix', async () => {
+    const exhausted = await runAgainst(
+      [failure(500, 'api_error'), failure(500, 'api_error'), failure(500, 'api_error')],
+      { ...fast, maxAttempts: 3 },
+    )
+    expect(exhausted.error?.statusCode).toBe(500)
+    expect(exhausted.events.filter((e) => e.type === 'step.retrying')).toHaveLength(2)
+
+    const refused = await runAgainst([failure(400, 'invalid_request_error'), success])
+    expect(refused.error?.statusCode).toBe(400)
+    expect(refused.events).toEqual([])
+  })
+})
