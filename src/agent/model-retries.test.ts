@@ -85,7 +85,7 @@ describe('model calls that fail for a moment', () => {
         threadId: 'thr_main',
         system: 's',
         signal: new AbortController().signal,
-        maxSteps: 3,
+        budget: { maxSteps: 3 },
         retry,
         record: async (events: readonly EventInput[]) =>
           void (await commitEvents({ store, bus }, (_s, emit) => emit(task.id, events))),

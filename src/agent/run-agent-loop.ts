@@ -1,22 +1,17 @@
-import { jsonSchema, type ModelMessage, type ToolContent, type ToolSet } from 'ai'
+import { jsonSchema, type ModelMessage, type ToolSet } from 'ai'
 import { z } from 'zod'
 import { type Usage, zeroUsage } from '../core/entities.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
+import type { RunBudget } from '../core/settings.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
 import { createDeltaCoalescer } from './delta-coalescer.ts'
+import { backoffMs, defaultRetryPolicy, pause, type RetryPolicy } from './retry-policy.ts'
+import { budgetExceeded, createLoopDetector } from './run-limits.ts'
+import { runToolCalls } from './run-tool-calls.ts'
 import { type ModelStep, streamModelStep } from './stream-model-step.ts'
-import type { Tool, ToolResult } from './tools/define-tool.ts'
-import { describeModelError, isTransientModelError, retryAfterMs } from './transient-model-error.ts'
-
-export interface RetryPolicy {
-  /** Attempts per model call, the first included. */
-  maxAttempts: number
-  baseDelayMs: number
-  maxDelayMs: number
-}
-
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000 }
+import type { Tool } from './tools/define-tool.ts'
+import { describeModelError, isTransientModelError } from './transient-model-error.ts'
 
 export interface AgentLoopDeps {
   model: ResolvedModel
@@ -25,7 +20,7 @@ export interface AgentLoopDeps {
   threadId: string
   system: string
   signal: AbortSignal
-  maxSteps: number
+  budget: RunBudget
   retry?: RetryPolicy
   /** Stores events durably (and publishes them once stored); resolves when they are. */
   record(events: readonly EventInput[]): Promise<void>
@@ -34,7 +29,9 @@ export interface AgentLoopDeps {
 }
 
 export interface AgentLoopResult {
-  outcome: 'finished' | 'max_steps' | 'cancelled'
+  /** budget: a limit of the run was reached; loop: the same call kept repeating. Both say why. */
+  outcome: 'finished' | 'budget' | 'loop' | 'cancelled'
+  reason?: string
   steps: number
   usage: Usage
   /** null when a step's price was unknown. */
@@ -63,57 +60,46 @@ const toAiTools = (tools: readonly Tool[]): ToolSet =>
     ]),
   )
 
-/** A provider asking for longer than this is not believed (the run would look hung). */
-const maxRetryAfterMs = 10 * 60_000
-
-/** Exponential backoff with jitter, capped; never sooner than the provider asked. */
-const backoffMs = (policy: RetryPolicy, attempt: number, error: unknown) => {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
-  const jittered = ceiling / 2 + Math.random() * (ceiling / 2)
-  return Math.round(Math.max(jittered, Math.min(retryAfterMs(error) ?? 0, maxRetryAfterMs)))
-}
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-
 /**
  * The built-in agent's loop: one streamed model call, then the tool calls it made, until the model
- * answers without tools, the step limit is reached, or the signal aborts. Deltas are live-only
- * (coalesced); each reply, each tool call's start and end, and each step's usage are recorded.
- * A transient model failure is retried with backoff, recorded as `step.retrying`, not a failure.
+ * answers without tools, a budget is spent, the same call repeats without end, or the signal
+ * aborts. Deltas are live-only (coalesced); each reply, each tool call's start and end, and each
+ * step's usage are recorded. A transient model failure is retried with backoff (`step.retrying`).
  */
 export const runAgentLoop = async (
   deps: AgentLoopDeps,
   history: ModelMessage[],
 ): Promise<AgentLoopResult> => {
-  const { model, threadId, signal } = deps
+  const { model, threadId, budget } = deps
+  // Wall time is a budget like the others: when it runs out, the step and its command stop.
+  const wallClock =
+    budget.maxMinutes === undefined ? undefined : AbortSignal.timeout(budget.maxMinutes * 60_000)
+  const signal = wallClock ? AbortSignal.any([deps.signal, wallClock]) : deps.signal
   const retry = deps.retry ?? defaultRetryPolicy
   const tools = new Map(deps.tools.map((tool) => [tool.name, tool]))
   const aiTools = toAiTools(deps.tools)
+  const loops = createLoopDetector()
   const messages = [...history]
   const deltas = createDeltaCoalescer(deps.live)
   let usage = zeroUsage
   let costUsd: number | null = 0
-  const cancelled = (steps: number): AgentLoopResult => ({
-    outcome: 'cancelled',
+  const end = (outcome: AgentLoopResult['outcome'], steps: number, reason?: string): AgentLoopResult => ({
+    outcome,
+    ...(reason && { reason }),
     steps,
     usage,
     costUsd,
     messages,
   })
+  const interrupted = (steps: number) =>
+    wallClock?.aborted && !deps.signal.aborted
+      ? end('budget', steps, `the run took ${budget.maxMinutes} minutes, its budget`)
+      : end('cancelled', steps)
 
-  for (let step = 1; step <= deps.maxSteps; step++) {
+  for (let step = 1; ; step++) {
     let reply: ModelStep | undefined
     for (let attempt = 1; !reply; attempt++) {
-      if (signal.aborted) return cancelled(step - 1)
+      if (signal.aborted) return interrupted(step - 1)
       try {
         reply = await streamModelStep({
           model: model.languageModel,
@@ -127,88 +113,50 @@ export const runAgentLoop = async (
         })
       } catch (error) {
         deltas.flush()
-        if (signal.aborted) return cancelled(step - 1)
+        if (signal.aborted) return interrupted(step - 1)
         if (!isTransientModelError(error) || attempt >= retry.maxAttempts) throw error
         const delayMs = backoffMs(retry, attempt, error)
-        await deps.record([
-          {
-            type: 'step.retrying',
-            data: { threadId, step, attempt, delayMs, reason: describeModelError(error) },
-          },
-        ])
+        const reason = describeModelError(error)
+        await deps.record([{ type: 'step.retrying', data: { threadId, step, attempt, delayMs, reason } }])
         await pause(delayMs, signal)
       }
     }
     deltas.flush()
-    if (reply.aborted) return cancelled(step - 1)
+    if (reply.aborted) return interrupted(step - 1)
     const stepCost = model.cost(reply.usage)
     usage = addUsage(usage, reply.usage)
     costUsd = costUsd === null || stepCost === null ? null : costUsd + stepCost
     messages.push(...reply.messages)
+    const { text, reasoning, calls, finishReason } = reply
     await deps.record([
       {
         type: 'message.assistant',
-        data: {
-          threadId,
-          text: reply.text,
-          ...(reply.reasoning && { reasoning: reply.reasoning }),
-          toolCalls: reply.calls,
-        },
+        data: { threadId, text, ...(reasoning && { reasoning }), toolCalls: calls },
       },
       {
         type: 'step.finished',
-        data: {
-          threadId,
-          step,
-          model: model.id,
-          usage: reply.usage,
-          costUsd: stepCost,
-          finishReason: reply.finishReason,
-        },
+        data: { threadId, step, model: model.id, usage: reply.usage, costUsd: stepCost, finishReason },
       },
     ])
-    if (reply.calls.length === 0) return { outcome: 'finished', steps: step, usage, costUsd, messages }
+    if (calls.length === 0) return end('finished', step)
 
-    const results: ToolContent = []
-    for (const call of reply.calls) {
-      await deps.record([{ type: 'tool.started', data: { threadId, callId: call.callId, tool: call.tool } }])
-      const started = performance.now()
-      const tool = tools.get(call.tool)
-      const outcome: ToolResult = tool
-        ? await tool.execute(call.input, {
-            sandbox: deps.sandbox,
-            signal,
-            onOutput: (output) =>
-              deltas.push({ type: 'tool.output', data: { threadId, callId: call.callId, text: output } }),
-          })
-        : {
-            output: `there is no tool named ${call.tool}; the tools are ${[...tools.keys()].join(', ')}`,
-            isError: true,
-          }
-      deltas.flush()
-      await deps.record([
-        {
-          type: 'tool.finished',
-          data: {
-            threadId,
-            callId: call.callId,
-            tool: call.tool,
-            output: outcome.output,
-            isError: outcome.isError,
-            durationMs: Math.round(performance.now() - started),
-          },
-        },
-      ])
-      results.push({
-        type: 'tool-result',
-        toolCallId: call.callId,
-        toolName: call.tool,
-        output: outcome.isError
-          ? { type: 'error-text', value: outcome.output }
-          : { type: 'text', value: outcome.output },
-      })
-    }
+    const { results, stop } = await runToolCalls(
+      {
+        tools,
+        sandbox: deps.sandbox,
+        threadId,
+        signal,
+        deltas,
+        record: deps.record,
+        refuse: (call) => loops.check(call.tool, call.input),
+      },
+      calls,
+    )
+    if (stop) return end('loop', step, stop)
     messages.push({ role: 'tool', content: results })
+    if (signal.aborted) return interrupted(step)
+    // Checked once the step's calls have run, so the work paid for is kept and recorded.
+    const overBudget = budgetExceeded(budget, { steps: step, usage, costUsd })
+    if (overBudget) return end('budget', step, overBudget)
   }
-  return { outcome: 'max_steps', steps: deps.maxSteps, usage, costUsd, messages }
 }

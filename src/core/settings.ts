@@ -29,6 +29,20 @@ export const PolicySettings = z.strictObject({
   rules: z.array(PolicyRule).max(500).default([]),
 })
 
+/** Limits on one run of an agent; reaching one ends the run cleanly, saying which. */
+export const RunBudget = z.strictObject({
+  maxSteps: z.number().int().min(1).max(10_000).default(100).describe('model calls'),
+  maxTokens: z.number().int().min(1).optional().describe('input and output tokens, all steps together'),
+  maxCostUsd: z.number().positive().optional(),
+  maxMinutes: z
+    .number()
+    .positive()
+    .max(7 * 24 * 60)
+    .optional()
+    .describe('wall time'),
+})
+export type RunBudget = z.infer<typeof RunBudget>
+
 /** Everything that can be set on a project; every field has a default so `{}` is valid. */
 export const ProjectSettings = z.object({
   defaultAgent: AgentName.default('builtin'),
@@ -40,6 +54,7 @@ export const ProjectSettings = z.object({
   devCommand: z.string().max(10_000).optional(),
   sandbox: SandboxSettings.default({ kind: 'worktree', network: 'on' }),
   policy: PolicySettings.default({ default: 'allow', rules: [] }),
+  budget: RunBudget.default({ maxSteps: 100 }),
 })
 export type ProjectSettings = z.infer<typeof ProjectSettings>
 

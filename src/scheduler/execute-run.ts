@@ -20,9 +20,6 @@ export interface RunDeps {
   log: Logger
 }
 
-/** How many model calls one run may make before it is stopped. */
-export const maxStepsPerRun = 100
-
 const allEvents = async (store: Store, taskId: string) => {
   const events: StoredEvent[] = []
   for (;;) {
@@ -77,7 +74,7 @@ export const executeRun = async (
         threadId: run.threadId,
         system: builtinSystemPrompt(sandbox.root),
         signal: controller.signal,
-        maxSteps: maxStepsPerRun,
+        budget: project.settings.budget,
         record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
         live: (event) =>
           bus.publish({
@@ -97,14 +94,11 @@ export const executeRun = async (
       return
     }
     await store.runs.update(run.id, totals)
-    if (result.outcome === 'max_steps') {
-      await settle('failed', `stopped after ${maxStepsPerRun} steps`)
-      await transitionTask(
-        deps,
-        task.id,
-        'fail',
-        `the agent made ${maxStepsPerRun} model calls without finishing`,
-      )
+    if (result.outcome === 'budget' || result.outcome === 'loop') {
+      // Stopped cleanly: the work so far is kept, and a follow-up can continue it.
+      const reason = `stopped: ${result.reason}`
+      await settle('failed', reason)
+      await transitionTask(deps, task.id, 'fail', reason)
       return
     }
     const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })

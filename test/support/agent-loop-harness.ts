@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ModelMessage } from 'ai'
+import { builtinTools } from '../../src/agent/builtin-tools.ts'
+import { type AgentLoopDeps, type AgentLoopResult, runAgentLoop } from '../../src/agent/run-agent-loop.ts'
+import type { EventInput, LiveEventType, StoredEvent } from '../../src/core/events/registry.ts'
+import { RunBudget } from '../../src/core/settings.ts'
+import { commitEvents } from '../../src/events/commit-events.ts'
+import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts'
+import { createModelLayer } from '../../src/models/create-model-layer.ts'
+import { openDirectorySandbox } from '../../src/sandbox/directory-sandbox.ts'
+import { createRedactor } from '../../src/secrets/redactor.ts'
+import { createSecretBox } from '../../src/secrets/secret-box.ts'
+import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { startSimulator } from '../../src/sim/start-simulator.ts'
+import { addStoredTask, createTestDatabase } from './test-stores.ts'
+
+export interface LoopRun {
+  result: AgentLoopResult
+  /** What the run stored, in seq order. */
+  events: StoredEvent[]
+  live: EventInput<LiveEventType>[]
+  /** The git repository the run worked in. */
+  directory: string
+}
+
+/**
+ * The built-in agent's loop against the simulator, over a real store and a fresh git repository per
+ * run. Models: `anthropic:…` (Messages protocol) picks the first scenario; `sim:<scenario>` (Chat
+ * Completions) picks the scenario by name.
+ */
+export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
+  const sim = await startSimulator({ scenarios })
+  const database = await createTestDatabase('sqlite')
+  const store = await database.connect()
+  const { providers, models } = createModelLayer({
+    store,
+    box: createSecretBox(randomBytes(32)),
+    redactor: createRedactor(),
+    env: {},
+  })
+  await providers.change('anthropic', { baseUrl: sim.url, apiKey: 'sk-sim-key-000000' })
+  await providers.change('sim', { baseUrl: `${sim.url}/v1` })
+
+  const run = async (
+    modelId: string,
+    options: Partial<Pick<AgentLoopDeps, 'tools' | 'signal' | 'retry'>> & {
+      budget?: Partial<RunBudget>
+      history?: ModelMessage[]
+    } = {},
+  ): Promise<LoopRun> => {
+    const directory = join(mkdtempSync(join(tmpdir(), 'cadre-loop-')), 'repo')
+    execFileSync('git', ['init', '-q', directory])
+    await using sandbox = await openDirectorySandbox(directory)
+    const task = await addStoredTask(store)
+    const bus = createMemoryEventBus()
+    const live: EventInput<LiveEventType>[] = []
+    const result = await runAgentLoop(
+      {
+        model: await models.resolve(modelId),
+        tools: options.tools ?? builtinTools,
+        sandbox,
+        threadId: 'thr_main',
+        system: 'You are a careful coding agent.',
+        signal: options.signal ?? new AbortController().signal,
+        budget: RunBudget.parse(options.budget ?? {}),
+        retry: options.retry,
+        record: async (events) =>
+          void (await commitEvents({ store, bus }, (_session, emit) => emit(task.id, events))),
+        live: (event) => live.push(event),
+      },
+      options.history ?? [{ role: 'user', content: 'go' }],
+    )
+    return { result, events: await store.events.list(task.id, { after: 0, limit: 10_000 }), live, directory }
+  }
+
+  return {
+    run,
+    async [Symbol.asyncDispose]() {
+      await sim.close()
+      await database[Symbol.asyncDispose]()
+    },
+  }
+}
