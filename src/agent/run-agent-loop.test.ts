@@ -85,6 +85,7 @@ describe('the agent loop against the simulator', () => {
         'message.assistant',
         'step.finished',
         'tool.started:bash',
+        'tool.process',
         'tool.finished:bash',
         'message.assistant',
         'step.finished',

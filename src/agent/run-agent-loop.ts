@@ -22,6 +22,8 @@ export interface AgentLoopDeps {
   signal: AbortSignal
   budget: RunBudget
   retry?: RetryPolicy
+  /** Added to the environment of every process the tools start (marks them as this run's). */
+  processEnv?: Readonly<Record<string, string>>
   /** Stores events durably (and publishes them once stored); resolves when they are. */
   record(events: readonly EventInput[]): Promise<void>
   /** Publishes a live-only event. */
@@ -148,6 +150,7 @@ export const runAgentLoop = async (
         signal,
         deltas,
         record: deps.record,
+        env: deps.processEnv,
         refuse: (call) => loops.check(call.tool, call.input),
       },
       calls,

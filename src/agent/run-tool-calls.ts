@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import type { ToolContent } from 'ai'
 import type { EventInput } from '../core/events/registry.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
@@ -12,6 +13,8 @@ export interface ToolCallDeps {
   signal: AbortSignal
   deltas: ReturnType<typeof createDeltaCoalescer>
   record(events: readonly EventInput[]): Promise<void>
+  /** Added to the environment of the processes tools start. */
+  env?: Readonly<Record<string, string>>
   /** Asked before each call; a reason stops the run there, before the call runs. */
   refuse(call: ModelStep['calls'][number]): string | undefined
 }
@@ -33,17 +36,30 @@ export const runToolCalls = async (
     await deps.record([{ type: 'tool.started', data: { threadId, callId: call.callId, tool: call.tool } }])
     const started = performance.now()
     const tool = deps.tools.get(call.tool)
+    // Recorded as soon as known, so a server that dies mid-command leaves the group's id behind.
+    const processes: Promise<void>[] = []
     const outcome: ToolResult = tool
       ? await tool.execute(call.input, {
           sandbox: deps.sandbox,
           signal: deps.signal,
+          env: deps.env,
           onOutput: (text) =>
             deltas.push({ type: 'tool.output', data: { threadId, callId: call.callId, text } }),
+          onProcessStart: (processGroup) =>
+            void processes.push(
+              deps.record([
+                {
+                  type: 'tool.process',
+                  data: { threadId, callId: call.callId, processGroup, host: hostname() },
+                },
+              ]),
+            ),
         })
       : {
           output: `there is no tool named ${call.tool}; the tools are ${[...deps.tools.keys()].join(', ')}`,
           isError: true,
         }
+    await Promise.all(processes)
     deltas.flush()
     await deps.record([
       {

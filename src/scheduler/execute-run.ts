@@ -11,6 +11,7 @@ import type { ModelClient } from '../models/model-client.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Store } from '../store/store.ts'
 import { transitionTask } from '../tasks/transition-task.ts'
+import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
 
 export interface RunDeps {
   store: Store
@@ -65,7 +66,12 @@ export const executeRun = async (
     }
     const model = await deps.models.resolve(modelId)
     await using sandbox = await deps.sandboxes.create({ taskId: task.id, projectPath: project.path })
-    const history = conversationFromEvents(await allEvents(store, task.id), run.threadId)
+    const events = await allEvents(store, task.id)
+    // A run taken over from a dead server first ends the commands that server left running.
+    const leftovers = await killLeftoverProcesses(events, run.id)
+    if (leftovers > 0)
+      log.info({ runId: run.id, processes: leftovers }, 'ended processes left by a dead server')
+    const history = conversationFromEvents(events, run.threadId)
     const result = await runAgentLoop(
       {
         model,
@@ -75,6 +81,7 @@ export const executeRun = async (
         system: builtinSystemPrompt(sandbox.root),
         signal: controller.signal,
         budget: project.settings.budget,
+        processEnv: { [runMarker]: run.id },
         record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
         live: (event) =>
           bus.publish({

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../test/support/test-server.ts'
@@ -12,6 +14,7 @@ import { createSecretBox } from '../secrets/secret-box.ts'
 import { startSimulator } from '../sim/start-simulator.ts'
 import type { Store } from '../store/store.ts'
 import { createTask } from '../tasks/create-task.ts'
+import { runMarker } from './kill-leftover-processes.ts'
 import { startScheduler } from './start-scheduler.ts'
 
 const waitUntil = async <T>(check: () => Promise<T | undefined>, what: string): Promise<T> => {
@@ -51,7 +54,7 @@ describe('scheduler', () => {
     await database[Symbol.asyncDispose]()
   })
 
-  it('takes over a run whose server died mid-tool, and resumes it with the tool reported as interrupted', async () => {
+  it('takes over a run whose server died mid-tool, ends what it left running, and resumes with the tool reported as interrupted', async () => {
     const bus = createMemoryEventBus()
     const { providers, models } = createModelLayer({
       store,
@@ -78,6 +81,17 @@ describe('scheduler', () => {
       workerId: 'wkr_dead',
       leaseExpiresAt: new Date(Date.now() + 300).toISOString(),
     })
+    // Its command, still running (marked as the run's), and an unrelated process in a recorded group.
+    const leftover = spawn('sleep', ['60'], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, [runMarker]: run.id },
+    })
+    const unrelated = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' })
+    const processEvent = (processGroup: number) => ({
+      type: 'tool.process' as const,
+      data: { threadId: thread!.id, callId: 'c1', processGroup, host: hostname() },
+    })
     await store.events.append(task.id, [
       {
         type: 'message.assistant',
@@ -88,6 +102,8 @@ describe('scheduler', () => {
         },
       },
       { type: 'tool.started', data: { threadId: thread!.id, callId: 'c1', tool: 'bash' } },
+      processEvent(leftover.pid!),
+      processEvent(unrelated.pid!),
     ])
 
     const scheduler = startScheduler(
@@ -109,8 +125,12 @@ describe('scheduler', () => {
         data: { text: 'Picked up where it stopped.' },
       })
       expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1))
+      expect(leftover.exitCode ?? leftover.signalCode).toBe('SIGKILL')
+      expect(unrelated.exitCode ?? unrelated.signalCode).toBeNull()
     } finally {
       await scheduler.stop()
+      leftover.kill('SIGKILL')
+      unrelated.kill('SIGKILL')
     }
   })
 })

@@ -16,10 +16,15 @@ export const bashTool = defineTool({
     timeout_seconds: z.int().min(1).max(maxTimeoutSeconds).optional(),
   }),
   readOnly: false,
-  async run({ command, cwd, timeout_seconds = defaultTimeoutSeconds }, { sandbox, signal, onOutput }) {
+  async run(
+    { command, cwd, timeout_seconds = defaultTimeoutSeconds },
+    { sandbox, signal, onOutput, onProcessStart, env },
+  ) {
     const result = await sandbox.exec({
       command: ['bash', '-c', command],
       cwd,
+      env,
+      onStart: onProcessStart,
       timeoutMs: timeout_seconds * 1000,
       signal,
       onOutput: onOutput && ((_stream, text) => onOutput(text)),

@@ -9,6 +9,10 @@ export interface ToolContext {
   signal: AbortSignal
   /** Live output (a command's), shown as it comes; the result is returned at the end. */
   onOutput?: (text: string) => void
+  /** Told the id of each process group a tool starts, so it can be ended after a crash. */
+  onProcessStart?: (processGroup: number) => void
+  /** Added to the environment of every process a tool starts (marks them as this run's). */
+  env?: Readonly<Record<string, string>>
 }
 
 /** What the model gets back: a failure is a value it can read and act on, never a throw. */

@@ -29,6 +29,8 @@ const describeEvent = (event: StoredEvent): string => {
       const calls = event.data.toolCalls.map((call) => call.tool).join(', ')
       return `${head} ${firstLine(event.data.text)}${calls ? ` → ${calls}` : ''}`
     }
+    case 'tool.process':
+      return `${head} process group ${event.data.processGroup} on ${event.data.host}`
     case 'tool.started':
       return `${head} ${event.data.tool} ${event.data.callId}`
     case 'tool.finished':

@@ -57,6 +57,20 @@ export const eventDefinitions = [
     description: 'A tool call is about to run (stored first: after a crash it is known to have started).',
   }),
   defineEvent(
+    'tool.process',
+    z.object({
+      threadId: z.string(),
+      callId: z.string(),
+      processGroup: z.number().int().positive(),
+      host: z.string().describe('the machine it runs on'),
+    }),
+    {
+      durable: true,
+      description:
+        'A tool started a process group; if its server dies, the group is ended before the run resumes.',
+    },
+  ),
+  defineEvent(
     'tool.finished',
     z.object({
       threadId: z.string(),
