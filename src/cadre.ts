@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import type { Logger } from 'pino'
 import type { Config } from './config.ts'
 import { CadreError } from './core/errors.ts'
+import { newId } from './core/ids.ts'
 import type { EventBus } from './events/event-bus.ts'
 import { createMemoryEventBus } from './events/memory-event-bus.ts'
 import { createModelLayer } from './models/create-model-layer.ts'
@@ -9,6 +10,7 @@ import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
 import { directorySandboxes } from './sandbox/directory-sandbox.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
+import { takeWorkerIdentity } from './scheduler/worker-identity.ts'
 import { loadMasterKey } from './secrets/master-key.ts'
 import { redactingBus } from './secrets/redacting-bus.ts'
 import { redactingStore } from './secrets/redacting-store.ts'
@@ -73,10 +75,15 @@ export const startCadre = async (
     await store.close()
     throw error
   }
+  const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
         { store, bus, models, sandboxes: directorySandboxes, log },
-        { concurrency: (await store.settings.get()).maxConcurrentRuns },
+        {
+          workerId,
+          ...takeWorkerIdentity(config.home, workerId),
+          concurrency: (await store.settings.get()).maxConcurrentRuns,
+        },
       )
     : undefined
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })

@@ -108,7 +108,7 @@ describe('scheduler', () => {
 
     const scheduler = startScheduler(
       { store, bus, models, sandboxes: directorySandboxes, log: pino({ level: 'silent' }) },
-      { concurrency: 2, pollMs: 50, leaseMs: 1000 },
+      { workerId: 'wkr_test', concurrency: 2, pollMs: 50, leaseMs: 1000 },
     )
     try {
       const done = await waitUntil(async () => {

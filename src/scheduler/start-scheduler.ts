@@ -1,8 +1,10 @@
-import { newId } from '../core/ids.ts'
 import { claimQueuedTask } from './claim-queued-task.ts'
 import { executeRun, type RunDeps } from './execute-run.ts'
 
 export interface SchedulerOptions {
+  workerId: string
+  /** A worker known to be dead (this server's previous life): its runs are taken over at once. */
+  deadWorkerId?: string
   /** Runs at once on this server; the rest wait in queue order. */
   concurrency: number
   /** How often the queue and stale leases are looked at. */
@@ -27,7 +29,7 @@ const runnableAgents = ['builtin']
  * takes over runs whose lease expired (their server died) and resumes them from their events.
  */
 export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Scheduler => {
-  const workerId = newId('worker')
+  const { workerId, deadWorkerId } = options
   const pollMs = options.pollMs ?? 500
   const leaseMs = options.leaseMs ?? 15_000
   const shutdown = new AbortController()
@@ -55,9 +57,15 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
     if (ticking || shutdown.signal.aborted) return
     ticking = true
     try {
-      for (const stale of await deps.store.runs.listStale(new Date().toISOString())) {
+      for (const stale of await deps.store.runs.listStale(new Date().toISOString(), deadWorkerId)) {
         if (running.size >= options.concurrency) break
-        const run = await deps.store.runs.takeOver(stale.id, workerId, leaseUntil(), new Date().toISOString())
+        const run = await deps.store.runs.takeOver(
+          stale.id,
+          workerId,
+          leaseUntil(),
+          new Date().toISOString(),
+          deadWorkerId,
+        )
         const task = run && (await deps.store.tasks.get(run.taskId))
         if (run && task?.status === 'running') launch({ task, run })
         else if (run)

@@ -288,6 +288,12 @@ export const describeStoreContract = (engine: StoreEngine) =>
         workerId: winners[0]?.workerId,
         leaseExpiresAt: t(120),
       })
+
+      // A worker known to be dead gives up its runs at once, lease or not.
+      const holder = winners[0]?.workerId ?? ''
+      expect((await store.runs.listStale(t(0), holder)).map((r) => r.id)).toEqual([run.id])
+      expect(await store.runs.takeOver(run.id, 'w5', t(300), t(0), 'someone-else')).toBeUndefined()
+      expect(await store.runs.takeOver(run.id, 'w5', t(300), t(0), holder)).toMatchObject({ workerId: 'w5' })
     })
 
     it('stores, replaces and deletes provider configurations', async () => {

@@ -92,12 +92,18 @@ export interface RunRepo {
   /** The task's runs, oldest first. */
   list(taskId: string): Promise<Run[]>
   update(id: string, change: RunChange): Promise<Run | undefined>
-  /** Running runs whose lease has expired (or was never given) at `now`: their worker is gone. */
-  listStale(now: string): Promise<Run[]>
+  /** Running runs whose lease has expired (or was never given) at `now`, or held by a worker known dead. */
+  listStale(now: string, deadWorkerId?: string): Promise<Run[]>
   /** Extends the lease if `workerId` still holds the run; false when another worker took it over. */
   heartbeat(id: string, workerId: string, leaseExpiresAt: string): Promise<boolean>
   /** Gives a stale run to `workerId` (compare-and-set: only one worker wins); undefined if it was not stale. */
-  takeOver(id: string, workerId: string, leaseExpiresAt: string, now: string): Promise<Run | undefined>
+  takeOver(
+    id: string,
+    workerId: string,
+    leaseExpiresAt: string,
+    now: string,
+    deadWorkerId?: string,
+  ): Promise<Run | undefined>
 }
 
 export interface EventRepo {

@@ -1,6 +1,7 @@
+import type { ExpressionBuilder } from 'kysely'
 import { type Run, type RunStatus, Usage, zeroUsage } from '../../core/entities.ts'
 import { newId } from '../../core/ids.ts'
-import type { RunsTable } from '../database.ts'
+import type { Database, RunsTable } from '../database.ts'
 import { now, type SessionContext } from '../session-context.ts'
 import type { RunRepo } from '../store.ts'
 
@@ -19,6 +20,14 @@ const toRun = (row: RunsTable): Run => ({
   startedAt: row.started_at,
   endedAt: row.ended_at,
 })
+
+// A run is stale when its lease ran out (or was never given), or its worker is known to be dead.
+const stale = (eb: ExpressionBuilder<Database, 'runs'>, at: string, deadWorkerId: string | undefined) =>
+  eb.or([
+    eb('lease_expires_at', 'is', null),
+    eb('lease_expires_at', '<', at),
+    ...(deadWorkerId === undefined ? [] : [eb('worker_id', '=', deadWorkerId)]),
+  ])
 
 export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
   async create(run) {
@@ -51,12 +60,12 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
     return rows.map(toRun)
   },
 
-  async listStale(at) {
+  async listStale(at, deadWorkerId) {
     const rows = await db
       .selectFrom('runs')
       .selectAll()
       .where('status', '=', 'running')
-      .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', at)]))
+      .where((eb) => stale(eb, at, deadWorkerId))
       .orderBy('id')
       .execute()
     return rows.map(toRun)
@@ -75,14 +84,14 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
     return Number(result.numUpdatedRows) > 0
   },
 
-  async takeOver(id, workerId, leaseExpiresAt, at) {
+  async takeOver(id, workerId, leaseExpiresAt, at, deadWorkerId) {
     const row = await atomically((tx) =>
       tx
         .updateTable('runs')
         .set({ worker_id: workerId, lease_expires_at: leaseExpiresAt })
         .where('id', '=', id)
         .where('status', '=', 'running')
-        .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', at)]))
+        .where((eb) => stale(eb, at, deadWorkerId))
         .returningAll()
         .executeTakeFirst(),
     )
