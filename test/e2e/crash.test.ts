@@ -1,0 +1,124 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { startSimulator } from '../../src/sim/start-simulator.ts'
+import { readServerUrl, spawnCli, waitFor } from '../support/cli.ts'
+import { createGitRepo } from '../support/test-server.ts'
+
+// Each call appends one line unique to its task and step; a call run twice would show twice.
+const steps = 6
+const scenario: ScenarioInput = {
+  name: 'appender',
+  rules: [
+    {
+      when: { turn: { max: steps - 1 } },
+      reply: [
+        {
+          toolCall: {
+            tool: 'bash',
+            input: { command: "sleep 0.2; echo '{{lastUserMessage}} step {{turn}}' >> lines.txt" },
+          },
+        },
+      ],
+    },
+    { reply: [{ text: 'All lines written.' }] },
+  ],
+}
+
+/** Processes still carrying one of these runs' marker. */
+const markedProcesses = (runIds: string[]) =>
+  readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
+        return runIds.some((id) => environment.includes(`CADRE_RUN_ID=${id}`))
+      } catch {
+        return false
+      }
+    })
+
+describe('crash test: the server killed with SIGKILL again and again while tasks run', () => {
+  it('finishes every task, runs no tool call twice, keeps every log gapless, and leaves no process behind', async () => {
+    await using sim = await startSimulator({ scenarios: [scenario] })
+    const home = mkdtempSync(join(tmpdir(), 'cadre-crash-'))
+    const repo = createGitRepo()
+    const env = {
+      CADRE_HOME: home,
+      CADRE_PORT: '0',
+      CADRE_TOKEN: '',
+      ANTHROPIC_BASE_URL: sim.url,
+      ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
+    }
+    const start = async () => {
+      rmSync(join(home, 'server.json'), { force: true })
+      const server = spawnCli(['serve'], env)
+      const url = await waitFor(() => readServerUrl(home), 'the server to start')
+      const token = readFileSync(join(home, 'token'), 'utf8').trim()
+      // biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions
+      const api = async (path: string, body?: unknown): Promise<any> =>
+        (
+          await fetch(`${url}${path}`, {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          })
+        ).json()
+      return { server, api }
+    }
+
+    let current = await start()
+    const project = await current.api('/api/projects', { path: repo })
+    const taskIds: string[] = []
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const task = await current.api('/api/tasks', {
+        projectId: project.id,
+        prompt: name,
+        model: 'anthropic:claude-haiku-4-5',
+      })
+      taskIds.push(task.id)
+    }
+
+    for (let kill = 0; kill < 10; kill++) {
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 1000))
+      const { pid } = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8'))
+      process.kill(pid, 'SIGKILL')
+      await current.server.exited
+      current = await start()
+    }
+
+    try {
+      const tasks = await waitFor(
+        async () => {
+          const all = await Promise.all(taskIds.map((id) => current.api(`/api/tasks/${id}`)))
+          return all.every((task) => ['review', 'done', 'failed'].includes(task.status)) ? all : undefined
+        },
+        'every task to finish',
+        90_000,
+      )
+      expect(tasks.map((task) => task.status)).toEqual(['review', 'review', 'review'])
+
+      const lines = readFileSync(join(repo, 'lines.txt'), 'utf8').trim().split('\n')
+      expect(lines.length).toBeGreaterThan(0)
+      expect(new Set(lines).size).toBe(lines.length)
+
+      for (const id of taskIds) {
+        const { events } = await current.api(`/api/tasks/${id}/events?limit=1000`)
+        expect(events.map((e: { seq: number }) => e.seq)).toEqual(
+          events.map((_e: unknown, i: number) => i + 1),
+        )
+        const finished = events
+          .filter((e: { type: string }) => e.type === 'tool.finished')
+          .map((e: { data: { callId: string } }) => e.data.callId)
+        expect(new Set(finished).size).toBe(finished.length)
+      }
+      const runIds = tasks.flatMap((task) => task.runs.map((run: { id: string }) => run.id))
+      expect(markedProcesses(runIds)).toEqual([])
+    } finally {
+      current.server.child.kill('SIGTERM')
+      await current.server.exited
+    }
+  }, 180_000)
+})
