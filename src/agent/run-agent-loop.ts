@@ -24,6 +24,8 @@ export interface AgentLoopDeps {
   retry?: RetryPolicy
   /** Added to the environment of every process the tools start (marks them as this run's). */
   processEnv?: Readonly<Record<string, string>>
+  /** Messages a person sent since the last call, delivered at the next step boundary. */
+  followUps?: () => Promise<ModelMessage[]>
   /** Stores events durably (and publishes them once stored); resolves when they are. */
   record(events: readonly EventInput[]): Promise<void>
   /** Publishes a live-only event. */
@@ -99,6 +101,7 @@ export const runAgentLoop = async (
       : end('cancelled', steps)
 
   for (let step = 1; ; step++) {
+    if (step > 1) messages.push(...((await deps.followUps?.()) ?? []))
     let reply: ModelStep | undefined
     for (let attempt = 1; !reply; attempt++) {
       if (signal.aborted) return interrupted(step - 1)
@@ -140,7 +143,13 @@ export const runAgentLoop = async (
         data: { threadId, step, model: model.id, usage: reply.usage, costUsd: stepCost, finishReason },
       },
     ])
-    if (calls.length === 0) return end('finished', step)
+    if (calls.length === 0) {
+      // A message that came in while the model was answering is answered before the run ends.
+      const late = (await deps.followUps?.()) ?? []
+      if (late.length === 0) return end('finished', step)
+      messages.push(...late)
+      continue
+    }
 
     const { results, stop } = await runToolCalls(
       {

@@ -10,7 +10,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Store } from '../store/store.ts'
-import { transitionTask } from '../tasks/transition-task.ts'
+import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
 
 export interface RunDeps {
@@ -72,6 +72,26 @@ export const executeRun = async (
     if (leftovers > 0)
       log.info({ runId: run.id, processes: leftovers }, 'ended processes left by a dead server')
     const history = conversationFromEvents(events, run.threadId)
+    // Messages sent while the run goes on reach the model at the next step boundary.
+    let cursor = events.at(-1)?.seq ?? 0
+    const followUps = async () => {
+      const fresh = await store.events.list(task.id, { after: cursor, limit: 1000 })
+      cursor = fresh.at(-1)?.seq ?? cursor
+      return fresh.flatMap((event) =>
+        event.type === 'message.user' && event.data.threadId === run.threadId
+          ? [{ role: 'user' as const, content: event.data.text }]
+          : [],
+      )
+    }
+    // A message that lands as the run ends is not lost: the task is queued again to answer it.
+    const settleTask = (action: 'finish' | 'finish_with_changes' | 'fail', reason?: string) =>
+      commitEvents(deps, async (session, emit) => {
+        await applyTaskAction(session, emit, task.id, action, reason)
+        const unanswered = await session.events.list(task.id, { after: cursor, limit: 1000 })
+        if (unanswered.some((event) => event.type === 'message.user')) {
+          await applyTaskAction(session, emit, task.id, 'follow_up', 'a message arrived as the run ended')
+        }
+      })
     const result = await runAgentLoop(
       {
         model,
@@ -82,6 +102,7 @@ export const executeRun = async (
         signal: controller.signal,
         budget: project.settings.budget,
         processEnv: { [runMarker]: run.id },
+        followUps,
         record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
         live: (event) =>
           bus.publish({
@@ -105,13 +126,13 @@ export const executeRun = async (
       // Stopped cleanly: the work so far is kept, and a follow-up can continue it.
       const reason = `stopped: ${result.reason}`
       await settle('failed', reason)
-      await transitionTask(deps, task.id, 'fail', reason)
+      await settleTask('fail', reason)
       return
     }
     const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })
     const changed = status.exitCode === 0 && status.stdout.trim() !== ''
     await settle('succeeded', changed ? 'finished with changes' : 'finished')
-    await transitionTask(deps, task.id, changed ? 'finish_with_changes' : 'finish')
+    await settleTask(changed ? 'finish_with_changes' : 'finish')
   } catch (error) {
     if (shutdown.aborted && !cancelledByUser) return
     const reason = error instanceof CadreError ? error.message : `the run failed: ${(error as Error).message}`

@@ -7,7 +7,10 @@ export interface RequestFacts {
   lastToolResult?: SimToolResult
   /** The last message of the request carries a tool result: the model is mid-turn. */
   endsWithToolResult: boolean
-  /** The text of the last user message that is not a tool result (tool results may carry notes). */
+  /**
+   * The text of the last user message. With tool results in the same message (Anthropic puts a
+   * follow-up there), only the text after them counts, and never an agent's own reminders.
+   */
   lastUserMessage: string
   /** Assistant turns already in the request. */
   turn: number
@@ -19,10 +22,8 @@ export const requestFacts = (request: SimRequest): RequestFacts => {
     message.parts.flatMap((part) => (part.type === 'tool_result' ? [part.result] : [])),
   )
   const userTexts = request.messages
-    .filter(
-      (message) => message.role === 'user' && !message.parts.some((part) => part.type === 'tool_result'),
-    )
-    .map((message) => textOf(message.parts))
+    .filter((message) => message.role === 'user')
+    .map((message) => textOf(message.parts.slice(lastToolResultIndex(message.parts) + 1)))
     .filter((text) => text.length > 0)
   const last = request.messages.at(-1)
   return {
@@ -35,8 +36,15 @@ export const requestFacts = (request: SimRequest): RequestFacts => {
   }
 }
 
-const textOf = (parts: SimRequest['messages'][number]['parts']) =>
+type Parts = SimRequest['messages'][number]['parts']
+
+const lastToolResultIndex = (parts: Parts) => parts.findLastIndex((part) => part.type === 'tool_result')
+
+// Agents add notes of their own beside tool results (Claude Code's <system-reminder>): not the user.
+const isAgentNote = (text: string) => /^\s*<system-reminder>/.test(text)
+
+const textOf = (parts: Parts) =>
   parts
-    .flatMap((part) => (part.type === 'text' ? [part.text] : []))
+    .flatMap((part) => (part.type === 'text' && !isAgentNote(part.text) ? [part.text] : []))
     .join('\n')
     .trim()

@@ -11,6 +11,11 @@ const scenario: ScenarioInput = {
   name: 'worker',
   rules: [
     { when: { lastUserMessage: { contains: 'just answer' } }, reply: [{ text: 'Nothing to change.' }] },
+    { when: { lastUserMessage: { contains: 'also' } }, reply: [{ text: 'Also done, as you asked.' }] },
+    {
+      when: { lastUserMessage: { contains: 'take your time' }, toolResult: 'none' },
+      reply: [{ toolCall: { tool: 'bash', input: { command: 'sleep 1' } } }],
+    },
     {
       when: { lastUserMessage: { contains: 'sleep' }, toolResult: 'none' },
       reply: [{ toolCall: { tool: 'bash', input: { command: 'sleep 30' } } }],
@@ -146,5 +151,30 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     expect(events.find((e: { type: string }) => e.type === 'tool.finished').data.output).toBe(
       'cancelled; the command and everything it started were stopped',
     )
+  })
+
+  it('delivers a message sent mid-run at the next step, in the same run', async () => {
+    const clean = (await (await api('/api/projects', { path: createGitRepo('follow-up') })).json()).id
+    const id = await create('take your time', 'anthropic:claude-sonnet-4-5', clean)
+    await waitFor(async () => {
+      const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+      return events.some((e: { type: string }) => e.type === 'tool.started') ? true : undefined
+    }, 'the command to start')
+    expect((await api(`/api/tasks/${id}/messages`, { text: 'also mention the README' })).status).toBe(201)
+    const task = await settled(id, ['done', 'review', 'failed'])
+    expect(task).toMatchObject({ status: 'done', runs: [expect.objectContaining({ status: 'succeeded' })] })
+    const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+    const tail = events
+      .slice(-5)
+      .map((e: { type: string; data: { text?: string } }) =>
+        e.data.text ? `${e.type}: ${e.data.text}` : e.type,
+      )
+    expect(tail).toEqual([
+      'message.user: also mention the README',
+      'tool.finished',
+      'message.assistant: Also done, as you asked.',
+      'step.finished',
+      'task.status_changed',
+    ])
   })
 })
