@@ -75,7 +75,7 @@ describe('conversation from events', () => {
       reply('Fixed.'),
       user('thanks'),
     ])
-    expect(conversationFromEvents(events, 'thr_a')).toEqual([
+    expect(conversationFromEvents(events, 'thr_a').messages).toEqual([
       { role: 'user', content: 'fix the build' },
       { role: 'assistant', content: [{ type: 'text', text: 'Looking.' }, toolCall('c1'), toolCall('c2')] },
       {
@@ -97,7 +97,7 @@ describe('conversation from events', () => {
 
   it('answers a call that started and never finished as interrupted', () => {
     const events = stored([user('go'), reply('', ['c1']), start('c1')])
-    expect(conversationFromEvents(events, 'thr_a').at(-1)).toEqual({
+    expect(conversationFromEvents(events, 'thr_a').messages.at(-1)).toEqual({
       role: 'tool',
       content: [
         {
@@ -110,15 +110,33 @@ describe('conversation from events', () => {
     })
   })
 
-  it('answers a call that never began as not run, keeping the results of those that did', () => {
-    const events = stored([user('go'), reply('a', ['c1', 'c2']), start('c1'), finish('c1', 'ok')])
-    expect(conversationFromEvents(events, 'thr_a').at(-1)).toEqual({
+  it("leaves the last reply's calls that never began pending, with the decisions people took", () => {
+    const events = stored([
+      user('go'),
+      reply('a', ['c1', 'c2']),
+      start('c1'),
+      finish('c1', 'ok'),
+      { type: 'approval.decided', data: { approvalId: 'c2', decision: 'allow', remember: false } },
+    ])
+    const conversation = conversationFromEvents(events, 'thr_a')
+    expect(conversation.messages.at(-1)).toEqual({
       role: 'tool',
       content: [
         { type: 'tool-result', toolCallId: 'c1', toolName: 'bash', output: { type: 'text', value: 'ok' } },
+      ],
+    })
+    expect(conversation.pending).toEqual([{ callId: 'c2', tool: 'bash', input: { command: 'c2' } }])
+    expect(conversation.decisions).toEqual(new Map([['c2', 'allow']]))
+  })
+
+  it("answers an earlier reply's call that never began as not run", () => {
+    const events = stored([user('go'), reply('a', ['c1']), reply('b')])
+    expect(conversationFromEvents(events, 'thr_a').messages[2]).toEqual({
+      role: 'tool',
+      content: [
         {
           type: 'tool-result',
-          toolCallId: 'c2',
+          toolCallId: 'c1',
           toolName: 'bash',
           output: { type: 'error-text', value: notRunToolOutput },
         },

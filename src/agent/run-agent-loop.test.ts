@@ -124,7 +124,7 @@ describe('the agent loop against the simulator', () => {
       ).toBe('hello, world\n')
 
       // The stored record is the conversation: rebuilt from it, the provider takes it and goes on.
-      const rebuilt = conversationFromEvents(events, 'thr_main')
+      const rebuilt = conversationFromEvents(events, 'thr_main').messages
       expect(rebuilt.map((message) => message.role)).toEqual(
         result.messages.slice(1).map((message) => message.role),
       )

@@ -2,13 +2,14 @@ import { jsonSchema, type ModelMessage, type ToolSet } from 'ai'
 import { z } from 'zod'
 import { type Usage, zeroUsage } from '../core/entities.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
-import type { RunBudget } from '../core/settings.ts'
+import type { AgentMode, PolicySettings, RunBudget } from '../core/settings.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
 import { createDeltaCoalescer } from './delta-coalescer.ts'
+import { evaluatePolicy } from './evaluate-policy.ts'
 import { backoffMs, defaultRetryPolicy, pause, type RetryPolicy } from './retry-policy.ts'
 import { budgetExceeded, createLoopDetector } from './run-limits.ts'
-import { runToolCalls } from './run-tool-calls.ts'
+import { type CallDecision, runToolCalls, type ToolCallsStop } from './run-tool-calls.ts'
 import { type ModelStep, streamModelStep } from './stream-model-step.ts'
 import type { Tool } from './tools/define-tool.ts'
 import { describeModelError, isTransientModelError } from './transient-model-error.ts'
@@ -30,12 +31,25 @@ export interface AgentLoopDeps {
   record(events: readonly EventInput[]): Promise<void>
   /** Publishes a live-only event. */
   live(event: EventInput<LiveEventType>): void
+  /** The project's permission policy and the task's mode; without it every call may run. */
+  policy?: { settings: PolicySettings; mode: AgentMode }
+}
+
+/** Where a run resumes: calls of the last reply that never started, and decisions people took. */
+export interface ResumePoint {
+  pending: readonly ModelStep['calls'][number][]
+  decisions: ReadonlyMap<string, 'allow' | 'deny'>
 }
 
 export interface AgentLoopResult {
-  /** budget: a limit of the run was reached; loop: the same call kept repeating. Both say why. */
-  outcome: 'finished' | 'budget' | 'loop' | 'cancelled'
+  /**
+   * budget: a limit of the run was reached; loop: the same call kept repeating; ask: a call waits
+   * for a person's approval. Each says why.
+   */
+  outcome: 'finished' | 'budget' | 'loop' | 'ask' | 'cancelled'
   reason?: string
+  /** The call waiting for approval, with outcome ask. */
+  approval?: ModelStep['calls'][number]
   steps: number
   usage: Usage
   /** null when a step's price was unknown. */
@@ -73,6 +87,7 @@ const toAiTools = (tools: readonly Tool[]): ToolSet =>
 export const runAgentLoop = async (
   deps: AgentLoopDeps,
   history: ModelMessage[],
+  resume: ResumePoint = { pending: [], decisions: new Map() },
 ): Promise<AgentLoopResult> => {
   const { model, threadId, budget } = deps
   // Wall time is a budget like the others: when it runs out, the step and its command stop.
@@ -99,6 +114,51 @@ export const runAgentLoop = async (
     wallClock?.aborted && !deps.signal.aborted
       ? end('budget', steps, `the run took ${budget.maxMinutes} minutes, its budget`)
       : end('cancelled', steps)
+
+  // A person's decision wins; then the policy; a call repeated without end stops the run.
+  const decide = (call: ModelStep['calls'][number]): CallDecision => {
+    const loop = loops.check(call.tool, call.input)
+    if (loop) return { stop: 'loop', reason: loop }
+    const decided = resume.decisions.get(call.callId)
+    if (decided)
+      return decided === 'allow'
+        ? { run: true }
+        : {
+            answer:
+              'A person denied this tool call. Do not try it again another way; continue without it or ask.',
+          }
+    const tool = tools.get(call.tool)
+    if (!tool || !deps.policy) return { run: true }
+    const verdict = evaluatePolicy(deps.policy.settings, deps.policy.mode, tool, call.input)
+    if (verdict.action === 'allow') return { run: true }
+    return verdict.action === 'deny'
+      ? { answer: `Not allowed: ${verdict.reason}.` }
+      : { stop: 'ask', reason: verdict.reason }
+  }
+  const callTools = (calls: readonly ModelStep['calls'][number][]) =>
+    runToolCalls(
+      {
+        tools,
+        sandbox: deps.sandbox,
+        threadId,
+        signal,
+        deltas,
+        record: deps.record,
+        env: deps.processEnv,
+        decide,
+      },
+      calls,
+    )
+  const stoppedBy = (steps: number, stopped: ToolCallsStop) =>
+    stopped.stop === 'ask'
+      ? { ...end('ask', steps, stopped.reason), approval: stopped.call }
+      : end('loop', steps, stopped.reason)
+
+  if (resume.pending.length > 0) {
+    const { results, stopped } = await callTools(resume.pending)
+    if (results.length > 0) messages.push({ role: 'tool', content: results })
+    if (stopped) return stoppedBy(0, stopped)
+  }
 
   for (let step = 1; ; step++) {
     if (step > 1) messages.push(...((await deps.followUps?.()) ?? []))
@@ -151,20 +211,8 @@ export const runAgentLoop = async (
       continue
     }
 
-    const { results, stop } = await runToolCalls(
-      {
-        tools,
-        sandbox: deps.sandbox,
-        threadId,
-        signal,
-        deltas,
-        record: deps.record,
-        env: deps.processEnv,
-        refuse: (call) => loops.check(call.tool, call.input),
-      },
-      calls,
-    )
-    if (stop) return end('loop', step, stop)
+    const { results, stopped } = await callTools(calls)
+    if (stopped) return stoppedBy(step, stopped)
     messages.push({ role: 'tool', content: results })
     if (signal.aborted) return interrupted(step)
     // Checked once the step's calls have run, so the work paid for is kept and recorded.

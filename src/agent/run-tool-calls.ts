@@ -6,6 +6,17 @@ import type { createDeltaCoalescer } from './delta-coalescer.ts'
 import type { ModelStep } from './stream-model-step.ts'
 import type { Tool, ToolResult } from './tools/define-tool.ts'
 
+type Call = ModelStep['calls'][number]
+
+/** Run the call; answer it without running it (denied); or stop the run before it. */
+export type CallDecision = { run: true } | { answer: string } | { stop: 'loop' | 'ask'; reason: string }
+
+export interface ToolCallsStop {
+  stop: 'loop' | 'ask'
+  reason: string
+  call: Call
+}
+
 export interface ToolCallDeps {
   tools: ReadonlyMap<string, Tool>
   sandbox: Sandbox
@@ -15,52 +26,58 @@ export interface ToolCallDeps {
   record(events: readonly EventInput[]): Promise<void>
   /** Added to the environment of the processes tools start. */
   env?: Readonly<Record<string, string>>
-  /** Asked before each call; a reason stops the run there, before the call runs. */
-  refuse(call: ModelStep['calls'][number]): string | undefined
+  /** Asked before each call. */
+  decide(call: Call): CallDecision
+}
+
+/** Runs one call's tool, recording each process group it starts as soon as it exists. */
+const executeCall = async (deps: ToolCallDeps, call: Call): Promise<ToolResult> => {
+  const tool = deps.tools.get(call.tool)
+  if (!tool) {
+    return {
+      output: `there is no tool named ${call.tool}; the tools are ${[...deps.tools.keys()].join(', ')}`,
+      isError: true,
+    }
+  }
+  const { threadId, deltas } = deps
+  // Recorded as soon as known, so a server that dies mid-command leaves the group's id behind.
+  const processes: Promise<void>[] = []
+  const result = await tool.execute(call.input, {
+    sandbox: deps.sandbox,
+    signal: deps.signal,
+    env: deps.env,
+    onOutput: (text) => deltas.push({ type: 'tool.output', data: { threadId, callId: call.callId, text } }),
+    onProcessStart: (processGroup) =>
+      void processes.push(
+        deps.record([
+          { type: 'tool.process', data: { threadId, callId: call.callId, processGroup, host: hostname() } },
+        ]),
+      ),
+  })
+  await Promise.all(processes)
+  return result
 }
 
 /**
  * Runs a reply's tool calls in order, each recorded as `tool.started` before it runs and
- * `tool.finished` after; its live output goes out as `tool.output`. Returns the results for the
- * model, or the reason to stop when `refuse` gave one.
+ * `tool.finished` after (a denied call too, answered without running); live output goes out as
+ * `tool.output`. Returns the results for the model, and why it stopped when a decision said stop.
  */
 export const runToolCalls = async (
   deps: ToolCallDeps,
-  calls: ModelStep['calls'],
-): Promise<{ results: ToolContent; stop?: string }> => {
-  const { threadId, deltas } = deps
+  calls: readonly Call[],
+): Promise<{ results: ToolContent; stopped?: ToolCallsStop }> => {
+  const { threadId } = deps
   const results: ToolContent = []
   for (const call of calls) {
-    const stop = deps.refuse(call)
-    if (stop) return { results, stop }
+    const decision = deps.decide(call)
+    if ('stop' in decision) return { results, stopped: { ...decision, call } }
     await deps.record([{ type: 'tool.started', data: { threadId, callId: call.callId, tool: call.tool } }])
     const started = performance.now()
-    const tool = deps.tools.get(call.tool)
-    // Recorded as soon as known, so a server that dies mid-command leaves the group's id behind.
-    const processes: Promise<void>[] = []
-    const outcome: ToolResult = tool
-      ? await tool.execute(call.input, {
-          sandbox: deps.sandbox,
-          signal: deps.signal,
-          env: deps.env,
-          onOutput: (text) =>
-            deltas.push({ type: 'tool.output', data: { threadId, callId: call.callId, text } }),
-          onProcessStart: (processGroup) =>
-            void processes.push(
-              deps.record([
-                {
-                  type: 'tool.process',
-                  data: { threadId, callId: call.callId, processGroup, host: hostname() },
-                },
-              ]),
-            ),
-        })
-      : {
-          output: `there is no tool named ${call.tool}; the tools are ${[...deps.tools.keys()].join(', ')}`,
-          isError: true,
-        }
-    await Promise.all(processes)
-    deltas.flush()
+    const outcome =
+      'answer' in decision ? { output: decision.answer, isError: true } : await executeCall(deps, call)
+    deps.deltas.flush()
+    const durationMs = Math.round(performance.now() - started)
     await deps.record([
       {
         type: 'tool.finished',
@@ -70,7 +87,7 @@ export const runToolCalls = async (
           tool: call.tool,
           output: outcome.output,
           isError: outcome.isError,
-          durationMs: Math.round(performance.now() - started),
+          durationMs,
         },
       },
     ])

@@ -28,6 +28,7 @@ export const PolicySettings = z.strictObject({
   default: z.enum(['allow', 'ask', 'deny']).default('allow'),
   rules: z.array(PolicyRule).max(500).default([]),
 })
+export type PolicySettings = z.infer<typeof PolicySettings>
 
 /** Limits on one run of an agent; reaching one ends the run cleanly, saying which. */
 export const RunBudget = z.strictObject({

@@ -25,6 +25,7 @@ describe('the task state machine', () => {
     ['cancelled', 'follow_up', 'queued'],
     ['review', 'follow_up', 'queued'],
     ['done', 'follow_up', 'queued'],
+    ['needs_input', 'resume', 'queued'],
   ])('%s --%s--> %s', (from, action, to) => {
     expect(nextTaskStatus(from, action)).toBe(to)
   })
@@ -36,7 +37,7 @@ describe('the task state machine', () => {
         return to ? [`${from} ${action} ${to}`] : []
       }),
     )
-    expect(allowed).toHaveLength(21)
+    expect(allowed).toHaveLength(22)
     expect(allowed).not.toContain('done cancel cancelled')
     expect(allowed).not.toContain('backlog start_run running')
     expect(allowed).not.toContain('queued follow_up queued')

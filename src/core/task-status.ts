@@ -29,6 +29,7 @@ export const taskActions = [
   'fail',
   'cancel',
   'follow_up',
+  'resume',
 ] as const
 export type TaskAction = (typeof taskActions)[number]
 
@@ -45,6 +46,7 @@ const transitions: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskSta
   fail: { from: active, to: 'failed' },
   cancel: { from: active, to: 'cancelled' },
   follow_up: { from: ['failed', 'cancelled', 'review', 'done'], to: 'queued' },
+  resume: { from: ['needs_input'], to: 'queued' },
 }
 
 /** The status a task moves to when `action` happens in `from`, or undefined when it may not. */

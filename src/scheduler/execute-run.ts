@@ -71,7 +71,7 @@ export const executeRun = async (
     const leftovers = await killLeftoverProcesses(events, run.id)
     if (leftovers > 0)
       log.info({ runId: run.id, processes: leftovers }, 'ended processes left by a dead server')
-    const history = conversationFromEvents(events, run.threadId)
+    const conversation = conversationFromEvents(events, run.threadId)
     // Messages sent while the run goes on reach the model at the next step boundary.
     let cursor = events.at(-1)?.seq ?? 0
     const followUps = async () => {
@@ -103,6 +103,7 @@ export const executeRun = async (
         budget: project.settings.budget,
         processEnv: { [runMarker]: run.id },
         followUps,
+        policy: { settings: project.settings.policy, mode: task.mode },
         record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
         live: (event) =>
           bus.publish({
@@ -112,7 +113,8 @@ export const executeRun = async (
             at: new Date().toISOString(),
           } as never),
       },
-      history,
+      conversation.messages,
+      conversation,
     )
     const totals = { usage: result.usage, costUsd: result.costUsd ?? 0 }
     if (result.outcome === 'cancelled') {
@@ -122,6 +124,22 @@ export const executeRun = async (
       return
     }
     await store.runs.update(run.id, totals)
+    if (result.outcome === 'ask' && result.approval) {
+      // Paused, not failed: the decision queues the task again and a new run takes the call from here.
+      const { callId, tool, input } = result.approval
+      const reason = result.reason ?? 'the policy asks'
+      await settle('succeeded', `waiting for approval of ${tool}`)
+      await commitEvents(deps, async (session, emit) => {
+        await emit(task.id, [
+          {
+            type: 'approval.requested',
+            data: { threadId: run.threadId, approvalId: callId, tool, input, reason },
+          },
+        ])
+        await applyTaskAction(session, emit, task.id, 'ask', `${tool} waits for approval: ${reason}`)
+      })
+      return
+    }
     if (result.outcome === 'budget' || result.outcome === 'loop') {
       // Stopped cleanly: the work so far is kept, and a follow-up can continue it.
       const reason = `stopped: ${result.reason}`

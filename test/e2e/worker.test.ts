@@ -12,6 +12,15 @@ const scenario: ScenarioInput = {
   rules: [
     { when: { lastUserMessage: { contains: 'just answer' } }, reply: [{ text: 'Nothing to change.' }] },
     { when: { lastUserMessage: { contains: 'also' } }, reply: [{ text: 'Also done, as you asked.' }] },
+    { when: { lastToolResult: { contains: 'denied' } }, reply: [{ text: 'Understood, I will not push.' }] },
+    {
+      when: { lastUserMessage: { contains: 'publish' }, toolResult: 'none' },
+      reply: [{ toolCall: { tool: 'bash', input: { command: 'git push origin main' } } }],
+    },
+    {
+      when: { lastUserMessage: { contains: 'publish' } },
+      reply: [{ text: 'Tried to push: {{lastToolResult}}' }],
+    },
     {
       when: { lastUserMessage: { contains: 'take your time' }, toolResult: 'none' },
       reply: [{ toolCall: { tool: 'bash', input: { command: 'sleep 1' } } }],
@@ -39,7 +48,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
   const home = mkdtempSync(join(tmpdir(), 'cadre-worker-'))
   let sim: Awaited<ReturnType<typeof startSimulator>>
   let server: ReturnType<typeof spawnCli>
-  let api: (path: string, body?: unknown) => Promise<TestResponse>
+  let api: (path: string, body?: unknown, method?: string) => Promise<TestResponse>
   let projectId: string
   let repo: string
 
@@ -54,9 +63,9 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     })
     const url = await waitFor(() => readServerUrl(home), 'the server to start')
     const token = readFileSync(join(home, 'token'), 'utf8').trim()
-    api = (path, body) =>
+    api = (path, body, method) =>
       fetch(`${url}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       })
@@ -176,5 +185,89 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
       'step.finished',
       'task.status_changed',
     ])
+  })
+
+  it('asks before a call the policy marks, waits for a person, and goes on as they decide', async () => {
+    const guarded = (await (await api('/api/projects', { path: createGitRepo('guarded') })).json()).id
+    const askForPush = () =>
+      api(
+        `/api/projects/${guarded}`,
+        { settings: { policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'ask' }] } } },
+        'PATCH',
+      )
+    await askForPush()
+    const ask = async () => {
+      const id = (
+        await (
+          await api('/api/tasks', {
+            projectId: guarded,
+            prompt: 'publish the branch',
+            model: 'anthropic:claude-sonnet-4-5',
+            mode: 'ask',
+          })
+        ).json()
+      ).id as string
+      const waiting = await settled(id, ['needs_input', 'failed', 'done', 'review'])
+      expect(waiting.status).toBe('needs_input')
+      const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+      const request = events.find((e: { type: string }) => e.type === 'approval.requested')
+      expect(request.data).toMatchObject({
+        tool: 'bash',
+        input: { command: 'git push origin main' },
+        reason: expect.stringContaining('git push*'),
+      })
+      expect(events.some((e: { type: string }) => e.type === 'tool.started')).toBe(false) // nothing ran yet
+      return { id, approvalId: request.data.approvalId as string }
+    }
+
+    const allowed = await ask()
+    const answer = await api(`/api/tasks/${allowed.id}/approvals/${allowed.approvalId}`, {
+      decision: 'allow',
+      remember: true,
+    })
+    expect(await answer.json()).toMatchObject({ status: 'queued' })
+    const done = await settled(allowed.id, ['done', 'review', 'failed'])
+    expect(done.runs.map((run: { status: string }) => run.status)).toEqual(['succeeded', 'succeeded'])
+    const after = (await (await api(`/api/tasks/${allowed.id}/events`)).json()).events
+    expect(after.find((e: { type: string }) => e.type === 'tool.finished').data.output).toMatch(
+      /^exit code 128/,
+    ) // it ran: no remote here
+    const again = await api(`/api/tasks/${allowed.id}/approvals/${allowed.approvalId}`, { decision: 'deny' })
+    expect(again.status).toBe(409)
+    const project = await (await api(`/api/projects/${guarded}`)).json()
+    expect(project.settings.policy.rules[0]).toEqual({
+      tool: 'bash',
+      pattern: 'git push origin main',
+      action: 'allow',
+    })
+
+    // Remembered: the same call now runs without asking.
+    const trusted = (
+      await (
+        await api('/api/tasks', {
+          projectId: guarded,
+          prompt: 'publish the branch',
+          model: 'anthropic:claude-sonnet-4-5',
+          mode: 'ask',
+        })
+      ).json()
+    ).id
+    expect((await settled(trusted, ['done', 'review', 'failed', 'needs_input'])).status).not.toBe(
+      'needs_input',
+    )
+
+    await askForPush() // forget the remembered rule
+    const denied = await ask()
+    await api(`/api/tasks/${denied.id}/approvals/${denied.approvalId}`, { decision: 'deny' })
+    await settled(denied.id, ['done', 'review', 'failed'])
+    const events = (await (await api(`/api/tasks/${denied.id}/events`)).json()).events
+    expect(events.find((e: { type: string }) => e.type === 'tool.finished').data).toMatchObject({
+      isError: true,
+      output: expect.stringMatching(/^A person denied/),
+    })
+    expect(events.filter((e: { type: string }) => e.type === 'message.assistant').at(-1).data.text).toBe(
+      'Understood, I will not push.',
+    )
+    expect((await api(`/api/tasks/${denied.id}/approvals/nope`, { decision: 'allow' })).status).toBe(404)
   })
 })

@@ -47,7 +47,7 @@ export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
 
   const run = async (
     modelId: string,
-    options: Partial<Pick<AgentLoopDeps, 'tools' | 'signal' | 'retry'>> & {
+    options: Partial<Pick<AgentLoopDeps, 'tools' | 'signal' | 'retry' | 'policy'>> & {
       budget?: Partial<RunBudget>
       history?: ModelMessage[]
     } = {},
@@ -68,6 +68,7 @@ export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
         signal: options.signal ?? new AbortController().signal,
         budget: RunBudget.parse(options.budget ?? {}),
         retry: options.retry,
+        policy: options.policy,
         record: async (events) =>
           void (await commitEvents({ store, bus }, (_session, emit) => emit(task.id, events))),
         live: (event) => live.push(event),

@@ -31,6 +31,10 @@ const describeEvent = (event: StoredEvent): string => {
     }
     case 'tool.process':
       return `${head} process group ${event.data.processGroup} on ${event.data.host}`
+    case 'approval.requested':
+      return `${head} ${event.data.tool} waits for approval ${event.data.approvalId}: ${event.data.reason}`
+    case 'approval.decided':
+      return `${head} ${event.data.approvalId} ${event.data.decision === 'allow' ? 'allowed' : 'denied'}${event.data.remember ? ' from now on' : ''}`
     case 'tool.started':
       return `${head} ${event.data.tool} ${event.data.callId}`
     case 'tool.finished':

@@ -109,6 +109,29 @@ export const eventDefinitions = [
         'A model call failed in a way worth retrying (rate limit, overload, a dropped stream); it is tried again after delayMs.',
     },
   ),
+  defineEvent(
+    'approval.requested',
+    z.object({
+      threadId: z.string(),
+      approvalId: z.string().describe('the tool call it is about'),
+      tool: z.string(),
+      input: z.unknown(),
+      reason: z.string().describe('which rule asked'),
+    }),
+    {
+      durable: true,
+      description: 'A tool call waits for a person to allow or deny it; the task needs input.',
+    },
+  ),
+  defineEvent(
+    'approval.decided',
+    z.object({
+      approvalId: z.string(),
+      decision: z.enum(['allow', 'deny']),
+      remember: z.boolean().describe("allowed from now on by a rule added to the project's policy"),
+    }),
+    { durable: true, description: 'A person allowed or denied a tool call; the task goes on.' },
+  ),
   defineEvent('assistant.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
     durable: false,
     description: 'Streamed assistant text, live only; the completed message is stored.',

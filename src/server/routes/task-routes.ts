@@ -6,6 +6,7 @@ import { StoredEventSchema } from '../../core/events/registry.ts'
 import { TaskStatus } from '../../core/task-status.ts'
 import { checkNewTaskModel, checkStoredTaskModel } from '../../tasks/check-task-model.ts'
 import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
+import { ApprovalDecision, decideApproval } from '../../tasks/decide-approval.ts'
 import { SendMessageInput, sendMessage } from '../../tasks/send-message.ts'
 import { transitionTask } from '../../tasks/transition-task.ts'
 import { errors, IdParam, json, jsonBody, TaskDetail, TaskList } from '../api-schemas.ts'
@@ -114,6 +115,30 @@ export const taskRoutes = (deps: AppDeps) => {
         const { id } = c.req.valid('param')
         await checkStoredTaskModel(deps, id)
         return c.json(await transitionTask(deps, id, 'enqueue'), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/tasks/{id}/approvals/{approvalId}',
+        tags,
+        summary: 'Allow or deny a tool call the task waits on; the task is queued to go on',
+        request: {
+          params: IdParam.extend({
+            approvalId: z.string().min(1).describe("the approval.requested event's approvalId"),
+          }),
+          body: jsonBody(ApprovalDecision),
+        },
+        responses: {
+          200: json(Task, 'the task, queued again'),
+          400: errors[400],
+          404: errors[404],
+          409: errors[409],
+        },
+      }),
+      async (c) => {
+        const { id, approvalId } = c.req.valid('param')
+        return c.json(await decideApproval(deps, id, approvalId, c.req.valid('json')), 200)
       },
     )
     .openapi(

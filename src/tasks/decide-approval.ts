@@ -1,0 +1,90 @@
+import { z } from 'zod'
+import type { Task } from '../core/entities.ts'
+import { CadreError, notFound } from '../core/errors.ts'
+import type { PolicyRule } from '../core/settings.ts'
+import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+import type { StoreSession } from '../store/store.ts'
+import { applyTaskAction } from './transition-task.ts'
+
+export const ApprovalDecision = z.strictObject({
+  decision: z.enum(['allow', 'deny']),
+  remember: z
+    .boolean()
+    .default(false)
+    .describe('with allow: add a rule to the project policy so the same call is allowed from now on'),
+})
+export type ApprovalDecision = z.input<typeof ApprovalDecision>
+
+const allEvents = async (session: StoreSession, taskId: string) => {
+  const events = []
+  for (;;) {
+    const page = await session.events.list(taskId, { after: events.at(-1)?.seq ?? 0, limit: 1000 })
+    events.push(...page)
+    if (page.length < 1000) return events
+  }
+}
+
+/** The rule that allows this call from now on: its command or path exactly, else the whole tool. */
+const ruleFor = (tool: string, input: unknown): z.input<typeof PolicyRule> => {
+  const fields = input as { command?: unknown; path?: unknown } | null
+  const subject =
+    typeof fields?.command === 'string'
+      ? fields.command
+      : typeof fields?.path === 'string'
+        ? fields.path
+        : undefined
+  return { tool, ...(subject !== undefined && { pattern: subject }), action: 'allow' }
+}
+
+/**
+ * A person's answer to an approval request: stored, optionally remembered as a policy rule, and the
+ * task queued again so a new run takes the call from there.
+ */
+export const decideApproval = (
+  deps: EventDeps,
+  taskId: string,
+  approvalId: string,
+  raw: ApprovalDecision,
+): Promise<Task> => {
+  const input = ApprovalDecision.parse(raw)
+  return commitEvents(deps, async (session, emit) => {
+    const task = await session.tasks.get(taskId)
+    if (!task) throw notFound('task', taskId)
+    const events = await allEvents(session, taskId)
+    const request = events.find(
+      (event) => event.type === 'approval.requested' && event.data.approvalId === approvalId,
+    )
+    if (request?.type !== 'approval.requested') throw notFound('approval', approvalId)
+    if (events.some((event) => event.type === 'approval.decided' && event.data.approvalId === approvalId)) {
+      throw new CadreError('conflict', `approval ${approvalId} was already decided`)
+    }
+    if (task.status !== 'needs_input') {
+      throw new CadreError(
+        'invalid_transition',
+        `task ${taskId} is ${task.status}, not waiting for an approval`,
+      )
+    }
+    await emit(taskId, [
+      { type: 'approval.decided', data: { approvalId, decision: input.decision, remember: input.remember } },
+    ])
+    if (input.remember && input.decision === 'allow') {
+      const project = await session.projects.get(task.projectId)
+      if (project) {
+        const rules = [ruleFor(request.data.tool, request.data.input), ...project.settings.policy.rules]
+        await session.projects.update(project.id, {
+          settings: {
+            ...project.settings,
+            policy: { ...project.settings.policy, rules },
+          } as typeof project.settings,
+        })
+      }
+    }
+    return applyTaskAction(
+      session,
+      emit,
+      taskId,
+      'resume',
+      `approval ${input.decision === 'allow' ? 'given' : 'refused'}`,
+    )
+  })
+}
