@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
-import { readServerUrl, spawnCli, waitFor } from '../support/cli.ts'
+import { readServerUrl, runCli, spawnCli, waitFor } from '../support/cli.ts'
 import { createGitRepo, type TestResponse } from '../support/test-server.ts'
 
 const scenario: ScenarioInput = {
@@ -258,7 +258,12 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
 
     await askForPush() // forget the remembered rule
     const denied = await ask()
-    await api(`/api/tasks/${denied.id}/approvals/${denied.approvalId}`, { decision: 'deny' })
+    const cli = await runCli(['task', 'approve', denied.id, denied.approvalId, '--deny'], {
+      CADRE_HOME: home,
+      CADRE_TOKEN: '',
+      CADRE_URL: '',
+    })
+    expect(cli).toMatchObject({ code: 0, stdout: `Denied; task ${denied.id} is queued\n` })
     await settled(denied.id, ['done', 'review', 'failed'])
     const events = (await (await api(`/api/tasks/${denied.id}/events`)).json()).events
     expect(events.find((e: { type: string }) => e.type === 'tool.finished').data).toMatchObject({

@@ -146,6 +146,24 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     })
 
   task
+    .command('approve <id> <approvalId>')
+    .description('allow a tool call the task waits on (see it in `cadre task logs`), or deny it')
+    .option('--deny', 'deny it instead: the agent is told and goes on without it')
+    .option('--remember', "allow the same command or path from now on (adds a rule to the project's policy)")
+    .action(async (id: string, approvalId: string, options: { deny?: boolean; remember?: boolean }) => {
+      const { connection, client } = connect()
+      const decision = options.deny ? 'deny' : 'allow'
+      const resumed = await readJson<Task>(
+        client.api.tasks[':id'].approvals[':approvalId'].$post({
+          param: { id, approvalId },
+          json: { decision, remember: options.remember === true },
+        }),
+        connection.url,
+      )
+      console.log(`${decision === 'allow' ? 'Allowed' : 'Denied'}; task ${id} is ${resumed.status}`)
+    })
+
+  task
     .command('cancel <id>')
     .description('cancel a task')
     .option('--reason <reason>', 'why, recorded with the change')
