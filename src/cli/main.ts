@@ -4,6 +4,7 @@ import { CadreError } from '../core/errors.ts'
 import { version } from '../version.ts'
 import { registerModelCommands } from './commands/model-commands.ts'
 import { registerProjectCommands } from './commands/project-commands.ts'
+import { registerRunCommands } from './commands/run-command.ts'
 import { registerServeCommand } from './commands/serve-command.ts'
 import { registerSimCommand } from './commands/sim-command.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
@@ -29,6 +30,7 @@ const buildProgram = () => {
   registerTaskCommands(program, globals)
   registerSimCommand(program)
   registerModelCommands(program, globals)
+  registerRunCommands(program, globals)
   return program
 }
 
@@ -36,7 +38,8 @@ const buildProgram = () => {
 export const main = async (argv: string[]): Promise<number> => {
   try {
     await buildProgram().parseAsync(argv, { from: 'user' })
-    return 0
+    // A command that ended without an error may still report an outcome (cadre run: 1, 3).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode
     if (error instanceof CadreError) {

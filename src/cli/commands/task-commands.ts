@@ -1,33 +1,13 @@
-import { realpathSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import type { Project, Run, Task, Thread } from '../../core/entities.ts'
+import type { Run, Task, Thread } from '../../core/entities.ts'
 import { CadreError } from '../../core/errors.ts'
-import { type Client, type Connection, createClient, readJson, resolveConnection } from '../client.ts'
+import { createClient, readJson, resolveConnection } from '../client.ts'
+import { findProject } from '../find-project.ts'
 import type { GlobalOptions } from '../global-options.ts'
 import { clock, printJson, printTable } from '../output.ts'
 import { followTaskLogs, printTaskLogs } from './task-logs.ts'
 
 type TaskDetail = Task & { threads: Thread[]; runs: Run[] }
-
-/** A project given as its id or as the path of its repository (or a folder inside it). */
-const findProject = async (client: Client, connection: Connection, reference: string): Promise<Project> => {
-  const { projects } = await readJson<{ projects: Project[] }>(client.api.projects.$get(), connection.url)
-  const byId = projects.find((p) => p.id === reference)
-  if (byId) return byId
-  let path = resolve(reference)
-  try {
-    path = realpathSync(path)
-  } catch {}
-  const byPath = projects
-    .filter((p) => path === p.path || path.startsWith(`${p.path}/`))
-    .sort((a, b) => b.path.length - a.path.length)[0]
-  if (byPath) return byPath
-  throw new CadreError(
-    'not_found',
-    `no project "${reference}"; list them with "cadre project list" or add one with "cadre project add <path>"`,
-  )
-}
 
 export const registerTaskCommands = (program: Command, globals: () => GlobalOptions): void => {
   const task = program.command('task').description('create, list and follow tasks')

@@ -1,9 +1,7 @@
-import WebSocket from 'ws'
-import { CadreError } from '../../core/errors.ts'
 import { type CadreEvent, isStoredEvent, type StoredEvent } from '../../core/events/registry.ts'
-import type { StreamMessage, StreamRequest } from '../../server/stream-protocol.ts'
-import { type Client, type Connection, errorCodeOf, readJson } from '../client.ts'
+import { type Client, type Connection, readJson } from '../client.ts'
 import { clock } from '../output.ts'
+import { streamTaskEvents } from '../stream-task-events.ts'
 
 interface LogOptions {
   id: string
@@ -78,71 +76,13 @@ export const printTaskLogs = async (client: Client, connection: Connection, opti
   }
 }
 
-/**
- * Follows the task live over the WebSocket stream, reconnecting after a drop from the last seq
- * it printed, until interrupted.
- */
+/** Follows the task live, printing each event, until interrupted (Ctrl-C). */
 export const followTaskLogs = async (connection: Connection, options: LogOptions) => {
-  let after = options.after
-  const streamUrl = `${connection.url.replace(/^http/, 'ws')}/api/stream`
-  const headers = connection.token ? { authorization: `Bearer ${connection.token}` } : undefined
-  let everConnected = false
-  let socket: WebSocket | undefined
-  process.once('SIGINT', () => {
-    socket?.close()
-    process.exit(0)
-  })
-  for (let attempt = 0; ; attempt++) {
-    const ended = await new Promise<{ retry: boolean; error?: CadreError }>((resolve) => {
-      const current = new WebSocket(streamUrl, { headers })
-      socket = current
-      current.on('open', () => {
-        everConnected = true
-        attempt = 0
-        const request: StreamRequest = { op: 'subscribe', taskId: options.id, after }
-        current.send(JSON.stringify(request))
-      })
-      current.on('message', (data) => {
-        let message: StreamMessage
-        try {
-          message = JSON.parse(data.toString()) as StreamMessage
-        } catch {
-          current.close()
-          return resolve({
-            retry: false,
-            error: new CadreError('internal', 'the server sent a message that is not JSON'),
-          })
-        }
-        if (message.kind === 'error') {
-          current.close()
-          const code = errorCodeOf(message.error.code, 400)
-          resolve({ retry: false, error: new CadreError(code, message.error.message) })
-        } else if (message.kind === 'event') {
-          if ('seq' in message.event) after = message.event.seq
-          print(message.event, options.json)
-        }
-      })
-      current.on('unexpected-response', (_request, response) => {
-        const status = response.statusCode ?? 0
-        resolve({
-          retry: false,
-          error: new CadreError(
-            status === 401 ? 'unauthorized' : 'forbidden',
-            `the stream refused the connection (${status})`,
-          ),
-        })
-      })
-      current.on('error', () => {})
-      // After a drop the server may be restarting: keep trying for about half a minute.
-      current.on('close', () => resolve({ retry: everConnected ? attempt < 10 : attempt < 1 }))
-    })
-    if (ended.error) throw ended.error
-    if (!ended.retry) {
-      throw new CadreError(
-        'unavailable',
-        `no Cadre server answers at ${connection.url}; start one with "cadre serve"`,
-      )
-    }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 250 * 2 ** attempt)))
-  }
+  const interrupted = new AbortController()
+  process.once('SIGINT', () => interrupted.abort())
+  await streamTaskEvents(
+    connection,
+    { id: options.id, after: options.after, signal: interrupted.signal },
+    (event) => print(event, options.json),
+  )
 }

@@ -1,0 +1,120 @@
+import { createInterface } from 'node:readline/promises'
+import type { Run, Task } from '../core/entities.ts'
+import { CadreError } from '../core/errors.ts'
+import type { CadreEvent, StoredEvent } from '../core/events/registry.ts'
+import { type Client, type Connection, readJson } from './client.ts'
+import { streamTaskEvents } from './stream-task-events.ts'
+
+const settled = new Set(['review', 'done', 'failed', 'cancelled'])
+
+const summarize = (input: unknown): string => {
+  const fields = input as { command?: unknown; path?: unknown } | null
+  const text =
+    typeof fields?.command === 'string' ? fields.command : typeof fields?.path === 'string' ? fields.path : ''
+  return text.length > 70 ? `${text.slice(0, 69)}…` : text
+}
+
+const firstLine = (text: string) => (text.split('\n', 1)[0] ?? '').slice(0, 100)
+
+/** Asks at the terminal whether a waiting tool call may run. */
+const askPerson = async (tool: string, input: unknown, reason: string) => {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout })
+  try {
+    const answer = (
+      await prompt.question(
+        `\n? ${tool} ${summarize(input)}\n  (${reason})\n  Allow it? [y]es, [n]o, [a]lways: `,
+      )
+    )
+      .trim()
+      .toLowerCase()
+    return answer.startsWith('a')
+      ? ('always' as const)
+      : answer.startsWith('y')
+        ? ('allow' as const)
+        : ('deny' as const)
+  } finally {
+    prompt.close()
+  }
+}
+
+export interface RunOutcome {
+  task: Task & { runs: Run[] }
+  /** A tool call waits for approval and nobody at a terminal can give it. */
+  waiting?: { approvalId: string; tool: string }
+}
+
+/**
+ * Follows a task until it settles, printing a compact live view: the agent's text as it streams,
+ * one line per tool call with how it ended, retries; and answering approvals at the terminal.
+ */
+export const followRun = async (
+  client: Client,
+  connection: Connection,
+  taskId: string,
+): Promise<RunOutcome> => {
+  const done = new AbortController()
+  const calls = new Map<string, { tool: string; input: unknown }>()
+  let midLine = false
+  let waiting: RunOutcome['waiting']
+  const line = (text: string) => {
+    if (midLine) process.stdout.write('\n')
+    midLine = false
+    console.log(text)
+  }
+  const decide = async (event: Extract<StoredEvent, { type: 'approval.requested' }>) => {
+    const { approvalId, tool, input, reason } = event.data
+    if (!process.stdin.isTTY) {
+      waiting = { approvalId, tool }
+      return done.abort()
+    }
+    const answer = await askPerson(tool, input, reason)
+    await readJson<Task>(
+      client.api.tasks[':id'].approvals[':approvalId'].$post({
+        param: { id: taskId, approvalId },
+        json: { decision: answer === 'deny' ? 'deny' : 'allow', remember: answer === 'always' },
+      }),
+      connection.url,
+    )
+  }
+  const onEvent = (event: CadreEvent) => {
+    switch (event.type) {
+      case 'assistant.delta':
+        process.stdout.write(event.data.text)
+        midLine = true
+        return
+      case 'message.assistant':
+        for (const call of event.data.toolCalls) calls.set(call.callId, call)
+        return
+      case 'tool.finished': {
+        const call = calls.get(event.data.callId)
+        const mark = event.data.isError ? '✗' : '✓'
+        const seconds = (event.data.durationMs / 1000).toFixed(1)
+        const detail = event.data.isError ? ` — ${firstLine(event.data.output)}` : ''
+        const subject = summarize(call?.input)
+        return line(`  ${mark} ${event.data.tool}${subject ? ` ${subject}` : ''}  ${seconds}s${detail}`)
+      }
+      case 'step.retrying':
+        return line(
+          `  ↻ the model call failed (${firstLine(event.data.reason)}); retrying in ${(event.data.delayMs / 1000).toFixed(1)}s`,
+        )
+      case 'approval.requested':
+        void decide(event).catch((error: unknown) => {
+          line(`  could not answer the approval: ${(error as Error).message}`)
+          done.abort()
+        })
+        return
+      case 'task.status_changed':
+        if (settled.has(event.data.to)) done.abort()
+        return
+    }
+  }
+  await streamTaskEvents(connection, { id: taskId, after: 0, signal: done.signal }, onEvent)
+  if (midLine) process.stdout.write('\n')
+  const task = await readJson<Task & { runs: Run[] }>(
+    client.api.tasks[':id'].$get({ param: { id: taskId } }),
+    connection.url,
+  )
+  if (!settled.has(task.status) && !waiting)
+    throw new CadreError('internal', `task ${taskId} is ${task.status}`)
+  return { task, ...(waiting && { waiting }) }
+}

@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SimServer } from '../../src/sim/sim-server.ts'
+import { startSimulator } from '../../src/sim/start-simulator.ts'
+import { closedPortUrl } from '../support/answering-server.ts'
+import { runCli } from '../support/cli.ts'
+import { createGitRepo } from '../support/test-server.ts'
+
+describe('cadre run and cadre demo, with no server running', () => {
+  let sim: SimServer
+  let nowhere: string
+  beforeAll(async () => {
+    sim = await startSimulator({
+      scenarios: [
+        {
+          name: 'notes',
+          rules: [
+            {
+              when: { toolResult: 'none' },
+              reply: [
+                { text: 'Adding the notes.' },
+                { toolCall: { tool: 'write_file', input: { path: 'NOTES.md', content: '# Notes\n' } } },
+              ],
+            },
+            { reply: [{ text: 'Added NOTES.md.' }] },
+          ],
+        },
+      ],
+    })
+    nowhere = await closedPortUrl() // so no server of the machine's own is found
+  })
+  afterAll(() => sim.close())
+
+  const env = () => ({
+    CADRE_HOME: mkdtempSync(join(tmpdir(), 'cadre-run-')),
+    CADRE_URL: nowhere,
+    CADRE_TOKEN: '',
+    ANTHROPIC_BASE_URL: sim.url,
+    ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
+  })
+
+  it('runs a task end to end in its own server, showing each step and a summary', async () => {
+    const repo = createGitRepo()
+    const result = await runCli(
+      ['run', 'Add a NOTES.md', '--project', repo, '--model', 'anthropic:claude-sonnet-4-5'],
+      env(),
+    )
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /^▸ Add a NOTES\.md {2}\(task tsk_\w+, builtin, anthropic:claude-sonnet-4-5, auto\)\n/,
+    )
+    expect(result.stdout).toContain('Adding the notes.\n  ✓ write_file NOTES.md  ')
+    expect(result.stdout).toMatch(
+      /✔ Finished with changes — [\d,]+ tokens in, [\d,]+ out, \$0\.\d{4}, [\d.]+s; changes to review in /,
+    )
+    expect(readFileSync(join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n')
+  })
+
+  it('says what to set when the model cannot be used', async () => {
+    const result = await runCli(
+      ['run', 'anything', '--project', createGitRepo(), '--model', 'openai:gpt-5.5'],
+      { ...env(), OPENAI_API_KEY: '' },
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      /^cadre: model openai:gpt-5\.5 cannot be used: no API key for provider openai: set OPENAI_API_KEY/,
+    )
+  })
+
+  it('shows a whole run on a sample repository with the simulator, no key needed', async () => {
+    const result = await runCli(['demo'], { CADRE_HOME: mkdtempSync(join(tmpdir(), 'cadre-demo-test-')) })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('  ✓ edit_file greet.js  ')
+    expect(result.stdout).toContain('  ✓ bash node greet.js Cadre  ')
+    expect(result.stdout).toContain('✔ Finished with changes')
+    expect(result.stdout).toContain('set ANTHROPIC_API_KEY')
+  })
+})
