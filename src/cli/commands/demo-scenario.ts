@@ -26,6 +26,7 @@ export const demoScenario: ScenarioInput = {
               edits: [
                 {
                   old_text: "console.log('hello')",
+                  // biome-ignore lint/suspicious/noTemplateCurlyInString: this is JavaScript source the agent writes
                   new_text: "const name = process.argv[2] ?? 'world'\nconsole.log(`hello, ${name}`)",
                 },
               ],
