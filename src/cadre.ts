@@ -10,6 +10,7 @@ import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
 import { directorySandboxes } from './sandbox/directory-sandbox.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
+import { watchQueue } from './scheduler/watch-queue.ts'
 import { takeWorkerIdentity } from './scheduler/worker-identity.ts'
 import { loadMasterKey } from './secrets/master-key.ts'
 import { redactingBus } from './secrets/redacting-bus.ts'
@@ -61,9 +62,16 @@ export const startCadre = async (
     await openStore({ databaseUrl: config.databaseUrl, home: config.home }),
     redactor,
   )
-  const bus = redactingBus(
-    createMemoryEventBus({ onListenerError: (error) => log.error({ err: error }, 'event listener failed') }),
-    redactor,
+  // Queued tasks wake the scheduler (created below) at once; its poll is only the fallback.
+  let wakeScheduler = () => {}
+  const bus = watchQueue(
+    redactingBus(
+      createMemoryEventBus({
+        onListenerError: (error) => log.error({ err: error }, 'event listener failed'),
+      }),
+      redactor,
+    ),
+    () => wakeScheduler(),
   )
   const { providers, models } = createModelLayer({ store, box, redactor, env })
   let server: RunningServer
@@ -86,6 +94,7 @@ export const startCadre = async (
         },
       )
     : undefined
+  wakeScheduler = () => scheduler?.wake()
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
   log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')
 

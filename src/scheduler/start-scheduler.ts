@@ -36,6 +36,7 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
   const running = new Map<string, Promise<void>>()
   const leaseUntil = () => new Date(Date.now() + leaseMs).toISOString()
   let ticking = false
+  let wokenMeanwhile = false
 
   const launch = (claim: Awaited<ReturnType<typeof claimQueuedTask>> & object) => {
     const heartbeat = setInterval(() => {
@@ -53,8 +54,13 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
     running.set(claim.run.id, done)
   }
 
-  const tick = async () => {
-    if (ticking || shutdown.signal.aborted) return
+  const tick = async (): Promise<void> => {
+    if (shutdown.signal.aborted) return
+    // A wake during a tick is not lost: the tick runs once more when it ends.
+    if (ticking) {
+      wokenMeanwhile = true
+      return
+    }
     ticking = true
     try {
       for (const stale of await deps.store.runs.listStale(new Date().toISOString(), deadWorkerId)) {
@@ -87,6 +93,10 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
       deps.log.error({ err: error }, 'scheduling failed; trying again shortly')
     } finally {
       ticking = false
+    }
+    if (wokenMeanwhile) {
+      wokenMeanwhile = false
+      await tick()
     }
   }
   const wake = () => void tick()

@@ -1,0 +1,191 @@
+// The built-in agent's overhead and memory, side by side with the floor, in one run:
+// - a two-turn session (a tool call, then text) through `cadre serve` — task created over HTTP,
+//   claimed, run, settled — against the same two model requests made straight to the simulator;
+// - the server's resident memory with 1, 10 and 100 sessions at once.
+// Prints markdown; see docs/benchmarks.md.   node bench/agent.ts [--runs 5]
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { startSimulator } from '../src/sim/start-simulator.ts'
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
+const runs = Number(values.runs)
+const root = join(import.meta.dirname, '..')
+
+const sim = await startSimulator({
+  scenarios: [
+    {
+      name: 'two-turn',
+      rules: [
+        {
+          when: { toolResult: 'none' },
+          reply: [
+            { text: 'Writing it.' },
+            { toolCall: { tool: 'write_file', input: { path: 'out.txt', content: 'x\n' } } },
+          ],
+        },
+        { reply: [{ text: 'Done.' }] },
+      ],
+    },
+  ],
+})
+
+const gitRepo = () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cadre-bench-repo-')), 'repo')
+  execFileSync('git', ['init', '-q', dir])
+  return dir
+}
+
+/** A `cadre serve` child with its own home, pointed at the simulator. */
+const startServer = async (concurrency: number) => {
+  const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
+  const env = {
+    ...process.env,
+    CADRE_HOME: home,
+    CADRE_PORT: '0',
+    CADRE_TOKEN: 'bench-token-0123456789',
+    ANTHROPIC_BASE_URL: sim.url,
+    ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000',
+  }
+  const launch = async () => {
+    const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'serve'], { env, stdio: 'ignore' })
+    for (let i = 0; i < 200; i++) {
+      try {
+        const info = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8'))
+        if (info.pid === child.pid) return { child, url: info.url as string }
+      } catch {}
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+    throw new Error('the server did not start')
+  }
+  const api = (url: string) => async (path: string, body?: unknown, method?: string) =>
+    (
+      await fetch(`${url}${path}`, {
+        method: method ?? (body === undefined ? 'GET' : 'POST'),
+        headers: { authorization: 'Bearer bench-token-0123456789', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    ).json() as Promise<{ id: string; status: string; statusReason: string | null }>
+  // The scheduler reads its concurrency at start: set it, then start again.
+  let server = await launch()
+  await api(server.url)('/api/settings', { maxConcurrentRuns: concurrency }, 'PATCH')
+  server.child.kill('SIGTERM')
+  await new Promise((resolve) => server.child.once('exit', resolve))
+  server = await launch()
+  return {
+    ...server,
+    api: api(server.url),
+    rssKb: (field: 'VmRSS' | 'VmHWM') =>
+      Number(
+        new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1],
+      ),
+    async stop() {
+      server.child.kill('SIGTERM')
+      await new Promise((resolve) => server.child.once('exit', resolve))
+      rmSync(home, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Creates `count` tasks at once and waits until every one has settled; returns the wall time. */
+const session = async (server: Awaited<ReturnType<typeof startServer>>, count: number) => {
+  const started = performance.now()
+  const ids = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const project = await server.api('/api/projects', { path: gitRepo() })
+      return (
+        await server.api('/api/tasks', {
+          projectId: project.id,
+          prompt: 'write out.txt',
+          model: 'anthropic:claude-sonnet-4-5',
+        })
+      ).id as string
+    }),
+  )
+  for (const id of ids) {
+    for (;;) {
+      const task = await server.api(`/api/tasks/${id}`)
+      if (['review', 'done', 'failed'].includes(task.status)) {
+        if (task.status === 'failed') throw new Error(`task failed: ${task.statusReason}`)
+        break
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }
+  return performance.now() - started
+}
+
+/** The same two model requests, straight to the simulator: what any client must spend. */
+const floor = async () => {
+  const started = performance.now()
+  const ask = (messages: unknown[]) =>
+    fetch(`${sim.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'k', 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 4096,
+        stream: true,
+        messages,
+        tools: [{ name: 'write_file', input_schema: { type: 'object' } }],
+      }),
+    }).then((response) => response.text())
+  await ask([{ role: 'user', content: 'write out.txt' }])
+  await ask([
+    { role: 'user', content: 'write out.txt' },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'tool_use', id: 't1', name: 'write_file', input: { path: 'out.txt', content: 'x\n' } },
+      ],
+    },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'wrote out.txt' }] },
+  ])
+  return performance.now() - started
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+const range = (xs: number[], digits = 1) =>
+  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
+
+const cadreMs: number[] = []
+const floorMs: number[] = []
+const ratios: number[] = []
+const single = await startServer(4)
+await session(single, 1) // warm up: first model layer load, first migration of the repo list
+for (let run = 0; run < runs; run++) {
+  const through = await session(single, 1)
+  const direct = await floor()
+  cadreMs.push(through)
+  floorMs.push(direct)
+  ratios.push(through / direct)
+  console.error(`run ${run + 1}/${runs} done`)
+}
+await single.stop()
+
+const memory: { sessions: number; idleMb: number; peakMb: number; wallS: number }[] = []
+for (const sessions of [1, 10, 100]) {
+  const server = await startServer(sessions)
+  const idleMb = server.rssKb('VmRSS') / 1024
+  const wall = await session(server, sessions)
+  memory.push({ sessions, idleMb, peakMb: server.rssKb('VmHWM') / 1024, wallS: wall / 1000 })
+  await server.stop()
+  console.error(`${sessions} sessions done`)
+}
+await sim.close()
+
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+)
+console.log(`${runs} runs; median (min–max)\n`)
+console.log('| two-turn session | through Cadre (ms) | model requests alone (ms) | Cadre ÷ floor |')
+console.log('| --- | --- | --- | --- |')
+console.log(`| task created → settled | ${range(cadreMs)} | ${range(floorMs)} | ${range(ratios)} |\n`)
+console.log('| sessions at once | server RSS idle (MB) | server peak RSS (MB) | all settled in (s) |')
+console.log('| --- | --- | --- | --- |')
+for (const row of memory)
+  console.log(
+    `| ${row.sessions} | ${row.idleMb.toFixed(0)} | ${row.peakMb.toFixed(0)} | ${row.wallS.toFixed(2)} |`,
+  )
