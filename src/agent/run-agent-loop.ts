@@ -5,6 +5,7 @@ import type { EventInput, LiveEventType } from '../core/events/registry.ts'
 import type { AgentMode, PolicySettings, RunBudget } from '../core/settings.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
+import { compactConversation } from './compact-conversation.ts'
 import { createDeltaCoalescer } from './delta-coalescer.ts'
 import { evaluatePolicy } from './evaluate-policy.ts'
 import { backoffMs, defaultRetryPolicy, pause, type RetryPolicy } from './retry-policy.ts'
@@ -57,6 +58,9 @@ export interface AgentLoopResult {
   messages: ModelMessage[]
 }
 
+/** Assumed for a model the catalog does not know. */
+const defaultContextWindow = 128_000
+
 const addUsage = (a: Usage, b: Usage): Usage => ({
   inputTokens: a.inputTokens + b.inputTokens,
   outputTokens: a.outputTokens + b.outputTokens,
@@ -95,6 +99,9 @@ export const runAgentLoop = async (
     budget.maxMinutes === undefined ? undefined : AbortSignal.timeout(budget.maxMinutes * 60_000)
   const signal = wallClock ? AbortSignal.any([deps.signal, wallClock]) : deps.signal
   const retry = deps.retry ?? defaultRetryPolicy
+  // What the model may be sent: its window less room for its answer, with a margin for estimates.
+  const window = model.info?.contextWindow ?? defaultContextWindow
+  const contextLimit = Math.floor((window - Math.min(model.info?.maxOutputTokens ?? 8192, window / 4)) * 0.8)
   const tools = new Map(deps.tools.map((tool) => [tool.name, tool]))
   const aiTools = toAiTools(deps.tools)
   const loops = createLoopDetector()
@@ -169,7 +176,7 @@ export const runAgentLoop = async (
         reply = await streamModelStep({
           model: model.languageModel,
           system: deps.system,
-          messages,
+          messages: compactConversation(messages, contextLimit, deps.system),
           tools: aiTools,
           signal,
           threadId,

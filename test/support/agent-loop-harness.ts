@@ -11,6 +11,7 @@ import { RunBudget } from '../../src/core/settings.ts'
 import { commitEvents } from '../../src/events/commit-events.ts'
 import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts'
 import { createModelLayer } from '../../src/models/create-model-layer.ts'
+import type { ResolvedModel } from '../../src/models/model-client.ts'
 import { openDirectorySandbox } from '../../src/sandbox/directory-sandbox.ts'
 import { createRedactor } from '../../src/secrets/redactor.ts'
 import { createSecretBox } from '../../src/secrets/secret-box.ts'
@@ -26,6 +27,27 @@ export interface LoopRun {
   /** The git repository the run worked in. */
   directory: string
 }
+
+const withWindow = (model: ResolvedModel, contextWindow: number | undefined): ResolvedModel =>
+  contextWindow === undefined
+    ? model
+    : {
+        ...model,
+        info: {
+          ...(model.info ?? {
+            id: model.id,
+            provider: model.provider,
+            model: model.model,
+            name: model.model,
+            pricing: null,
+            images: null,
+            tools: true,
+            source: 'catalog',
+          }),
+          contextWindow,
+          maxOutputTokens: 1024,
+        },
+      }
 
 /**
  * The built-in agent's loop against the simulator, over a real store and a fresh git repository per
@@ -50,6 +72,8 @@ export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
     options: Partial<Pick<AgentLoopDeps, 'tools' | 'signal' | 'retry' | 'policy'>> & {
       budget?: Partial<RunBudget>
       history?: ModelMessage[]
+      /** Stands in for a catalog entry with this context window. */
+      contextWindow?: number
     } = {},
   ): Promise<LoopRun> => {
     const directory = join(mkdtempSync(join(tmpdir(), 'cadre-loop-')), 'repo')
@@ -60,7 +84,7 @@ export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
     const live: EventInput<LiveEventType>[] = []
     const result = await runAgentLoop(
       {
-        model: await models.resolve(modelId),
+        model: withWindow(await models.resolve(modelId), options.contextWindow),
         tools: options.tools ?? builtinTools,
         sandbox,
         threadId: 'thr_main',
