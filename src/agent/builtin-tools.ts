@@ -1,6 +1,7 @@
 import { bashTool } from './tools/bash.ts'
 import type { Tool } from './tools/define-tool.ts'
 import { editFileTool } from './tools/edit-file.ts'
+import { grepTool } from './tools/grep.ts'
 import { listFilesTool } from './tools/list-files.ts'
 import { readFileTool } from './tools/read-file.ts'
 import { todoTool } from './tools/todo.ts'
@@ -10,6 +11,7 @@ import { writeFileTool } from './tools/write-file.ts'
 export const builtinTools: readonly Tool[] = [
   readFileTool,
   listFilesTool,
+  grepTool,
   editFileTool,
   writeFileTool,
   bashTool,

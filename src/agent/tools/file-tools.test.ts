@@ -7,6 +7,7 @@ import { openDirectorySandbox } from '../../sandbox/directory-sandbox.ts'
 import type { Sandbox } from '../../sandbox/sandbox.ts'
 import { maxToolOutputChars, type ToolContext } from './define-tool.ts'
 import { editFileTool } from './edit-file.ts'
+import { grepTool } from './grep.ts'
 import { listFilesTool } from './list-files.ts'
 import { readFileTool } from './read-file.ts'
 import { writeFileTool } from './write-file.ts'
@@ -116,5 +117,31 @@ describe('file tools', () => {
       'no files match *.py under .',
     )
     expect((await listFilesTool.execute({ path: '..' }, context)).isError).toBe(true)
+  })
+
+  it('grep finds matches with ripgrep, leaving out ignored files, and says clearly when there are none', async () => {
+    writeFileSync(join(directory, '.gitignore'), 'dist/\n')
+    await sandbox.writeFile('src/a.ts', 'export const answer = 42\nconst other = 1\n')
+    await sandbox.writeFile('src/b.js', 'const ANSWER = "no"\n')
+    await sandbox.writeFile('dist/a.js', 'answer\n')
+    expect(await grepTool.execute({ pattern: 'answer' }, context)).toEqual({
+      output: 'src/a.ts:1:export const answer = 42',
+      isError: false,
+    })
+    expect(
+      (await grepTool.execute({ pattern: 'answer', ignore_case: true, glob: '*.js' }, context)).output,
+    ).toBe('src/b.js:1:const ANSWER = "no"')
+    expect((await grepTool.execute({ pattern: 'other', path: 'src/a.ts' }, context)).output).toBe(
+      'src/a.ts:2:const other = 1',
+    )
+    expect((await grepTool.execute({ pattern: 'nowhere' }, context)).output).toBe(
+      'no matches for "nowhere" in .',
+    )
+    const bad = await grepTool.execute({ pattern: '(' }, context)
+    expect(bad.isError).toBe(true)
+    expect(bad.output).toMatch(/^grep failed: rg: regex parse error/)
+    expect((await grepTool.execute({ pattern: 'x', path: '../' }, context)).output).toMatch(
+      /outside the workspace/,
+    )
   })
 })
