@@ -155,7 +155,9 @@ describe('the agent loop against the simulator', () => {
     expect(performance.now() - started).toBeLessThan(2500)
     expect(events.at(-1)).toMatchObject({
       type: 'tool.finished',
-      data: { output: 'cancelled; the command and everything it started were stopped' },
+      data: {
+        output: expect.stringMatching(/^cancelled; the command and everything it started were stopped/),
+      },
     })
   })
 })
