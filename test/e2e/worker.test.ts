@@ -81,8 +81,9 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     prompt: string,
     model: string | null = 'anthropic:claude-sonnet-4-5',
     project = projectId,
+    mode?: 'plan' | 'ask' | 'auto',
   ) =>
-    (await (await api('/api/tasks', { projectId: project, prompt, ...(model && { model }) })).json())
+    (await (await api('/api/tasks', { projectId: project, prompt, mode, ...(model && { model }) })).json())
       .id as string
   const settled = (id: string, statuses: string[]) =>
     waitFor(
@@ -196,17 +197,9 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
         'PATCH',
       )
     await askForPush()
+    const publish = () => create('publish the branch', 'anthropic:claude-sonnet-4-5', guarded, 'ask')
     const ask = async () => {
-      const id = (
-        await (
-          await api('/api/tasks', {
-            projectId: guarded,
-            prompt: 'publish the branch',
-            model: 'anthropic:claude-sonnet-4-5',
-            mode: 'ask',
-          })
-        ).json()
-      ).id as string
+      const id = await publish()
       const waiting = await settled(id, ['needs_input', 'failed', 'done', 'review'])
       expect(waiting.status).toBe('needs_input')
       const { events } = await (await api(`/api/tasks/${id}/events`)).json()
@@ -242,16 +235,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     })
 
     // Remembered: the same call now runs without asking.
-    const trusted = (
-      await (
-        await api('/api/tasks', {
-          projectId: guarded,
-          prompt: 'publish the branch',
-          model: 'anthropic:claude-sonnet-4-5',
-          mode: 'ask',
-        })
-      ).json()
-    ).id
+    const trusted = await publish()
     expect((await settled(trusted, ['done', 'review', 'failed', 'needs_input'])).status).not.toBe(
       'needs_input',
     )
