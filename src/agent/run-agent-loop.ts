@@ -1,6 +1,6 @@
 import { jsonSchema, type ModelMessage, type ToolSet } from 'ai'
 import { z } from 'zod'
-import { type Usage, zeroUsage } from '../core/entities.ts'
+import { addUsage, type Usage, zeroUsage } from '../core/entities.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
 import type { AgentMode, PolicySettings, RunBudget } from '../core/settings.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
@@ -60,14 +60,6 @@ export interface AgentLoopResult {
 
 /** Assumed for a model the catalog does not know. */
 const defaultContextWindow = 128_000
-
-const addUsage = (a: Usage, b: Usage): Usage => ({
-  inputTokens: a.inputTokens + b.inputTokens,
-  outputTokens: a.outputTokens + b.outputTokens,
-  cachedTokens: a.cachedTokens + b.cachedTokens,
-  cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-  reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-})
 
 // The model sees each tool's JSON schema; its input is checked by the tool itself, so a mistake
 // comes back to the model as a readable error instead of failing the step.

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises'
-import type { Run, Task } from '../core/entities.ts'
+import type { Run, Task, Usage } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import type { CadreEvent, StoredEvent } from '../core/events/registry.ts'
 import { type Client, type Connection, readJson } from './client.ts'
@@ -38,7 +38,7 @@ const askPerson = async (tool: string, input: unknown, reason: string) => {
 }
 
 export interface RunOutcome {
-  task: Task & { runs: Run[] }
+  task: Task & { runs: Run[]; usage: Usage; costUsd: number }
   /** A tool call waits for approval and nobody at a terminal can give it. */
   waiting?: { approvalId: string; tool: string }
 }
@@ -110,7 +110,7 @@ export const followRun = async (
   }
   await streamTaskEvents(connection, { id: taskId, after: 0, signal: done.signal }, onEvent)
   if (midLine) process.stdout.write('\n')
-  const task = await readJson<Task & { runs: Run[] }>(
+  const task = await readJson<RunOutcome['task']>(
     client.api.tasks[':id'].$get({ param: { id: taskId } }),
     connection.url,
   )

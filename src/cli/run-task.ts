@@ -104,15 +104,7 @@ export const runTask = async (
       )
       return 3
     }
-    const usage = task.runs.reduce(
-      (sum, run) => ({
-        input: sum.input + run.usage.inputTokens,
-        output: sum.output + run.usage.outputTokens,
-        cost: sum.cost + run.costUsd,
-      }),
-      { input: 0, output: 0, cost: 0 },
-    )
-    const totals = `${formatTokens(usage.input)} tokens in, ${formatTokens(usage.output)} out, $${usage.cost.toFixed(4)}, ${seconds}s`
+    const totals = `${formatTokens(task.usage.inputTokens)} tokens in, ${formatTokens(task.usage.outputTokens)} out, $${task.costUsd.toFixed(4)}, ${seconds}s`
     if (task.status === 'review' || task.status === 'done') {
       const next = task.status === 'review' ? `changes to review in ${project.path}` : 'no changes'
       console.log(

@@ -50,6 +50,15 @@ export const Usage = z.object({
   reasoningTokens: z.number().int().nonnegative().describe('output tokens spent reasoning'),
 })
 export type Usage = z.infer<typeof Usage>
+/** Two usages added up. */
+export const addUsage = (a: Usage, b: Usage): Usage => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens,
+  cachedTokens: a.cachedTokens + b.cachedTokens,
+  cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  reasoningTokens: a.reasoningTokens + b.reasoningTokens,
+})
+
 export const zeroUsage: Usage = {
   inputTokens: 0,
   outputTokens: 0,

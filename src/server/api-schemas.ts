@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Project, Run, Task, Thread } from '../core/entities.ts'
+import { Project, Run, Task, Thread, Usage } from '../core/entities.ts'
 import { StoredEventSchema } from '../core/events/registry.ts'
 import { ErrorBody } from './error-responses.ts'
 
@@ -27,7 +27,12 @@ export const errors = {
 
 export const ProjectList = z.object({ projects: z.array(Project) })
 export const TaskList = z.object({ tasks: z.array(Task) })
-export const TaskDetail = Task.extend({ threads: z.array(Thread), runs: z.array(Run) })
+export const TaskDetail = Task.extend({
+  threads: z.array(Thread),
+  runs: z.array(Run),
+  usage: Usage.describe('all its runs together'),
+  costUsd: z.number().nonnegative().describe('all its runs together, USD (steps of unknown price count 0)'),
+})
 export const EventPage = z.object({
   events: z.array(StoredEventSchema),
   lastSeq: z.number().int().describe("the task's newest seq: more exist when it is past the last event here"),

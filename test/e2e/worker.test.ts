@@ -117,6 +117,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     ])
     expect(task.runs[0].usage.inputTokens).toBeGreaterThan(0)
     expect(task.runs[0].costUsd).toBeGreaterThan(0)
+    expect(task).toMatchObject({ usage: task.runs[0].usage, costUsd: task.runs[0].costUsd })
   })
 
   it('finishes a task as done when nothing changed, and fails one with no model, saying why', async () => {
@@ -221,6 +222,9 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     expect(await answer.json()).toMatchObject({ status: 'queued' })
     const done = await settled(allowed.id, ['done', 'review', 'failed'])
     expect(done.runs.map((run: { status: string }) => run.status)).toEqual(['succeeded', 'succeeded'])
+    const [first, second] = done.runs as { costUsd: number; usage: { inputTokens: number } }[]
+    expect(done.usage.inputTokens).toBe((first?.usage.inputTokens ?? 0) + (second?.usage.inputTokens ?? 0))
+    expect(done.costUsd).toBeCloseTo((first?.costUsd ?? 0) + (second?.costUsd ?? 0), 10)
     const after = (await (await api(`/api/tasks/${allowed.id}/events`)).json()).events
     expect(after.find((e: { type: string }) => e.type === 'tool.finished').data.output).toMatch(
       /^exit code 128/,

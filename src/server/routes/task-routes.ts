@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { Task } from '../../core/entities.ts'
+import { addUsage, Task, zeroUsage } from '../../core/entities.ts'
 import { notFound } from '../../core/errors.ts'
 import { StoredEventSchema } from '../../core/events/registry.ts'
 import { TaskStatus } from '../../core/task-status.ts'
@@ -76,7 +76,9 @@ export const taskRoutes = (deps: AppDeps) => {
         const task = await store.tasks.get(id)
         if (!task) throw notFound('task', id)
         const [threads, runs] = await Promise.all([store.threads.list(id), store.runs.list(id)])
-        return c.json({ ...task, threads, runs }, 200)
+        const usage = runs.reduce((sum, run) => addUsage(sum, run.usage), zeroUsage)
+        const costUsd = runs.reduce((sum, run) => sum + run.costUsd, 0)
+        return c.json({ ...task, threads, runs, usage, costUsd }, 200)
       },
     )
     .openapi(
