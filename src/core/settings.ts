@@ -41,6 +41,11 @@ export const RunBudget = z.strictObject({
     .max(7 * 24 * 60)
     .optional()
     .describe('wall time'),
+  dailyCostUsd: z
+    .number()
+    .positive()
+    .optional()
+    .describe("all the project's runs together, per UTC day; a run stops when the day's spend reaches it"),
 })
 export type RunBudget = z.infer<typeof RunBudget>
 

@@ -5,6 +5,7 @@ import { runAgentLoop } from '../agent/run-agent-loop.ts'
 import type { Run, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import type { StoredEvent } from '../core/events/registry.ts'
+import type { RunBudget } from '../core/settings.ts'
 import { commitEvents } from '../events/commit-events.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
@@ -19,6 +20,24 @@ export interface RunDeps {
   models: ModelClient
   sandboxes: SandboxBackend
   log: Logger
+}
+
+/**
+ * The run's budget, its cost cap lowered to what is left of the project's daily budget (UTC day);
+ * a day already spent stops the run before it starts.
+ */
+const withinDailyBudget = async (store: Store, projectId: string, budget: RunBudget): Promise<RunBudget> => {
+  if (budget.dailyCostUsd === undefined) return budget
+  const today = `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`
+  const spent = await store.runs.costSince(projectId, today)
+  const left = budget.dailyCostUsd - spent
+  if (left <= 0) {
+    throw new CadreError(
+      'unavailable',
+      `stopped: the project's daily budget of $${budget.dailyCostUsd} is spent ($${spent.toFixed(4)} today); raise budget.dailyCostUsd or wait for tomorrow (UTC)`,
+    )
+  }
+  return { ...budget, maxCostUsd: Math.min(budget.maxCostUsd ?? Number.POSITIVE_INFINITY, left) }
 }
 
 const allEvents = async (store: Store, taskId: string) => {
@@ -65,6 +84,7 @@ export const executeRun = async (
       )
     }
     const model = await deps.models.resolve(modelId)
+    const budget = await withinDailyBudget(store, project.id, project.settings.budget)
     await using sandbox = await deps.sandboxes.create({ taskId: task.id, projectPath: project.path })
     const events = await allEvents(store, task.id)
     // A run taken over from a dead server first ends the commands that server left running.
@@ -100,7 +120,7 @@ export const executeRun = async (
         threadId: run.threadId,
         system: builtinSystemPrompt(sandbox.root),
         signal: controller.signal,
-        budget: project.settings.budget,
+        budget,
         processEnv: { [runMarker]: run.id },
         followUps,
         policy: { settings: project.settings.policy, mode: task.mode },

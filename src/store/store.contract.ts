@@ -296,6 +296,23 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect(await store.runs.takeOver(run.id, 'w5', t(300), t(0), holder)).toMatchObject({ workerId: 'w5' })
     })
 
+    it("sums what a project's runs cost since a moment", async () => {
+      const project = await newProject()
+      const other = await newProject('/repo/other')
+      const spend = async (projectId: string, costUsd: number, startedAt: string) => {
+        const task = await newTask(projectId)
+        const thread = await store.threads.create({ taskId: task.id, title: 'Main' })
+        const run = await store.runs.create({ taskId: task.id, threadId: thread.id, agent: 'builtin' })
+        await store.runs.update(run.id, { costUsd, startedAt })
+      }
+      await spend(project.id, 0.25, '2026-01-02T10:00:00.000Z')
+      await spend(project.id, 0.5, '2026-01-02T12:00:00.000Z')
+      await spend(project.id, 4, '2026-01-01T23:59:59.000Z')
+      await spend(other.id, 8, '2026-01-02T12:00:00.000Z')
+      expect(await store.runs.costSince(project.id, '2026-01-02T00:00:00.000Z')).toBeCloseTo(0.75, 10)
+      expect(await store.runs.costSince(project.id, '2026-01-03T00:00:00.000Z')).toBe(0)
+    })
+
     it('stores, replaces and deletes provider configurations', async () => {
       expect(await store.providers.get('ollama')).toBeUndefined()
       const first = await store.providers.put({

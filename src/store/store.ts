@@ -92,6 +92,8 @@ export interface RunRepo {
   /** The task's runs, oldest first. */
   list(taskId: string): Promise<Run[]>
   update(id: string, change: RunChange): Promise<Run | undefined>
+  /** What the project's runs that started since `since` cost together, in USD. */
+  costSince(projectId: string, since: string): Promise<number>
   /** Running runs whose lease has expired (or was never given) at `now`, or held by a worker known dead. */
   listStale(now: string, deadWorkerId?: string): Promise<Run[]>
   /** Extends the lease if `workerId` still holds the run; false when another worker took it over. */

@@ -263,4 +263,27 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     )
     expect((await api(`/api/tasks/${denied.id}/approvals/nope`, { decision: 'allow' })).status).toBe(404)
   })
+
+  it("stops runs at the project's daily budget, and refuses to start once the day is spent", async () => {
+    const frugal = (await (await api('/api/projects', { path: createGitRepo('frugal') })).json()).id
+    await api(`/api/projects/${frugal}`, { settings: { budget: { dailyCostUsd: 0.001 } } }, 'PATCH')
+    const first = await settled(await create('Add a NOTES.md file', 'anthropic:claude-sonnet-4-5', frugal), [
+      'failed',
+      'review',
+      'done',
+    ])
+    expect(first).toMatchObject({
+      status: 'failed',
+      statusReason: expect.stringMatching(/^stopped: the run cost \$0\.\d+; its budget is \$0\.001/),
+    })
+    const second = await settled(await create('Add a NOTES.md file', 'anthropic:claude-sonnet-4-5', frugal), [
+      'failed',
+      'review',
+      'done',
+    ])
+    expect(second.statusReason).toMatch(
+      /^stopped: the project's daily budget of \$0\.001 is spent \(\$0\.\d{4} today\)/,
+    )
+    expect(second.runs[0]).toMatchObject({ status: 'failed' })
+  })
 })

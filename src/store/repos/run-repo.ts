@@ -60,6 +60,17 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
     return rows.map(toRun)
   },
 
+  async costSince(projectId, since) {
+    const row = await db
+      .selectFrom('runs')
+      .innerJoin('tasks', 'tasks.id', 'runs.task_id')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('runs.cost_usd'), eb.val(0)).as('total'))
+      .where('tasks.project_id', '=', projectId)
+      .where('runs.started_at', '>=', since)
+      .executeTakeFirstOrThrow()
+    return Number(row.total)
+  },
+
   async listStale(at, deadWorkerId) {
     const rows = await db
       .selectFrom('runs')
