@@ -18,7 +18,7 @@ const anthropic = {
 }
 
 /** A plain HTTP server that notes every request it gets (URL, headers, body) and answers with `answer`. */
-const stubServer = async (answer: (response: ServerResponse, request: IncomingMessage) => void) => {
+const upstreamServer = async (answer: (response: ServerResponse, request: IncomingMessage) => void) => {
   const seen: Array<{ url: string; headers: IncomingMessage['headers']; body: string }> = []
   const server = createServer(async (incoming, response) => {
     const chunks: Buffer[] = []
@@ -61,8 +61,8 @@ describe('the recorder', () => {
   it('refuses a request target that is not a plain path, and never sends one to another host', async () => {
     // Regression: `POST //127.0.0.1:PORT/v1/messages` was resolved as a URL of that host, and the
     // client's x-api-key went there.
-    await using attacker = await stubServer(answerJson)
-    await using upstream = await stubServer(answerJson)
+    await using attacker = await upstreamServer(answerJson)
+    await using upstream = await upstreamServer(answerJson)
     const cassettePath = newCassette()
     await using recorder = await startRecorder({ upstream: upstream.url, cassettePath })
     const elsewhere = `127.0.0.1:${attacker.port}/v1/messages`
@@ -81,7 +81,7 @@ describe('the recorder', () => {
   })
 
   it("joins the upstream's own path and the request's, and asks for an uncompressed body", async () => {
-    await using upstream = await stubServer(answerJson)
+    await using upstream = await upstreamServer(answerJson)
     await using recorder = await startRecorder({
       upstream: `${upstream.url}/proxy/`,
       cassettePath: newCassette(),
@@ -98,7 +98,7 @@ describe('the recorder', () => {
   })
 
   it('keeps credential-named query parameters and given secrets out of the cassette', async () => {
-    await using upstream = await stubServer((response, incoming) => {
+    await using upstream = await upstreamServer((response, incoming) => {
       response.writeHead(200, { 'content-type': 'application/json' })
       response.end(JSON.stringify({ url: incoming.url }))
     })
@@ -133,7 +133,7 @@ describe('the recorder', () => {
     const hidden = secret()
     const gzipped = gzipSync(JSON.stringify({ text: hidden }))
     // An upstream that compresses whatever it is asked.
-    await using upstream = await stubServer((response) => {
+    await using upstream = await upstreamServer((response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
       response.end(gzipped)
     })
@@ -153,7 +153,7 @@ describe('the recorder', () => {
   })
 
   it('answers a request body over the limit with a 413 in the protocol shape', async () => {
-    await using upstream = await stubServer(answerJson)
+    await using upstream = await upstreamServer(answerJson)
     await using recorder = await startRecorder({
       upstream: upstream.url,
       cassettePath: newCassette(),
@@ -174,7 +174,7 @@ describe('the recorder', () => {
 
   it('streams a response past the limit through whole, but records only up to it, and says so', async () => {
     const piece = `data: ${'y'.repeat(500)}\n\n`
-    await using upstream = await stubServer((response) => {
+    await using upstream = await upstreamServer((response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' })
       let sent = 0
       const next = () => {
