@@ -86,7 +86,7 @@ export const startCadre = async (
   const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
-        { store, bus, models, sandboxes: directorySandboxes, log },
+        { store, bus, models, sandboxes: directorySandboxes, log, redactor },
         {
           workerId,
           ...takeWorkerIdentity(config.home, workerId),

@@ -3,20 +3,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { addStoredTask, createTestDatabase } from '../../test/support/test-stores.ts'
-import type { EventInput } from '../core/events/registry.ts'
-import { commitEvents } from '../events/commit-events.ts'
-import { createMemoryEventBus } from '../events/memory-event-bus.ts'
-import { createModelLayer } from '../models/create-model-layer.ts'
-import { openDirectorySandbox } from '../sandbox/directory-sandbox.ts'
-import { createRedactor } from '../secrets/redactor.ts'
-import { createSecretBox } from '../secrets/secret-box.ts'
+import { startLoopHarness } from '../../test/support/agent-loop-harness.ts'
 import type { Cassette, CassetteExchange } from '../sim/cassette.ts'
 import type { SimServer } from '../sim/sim-server.ts'
 import { startRecorder } from '../sim/start-recorder.ts'
 import { startReplayer } from '../sim/start-replayer.ts'
 import { startSimulator } from '../sim/start-simulator.ts'
-import { runAgentLoop } from './run-agent-loop.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cadre-retries-'))
 const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 20 }
@@ -65,38 +57,8 @@ describe('model calls that fail for a moment', () => {
     writeFileSync(path, JSON.stringify({ version: 1, exchanges }))
     const replayer = await startReplayer({ cassettePath: path })
     servers.push(replayer)
-    await using database = await createTestDatabase('sqlite')
-    const store = await database.connect()
-    const { providers, models } = createModelLayer({
-      store,
-      box: createSecretBox(randomBytes(32)),
-      redactor: createRedactor(),
-      env: {},
-    })
-    await providers.change('anthropic', { baseUrl: replayer.url, apiKey: 'sk-sim-0000000000' })
-    const task = await addStoredTask(store)
-    const bus = createMemoryEventBus()
-    await using sandbox = await openDirectorySandbox(dir)
-    const outcome = await runAgentLoop(
-      {
-        model: await models.resolve('anthropic:claude-haiku-4-5'),
-        tools: [],
-        sandbox,
-        threadId: 'thr_main',
-        system: 's',
-        signal: new AbortController().signal,
-        budget: { maxSteps: 3 },
-        retry,
-        record: async (events: readonly EventInput[]) =>
-          void (await commitEvents({ store, bus }, (_s, emit) => emit(task.id, events))),
-        live: () => {},
-      },
-      [{ role: 'user', content: 'hi' }],
-    ).then(
-      (result) => ({ result, error: undefined }),
-      (error: unknown) => ({ result: undefined, error: error as Error & { statusCode?: number } }),
-    )
-    return { ...outcome, events: await store.events.list(task.id, { after: 0, limit: 100 }) }
+    await using harness = await startLoopHarness({ url: replayer.url })
+    return await harness.attempt('anthropic:claude-haiku-4-5', { tools: [], budget: { maxSteps: 3 }, retry })
   }
 
   it('retries a rate limit, a server error, an overload and a dropped stream, and goes on', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLoopHarness } from '../../test/support/agent-loop-harness.ts'
+import { createRedactor } from '../secrets/redactor.ts'
 import type { ScenarioInput } from '../sim/scenario.ts'
 import { conversationFromEvents } from './conversation-from-events.ts'
 import { bashTool } from './tools/bash.ts'
@@ -48,6 +49,19 @@ const scenarios: ScenarioInput[] = [
       { when: { turn: 0 }, reply: [{ toolCall: { tool: 'launch_rockets', input: {} } }] },
       { when: { turn: 1 }, reply: [{ toolCall: { tool: 'read_file', input: { file: 'x' } } }] },
       { reply: [{ text: 'I give up: {{lastToolResult}}' }] },
+    ],
+  },
+  {
+    name: 'leaky',
+    rules: [
+      {
+        when: { turn: 0 },
+        reply: [
+          { text: 'The deploy key is dk-live-7f3a9c1e5b2d8f4a6c0e, as the file says.' },
+          { toolCall: { tool: 'bash', input: { command: 'echo key=dk-live-7f3a9c1e5b2d8f4a6c0e' } } },
+        ],
+      },
+      { reply: [{ text: 'Done.' }] },
     ],
   },
   { name: 'forever', rules: [{ reply: [{ toolCall: { tool: 'bash', input: { command: 'sleep 3' } } }] }] },
@@ -144,6 +158,20 @@ describe('the agent loop against the simulator', () => {
       [true, 'there is no tool named launch_rockets; the tools are read_file, write_file, edit_file, bash'],
       [true, expect.stringMatching(/^invalid input for read_file: /)],
     ])
+  })
+
+  it('redacts a secret in streamed text and command output before it goes out live', async () => {
+    const secret = 'dk-live-7f3a9c1e5b2d8f4a6c0e'
+    const { result, live } = await harness.run('sim:leaky', { tools, redactor: createRedactor([secret]) })
+    expect(result.outcome).toBe('finished')
+    const joined = (type: string) =>
+      live
+        .filter((e) => e.type === type)
+        .map((e) => e.data.text)
+        .join('')
+    expect(joined('assistant.delta')).toBe('The deploy key is [redacted], as the file says.Done.')
+    expect(joined('tool.output')).toBe('key=[redacted]\n')
+    expect(JSON.stringify(live)).not.toContain('7f3a9c1e5b2d8f4a6c0e')
   })
 
   it('stops promptly when cancelled, ending the running command', async () => {

@@ -5,6 +5,7 @@ import type { EventInput, LiveEventType } from '../core/events/registry.ts'
 import type { AgentMode, PolicySettings, RunBudget } from '../core/settings.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
+import type { Redactor } from '../secrets/redactor.ts'
 import { compactConversation } from './compact-conversation.ts'
 import { createDeltaCoalescer } from './delta-coalescer.ts'
 import { evaluatePolicy } from './evaluate-policy.ts'
@@ -32,6 +33,8 @@ export interface AgentLoopDeps {
   record(events: readonly EventInput[]): Promise<void>
   /** Publishes a live-only event. */
   live(event: EventInput<LiveEventType>): void
+  /** Streamed text (model output, command output) is redacted with it before it is published. */
+  redactor?: Redactor
   /** The project's permission policy and the task's mode; without it every call may run. */
   policy?: { settings: PolicySettings; mode: AgentMode }
 }
@@ -98,7 +101,7 @@ export const runAgentLoop = async (
   const aiTools = toAiTools(deps.tools)
   const loops = createLoopDetector()
   const messages = [...history]
-  const deltas = createDeltaCoalescer(deps.live)
+  const deltas = createDeltaCoalescer(deps.live, { redactor: deps.redactor })
   let usage = zeroUsage
   let costUsd: number | null = 0
   const end = (outcome: AgentLoopResult['outcome'], steps: number, reason?: string): AgentLoopResult => ({

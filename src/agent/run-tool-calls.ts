@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import type { ToolContent } from 'ai'
 import type { EventInput } from '../core/events/registry.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
-import type { createDeltaCoalescer } from './delta-coalescer.ts'
+import type { DeltaCoalescer } from './delta-coalescer.ts'
 import type { ModelStep } from './stream-model-step.ts'
 import type { Tool, ToolResult } from './tools/define-tool.ts'
 
@@ -22,7 +22,7 @@ export interface ToolCallDeps {
   sandbox: Sandbox
   threadId: string
   signal: AbortSignal
-  deltas: ReturnType<typeof createDeltaCoalescer>
+  deltas: DeltaCoalescer
   record(events: readonly EventInput[]): Promise<void>
   /** Added to the environment of the processes tools start. */
   env?: Readonly<Record<string, string>>

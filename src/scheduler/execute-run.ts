@@ -10,6 +10,7 @@ import { commitEvents } from '../events/commit-events.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
+import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
@@ -20,6 +21,8 @@ export interface RunDeps {
   models: ModelClient
   sandboxes: SandboxBackend
   log: Logger
+  /** Redacts streamed text before it goes out live (stored events are redacted by the store). */
+  redactor?: Redactor
 }
 
 /**
@@ -125,6 +128,7 @@ export const executeRun = async (
         followUps,
         policy: { settings: project.settings.policy, mode: task.mode },
         record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
+        redactor: deps.redactor,
         live: (event) =>
           bus.publish({
             ...event,

@@ -19,13 +19,28 @@ import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { addStoredTask, createTestDatabase } from './test-stores.ts'
 
-export interface LoopRun {
-  result: AgentLoopResult
+export interface LoopAttempt {
+  /** Absent when the loop threw. */
+  result?: AgentLoopResult
+  error?: Error & { statusCode?: number }
   /** What the run stored, in seq order. */
   events: StoredEvent[]
   live: EventInput<LiveEventType>[]
   /** The git repository the run worked in. */
   directory: string
+}
+
+export interface LoopRun extends LoopAttempt {
+  result: AgentLoopResult
+}
+
+export type RunOptions = Partial<
+  Pick<AgentLoopDeps, 'tools' | 'signal' | 'retry' | 'policy' | 'redactor'>
+> & {
+  budget?: Partial<RunBudget>
+  history?: ModelMessage[]
+  /** Stands in for a catalog entry with this context window. */
+  contextWindow?: number
 }
 
 const withWindow = (model: ResolvedModel, contextWindow: number | undefined): ResolvedModel =>
@@ -50,41 +65,34 @@ const withWindow = (model: ResolvedModel, contextWindow: number | undefined): Re
       }
 
 /**
- * The built-in agent's loop against the simulator, over a real store and a fresh git repository per
- * run. Models: `anthropic:…` (Messages protocol) picks the first scenario; `sim:<scenario>` (Chat
- * Completions) picks the scenario by name.
+ * The built-in agent's loop against the simulator (or another model server, such as a replayer),
+ * over a real store and a fresh git repository per run. Models: `anthropic:…` (Messages protocol)
+ * picks the first scenario; `sim:<scenario>` (Chat Completions) picks the scenario by name.
  */
-export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
-  const sim = await startSimulator({ scenarios })
+export const startLoopHarness = async (models: ScenarioInput[] | { url: string }) => {
+  const sim = Array.isArray(models) ? await startSimulator({ scenarios: models }) : undefined
+  const url = sim?.url ?? (models as { url: string }).url
   const database = await createTestDatabase('sqlite')
   const store = await database.connect()
-  const { providers, models } = createModelLayer({
+  const layer = createModelLayer({
     store,
     box: createSecretBox(randomBytes(32)),
     redactor: createRedactor(),
     env: {},
   })
-  await providers.change('anthropic', { baseUrl: sim.url, apiKey: 'sk-sim-key-000000' })
-  await providers.change('sim', { baseUrl: `${sim.url}/v1` })
+  await layer.providers.change('anthropic', { baseUrl: url, apiKey: 'sk-sim-key-000000' })
+  await layer.providers.change('sim', { baseUrl: `${url}/v1` })
 
-  const run = async (
-    modelId: string,
-    options: Partial<Pick<AgentLoopDeps, 'tools' | 'signal' | 'retry' | 'policy'>> & {
-      budget?: Partial<RunBudget>
-      history?: ModelMessage[]
-      /** Stands in for a catalog entry with this context window. */
-      contextWindow?: number
-    } = {},
-  ): Promise<LoopRun> => {
+  const attempt = async (modelId: string, options: RunOptions = {}): Promise<LoopAttempt> => {
     const directory = join(mkdtempSync(join(tmpdir(), 'cadre-loop-')), 'repo')
     execFileSync('git', ['init', '-q', directory])
     await using sandbox = await openDirectorySandbox(directory)
     const task = await addStoredTask(store)
     const bus = createMemoryEventBus()
     const live: EventInput<LiveEventType>[] = []
-    const result = await runAgentLoop(
+    const outcome = await runAgentLoop(
       {
-        model: withWindow(await models.resolve(modelId), options.contextWindow),
+        model: withWindow(await layer.models.resolve(modelId), options.contextWindow),
         tools: options.tools ?? builtinTools,
         sandbox,
         threadId: 'thr_main',
@@ -93,19 +101,34 @@ export const startLoopHarness = async (scenarios: ScenarioInput[]) => {
         budget: RunBudget.parse(options.budget ?? {}),
         retry: options.retry,
         policy: options.policy,
+        redactor: options.redactor,
         record: async (events) =>
           void (await commitEvents({ store, bus }, (_session, emit) => emit(task.id, events))),
         live: (event) => live.push(event),
       },
       options.history ?? [{ role: 'user', content: 'go' }],
+    ).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error: error as LoopAttempt['error'] }),
     )
-    return { result, events: await store.events.list(task.id, { after: 0, limit: 10_000 }), live, directory }
+    return {
+      ...outcome,
+      events: await store.events.list(task.id, { after: 0, limit: 10_000 }),
+      live,
+      directory,
+    }
   }
 
   return {
-    run,
+    attempt,
+    /** A run that must not throw. */
+    async run(modelId: string, options: RunOptions = {}): Promise<LoopRun> {
+      const { result, ...rest } = await attempt(modelId, options)
+      if (!result) throw rest.error
+      return { result, ...rest }
+    },
     async [Symbol.asyncDispose]() {
-      await sim.close()
+      await sim?.close()
       await database[Symbol.asyncDispose]()
     },
   }
