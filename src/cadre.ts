@@ -3,8 +3,8 @@ import type { Logger } from 'pino'
 import type { Config } from './config.ts'
 import { CadreError } from './core/errors.ts'
 import { newId } from './core/ids.ts'
+import { createEventBus } from './events/create-event-bus.ts'
 import type { EventBus } from './events/event-bus.ts'
-import { createMemoryEventBus } from './events/memory-event-bus.ts'
 import { createModelLayer } from './models/create-model-layer.ts'
 import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
@@ -13,7 +13,6 @@ import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
 import { takeWorkerIdentity } from './scheduler/worker-identity.ts'
 import { loadMasterKey } from './secrets/master-key.ts'
-import { redactingBus } from './secrets/redacting-bus.ts'
 import { redactingStore } from './secrets/redacting-store.ts'
 import type { Redactor } from './secrets/redactor.ts'
 import { createSecretBox } from './secrets/secret-box.ts'
@@ -65,12 +64,7 @@ export const startCadre = async (
   // Queued tasks wake the scheduler (created below) at once; its poll is only the fallback.
   let wakeScheduler = () => {}
   const bus = watchQueue(
-    redactingBus(
-      createMemoryEventBus({
-        onListenerError: (error) => log.error({ err: error }, 'event listener failed'),
-      }),
-      redactor,
-    ),
+    createEventBus(redactor, (error) => log.error({ err: error }, 'event listener failed')),
     () => wakeScheduler(),
   )
   const { providers, models } = createModelLayer({ store, box, redactor, env })

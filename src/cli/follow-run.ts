@@ -4,6 +4,7 @@ import { CadreError } from '../core/errors.ts'
 import type { CadreEvent, StoredEvent } from '../core/events/registry.ts'
 import { type Client, type Connection, readJson } from './client.ts'
 import { streamTaskEvents } from './stream-task-events.ts'
+import { createUnseenText } from './unseen-text.ts'
 
 const settled = new Set(['review', 'done', 'failed', 'cancelled'])
 
@@ -54,6 +55,7 @@ export const followRun = async (
 ): Promise<RunOutcome> => {
   const done = new AbortController()
   const calls = new Map<string, { tool: string; input: unknown }>()
+  const unseen = createUnseenText()
   let midLine = false
   let waiting: RunOutcome['waiting']
   const line = (text: string) => {
@@ -79,7 +81,7 @@ export const followRun = async (
   const onEvent = (event: CadreEvent) => {
     switch (event.type) {
       case 'assistant.delta':
-        process.stdout.write(event.data.text)
+        process.stdout.write(unseen(event))
         midLine = true
         return
       case 'message.assistant':

@@ -1,4 +1,4 @@
-import type { CadreEvent } from '../core/events/registry.ts'
+import type { CadreEvent, LiveEvent } from '../core/events/registry.ts'
 
 /** What a subscriber listens to: one task, or every task of a project. */
 export type Topic = { taskId: string } | { projectId: string }
@@ -11,4 +11,9 @@ export interface EventBus {
   publish(event: CadreEvent): void
   /** Calls `listener` with each event published on the topic until the returned function is called. */
   subscribe(topic: Topic, listener: EventListener): () => void
+  /**
+   * The streamed blocks of the topic's tasks still open, each as one live event carrying its text so
+   * far (`snapshot: true`), for a subscriber that joins mid-block; absent when the bus does not track them.
+   */
+  openBlocks?(topic: Topic): LiveEvent[]
 }

@@ -54,7 +54,8 @@ const startingCursors = (requested: ReadonlyMap<string, number>, lastSeqs: Map<s
 
 /**
  * Replay-then-live for one subscriber: stored events after each cursor come from the store, then
- * live ones from the bus, with no gap and no duplicate. A live event that is not the next seq of
+ * live ones from the bus, with no gap and no duplicate; a streamed block under way arrives first as
+ * a snapshot of its text so far. A live event that is not the next seq of
  * its task (another writer's event arrived first, or replay is still running) triggers a read of
  * the store from the cursor instead, so order and completeness never depend on the bus.
  */
@@ -123,6 +124,9 @@ export const openEventFeed = async (options: EventFeedOptions): Promise<EventFee
   }
 
   const unsubscribe = bus.subscribe(topic, onLive)
+  // Streamed blocks already under way: their text so far, then (subscribed above, in the same turn)
+  // every piece that follows.
+  for (const block of bus.openBlocks?.(topic) ?? []) void deliver(block)
   // What was committed between fixing the cursors and listening: the tasks found behind are read
   // from the store one after another, so a project of thousands of tasks does not start thousands
   // of reads at once (a live event may still start the catch-up of its own task meanwhile).

@@ -5,6 +5,7 @@ import type { EventBus } from '../events/event-bus.ts'
  * approved), so the scheduler claims it at once instead of at its next poll.
  */
 export const watchQueue = (bus: EventBus, onQueued: () => void): EventBus => ({
+  ...bus,
   publish(event) {
     bus.publish(event)
     const queued =
@@ -12,5 +13,4 @@ export const watchQueue = (bus: EventBus, onQueued: () => void): EventBus => ({
       (event.type === 'task.status_changed' && event.data.to === 'queued')
     if (queued) onQueued()
   },
-  subscribe: (topic, listener) => bus.subscribe(topic, listener),
 })

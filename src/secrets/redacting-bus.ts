@@ -9,9 +9,9 @@ import type { Redactor } from './redactor.ts'
  * caught too.
  */
 export const redactingBus = (bus: EventBus, redactor: Redactor): EventBus => ({
+  ...bus,
   publish: (event) =>
     bus.publish(
       'seq' in event ? event : ({ ...event, data: redactor.redactValue(event.data) } as CadreEvent),
     ),
-  subscribe: (topic, listener) => bus.subscribe(topic, listener),
 })

@@ -2,9 +2,11 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CadreEvent } from '../../src/core/events/registry.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { readServerUrl, runCli, spawnCli, waitFor } from '../support/cli.ts'
+import { connectStream } from '../support/stream-client.ts'
 import { createGitRepo, type TestResponse } from '../support/test-server.ts'
 
 const scenario: ScenarioInput = {
@@ -44,16 +46,41 @@ const scenario: ScenarioInput = {
   ],
 }
 
+/** A model that streams slowly and a command that prints for a while, for subscribers joining mid-block. */
+const streaming: ScenarioInput = {
+  name: 'streaming',
+  pace: { tokensPerSecond: 60 },
+  rules: [
+    {
+      when: { toolResult: 'none' },
+      reply: [
+        {
+          text: 'Let me look around the repository first, one file at a time, and then count slowly to six so that you can watch it happen.',
+        },
+        {
+          toolCall: {
+            tool: 'bash',
+            input: { command: 'for i in 1 2 3 4 5 6; do echo "line $i"; sleep 0.25; done' },
+          },
+        },
+      ],
+    },
+    { reply: [{ text: 'Counted.' }] },
+  ],
+}
+
 describe('cadre serve runs queued tasks with the built-in agent', () => {
   const home = mkdtempSync(join(tmpdir(), 'cadre-worker-'))
   let sim: Awaited<ReturnType<typeof startSimulator>>
   let server: ReturnType<typeof spawnCli>
+  let url: string
+  let token: string
   let api: (path: string, body?: unknown, method?: string) => Promise<TestResponse>
   let projectId: string
   let repo: string
 
   beforeAll(async () => {
-    sim = await startSimulator({ scenarios: [scenario] })
+    sim = await startSimulator({ scenarios: [scenario, streaming] })
     server = spawnCli(['serve'], {
       CADRE_HOME: home,
       CADRE_PORT: '0',
@@ -61,8 +88,8 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
       ANTHROPIC_BASE_URL: sim.url,
       ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
     })
-    const url = await waitFor(() => readServerUrl(home), 'the server to start')
-    const token = readFileSync(join(home, 'token'), 'utf8').trim()
+    url = await waitFor(() => readServerUrl(home), 'the server to start')
+    token = readFileSync(join(home, 'token'), 'utf8').trim()
     api = (path, body, method) =>
       fetch(`${url}${path}`, {
         method: method ?? (body === undefined ? 'GET' : 'POST'),
@@ -162,6 +189,54 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     expect(events.find((e: { type: string }) => e.type === 'tool.finished').data.output).toMatch(
       /^cancelled; the command and everything it started were stopped/,
     )
+  })
+
+  it('sends a subscriber that joins mid-block the block so far, then the rest', async () => {
+    const clean = (await (await api('/api/projects', { path: createGitRepo('streaming') })).json()).id
+    const id = await create('count for me', 'anthropic:streaming', clean)
+    await using early = await connectStream(url, token)
+    early.send({ op: 'subscribe', taskId: id, after: 0 })
+    const pieces = (stream: typeof early, type: 'assistant.delta' | 'tool.output') =>
+      stream.events().filter((e) => e.type === type) as Extract<CadreEvent, { type: typeof type }>[]
+    // Each late subscriber joins after the block has begun: its first piece is the text so far.
+    const joinAfter = async (type: 'assistant.delta' | 'tool.output', count: number) => {
+      await early.until(() => pieces(early, type).length >= count)
+      const late = await connectStream(url, token)
+      late.send({ op: 'subscribe', taskId: id, after: 0 })
+      return late
+    }
+    await using lateForText = await joinAfter('assistant.delta', 3)
+    await using lateForOutput = await joinAfter('tool.output', 2)
+    await early.until(() =>
+      early.stored().some((e) => e.type === 'task.status_changed' && e.data.to === 'done'),
+    )
+    await lateForOutput.until(() =>
+      lateForOutput.stored().some((e) => e.type === 'task.status_changed' && e.data.to === 'done'),
+    )
+
+    const reply = early.stored().find((e) => e.type === 'message.assistant')!
+    const whole = (stream: typeof early, type: 'assistant.delta' | 'tool.output') => {
+      const [first, ...rest] = pieces(stream, type)
+      return { first, text: [first, ...rest].map((e) => e?.data.text).join('') }
+    }
+    const text = whole(lateForText, 'assistant.delta')
+    expect(text.first?.data).toMatchObject({ snapshot: true })
+    expect(text.first?.data.text.length).toBeGreaterThan(0)
+    expect(text.text).toBe(`${reply.data.text}Counted.`)
+    const output = whole(lateForOutput, 'tool.output')
+    expect(output.first?.data).toMatchObject({
+      snapshot: true,
+      text: expect.stringMatching(/^line 1\nline 2\n/),
+    })
+    expect(output.text).toBe(whole(early, 'tool.output').text)
+    expect(output.text).toBe('line 1\nline 2\nline 3\nline 4\nline 5\nline 6\n')
+    // Blocks that ended are not sent again to a subscriber that joins afterwards.
+    await using after = await connectStream(url, token)
+    after.send({ op: 'subscribe', taskId: id, after: 0 })
+    await after.until(() =>
+      after.stored().some((e) => e.type === 'task.status_changed' && e.data.to === 'done'),
+    )
+    expect(after.events().filter((e) => !('seq' in e))).toEqual([])
   })
 
   it('delivers a message sent mid-run at the next step, in the same run', async () => {

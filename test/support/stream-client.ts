@@ -15,6 +15,10 @@ export const connectStream = async (url: string, token: string) => {
   })
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)))
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject))
+  const close = async () => {
+    socket.close()
+    await closed
+  }
   return {
     socket,
     messages,
@@ -39,9 +43,7 @@ export const connectStream = async (url: string, token: string) => {
         waiters.add(check)
         check()
       }),
-    close: async () => {
-      socket.close()
-      await closed
-    },
+    close,
+    [Symbol.asyncDispose]: close,
   }
 }

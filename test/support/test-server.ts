@@ -4,12 +4,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Logger, pino } from 'pino'
+import { createEventBus } from '../../src/events/create-event-bus.ts'
 import type { EventBus } from '../../src/events/event-bus.ts'
-import { createMemoryEventBus } from '../../src/events/memory-event-bus.ts'
 import { createModelLayer } from '../../src/models/create-model-layer.ts'
 import type { ModelClient } from '../../src/models/model-client.ts'
 import type { ProviderRegistry } from '../../src/models/provider-registry.ts'
-import { redactingBus } from '../../src/secrets/redacting-bus.ts'
 import { redactingStore } from '../../src/secrets/redacting-store.ts'
 import { createRedactor, type Redactor } from '../../src/secrets/redactor.ts'
 import { createSecretBox } from '../../src/secrets/secret-box.ts'
@@ -58,7 +57,7 @@ export const startTestServer = async (
   const token = 'test-token-0123456789abcdef'
   const redactor = createRedactor([token])
   const store = redactingStore(await database.connect(), redactor)
-  const bus = redactingBus(createMemoryEventBus(), redactor)
+  const bus = createEventBus(redactor)
   const { providers, models } = createModelLayer({
     store,
     box: createSecretBox(randomBytes(32)),

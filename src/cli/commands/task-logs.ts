@@ -2,6 +2,7 @@ import { type CadreEvent, isStoredEvent, type StoredEvent } from '../../core/eve
 import { type Client, type Connection, readJson } from '../client.ts'
 import { clock } from '../output.ts'
 import { streamTaskEvents } from '../stream-task-events.ts'
+import { createUnseenText } from '../unseen-text.ts'
 
 interface LogOptions {
   id: string
@@ -48,12 +49,13 @@ const describeEvent = (event: StoredEvent): string => {
 }
 
 let midLine = false
+const unseen = createUnseenText()
 const print = (event: CadreEvent, json: boolean) => {
   if (json) return console.log(JSON.stringify(event))
   if (!isStoredEvent(event)) {
     // Live text is written as it streams; tool input and output are summed up by their stored events.
     if (event.type !== 'assistant.delta') return
-    process.stdout.write(event.data.text)
+    process.stdout.write(unseen(event))
     midLine = true
     return
   }

@@ -4,6 +4,14 @@ import { AgentMode } from '../settings.ts'
 import { TaskStatus, taskActions } from '../task-status.ts'
 import { defineEvent } from './define-event.ts'
 
+/** On a live text piece: it is the whole block so far, sent to a subscriber that joined mid-block. */
+const snapshot = z
+  .literal(true)
+  .optional()
+  .describe(
+    'the whole block so far, for a subscriber that joined mid-block: replaces what it holds of the block',
+  )
+
 /** Every event type Cadre knows, defined once; stream schemas and client types derive from this list. */
 export const eventDefinitions = [
   defineEvent(
@@ -132,24 +140,36 @@ export const eventDefinitions = [
     }),
     { durable: true, description: 'A person allowed or denied a tool call; the task goes on.' },
   ),
-  defineEvent('assistant.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
-    durable: false,
-    description: 'Streamed assistant text, live only; the completed message is stored.',
-  }),
-  defineEvent('reasoning.delta', z.object({ threadId: z.string(), blockId: z.string(), text: z.string() }), {
-    durable: false,
-    description: 'Streamed model reasoning, live only; the completed reasoning is stored with the message.',
-  }),
+  defineEvent(
+    'assistant.delta',
+    z.object({ threadId: z.string(), blockId: z.string(), text: z.string(), snapshot }),
+    {
+      durable: false,
+      description: 'Streamed assistant text, live only; the completed message is stored.',
+    },
+  ),
+  defineEvent(
+    'reasoning.delta',
+    z.object({ threadId: z.string(), blockId: z.string(), text: z.string(), snapshot }),
+    {
+      durable: false,
+      description: 'Streamed model reasoning, live only; the completed reasoning is stored with the message.',
+    },
+  ),
   defineEvent(
     'tool.input_delta',
-    z.object({ threadId: z.string(), callId: z.string(), tool: z.string(), text: z.string() }),
+    z.object({ threadId: z.string(), callId: z.string(), tool: z.string(), text: z.string(), snapshot }),
     { durable: false, description: "A tool call's input as the model writes it, live only." },
   ),
-  defineEvent('tool.output', z.object({ threadId: z.string(), callId: z.string(), text: z.string() }), {
-    durable: false,
-    description:
-      "A running tool's output as it comes (a command's), live only; tool.finished has the result.",
-  }),
+  defineEvent(
+    'tool.output',
+    z.object({ threadId: z.string(), callId: z.string(), text: z.string(), snapshot }),
+    {
+      durable: false,
+      description:
+        "A running tool's output as it comes (a command's), live only; tool.finished has the result.",
+    },
+  ),
 ] as const
 
 type Definitions = (typeof eventDefinitions)[number]
