@@ -24,6 +24,8 @@ export interface AgentLoopDeps {
   system: string
   signal: AbortSignal
   budget: RunBudget
+  /** A budget shared with other runs (the project's day): why it is spent, checked after each step. */
+  sharedBudget?: () => Promise<string | undefined>
   retry?: RetryPolicy
   /** Added to the environment of every process the tools start (marks them as this run's). */
   processEnv?: Readonly<Record<string, string>>
@@ -218,7 +220,8 @@ export const runAgentLoop = async (
     messages.push({ role: 'tool', content: results })
     if (signal.aborted) return interrupted(step)
     // Checked once the step's calls have run, so the work paid for is kept and recorded.
-    const overBudget = budgetExceeded(budget, { steps: step, usage, costUsd })
+    const overBudget =
+      budgetExceeded(budget, { steps: step, usage, costUsd }) ?? (await deps.sharedBudget?.())
     if (overBudget) return end('budget', step, overBudget)
   }
 }

@@ -26,21 +26,15 @@ export interface RunDeps {
 }
 
 /**
- * The run's budget, its cost cap lowered to what is left of the project's daily budget (UTC day);
- * a day already spent stops the run before it starts.
+ * Why the project's daily budget (UTC day) stops the run, or undefined while some is left. Runs add
+ * their cost as each step ends, so every run of the project, running or not, is counted.
  */
-const withinDailyBudget = async (store: Store, projectId: string, budget: RunBudget): Promise<RunBudget> => {
-  if (budget.dailyCostUsd === undefined) return budget
+const dailyBudgetSpent = async (store: Store, projectId: string, budget: RunBudget) => {
+  if (budget.dailyCostUsd === undefined) return undefined
   const today = `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`
   const spent = await store.runs.costSince(projectId, today)
-  const left = budget.dailyCostUsd - spent
-  if (left <= 0) {
-    throw new CadreError(
-      'unavailable',
-      `stopped: the project's daily budget of $${budget.dailyCostUsd} is spent ($${spent.toFixed(4)} today); raise budget.dailyCostUsd or wait for tomorrow (UTC)`,
-    )
-  }
-  return { ...budget, maxCostUsd: Math.min(budget.maxCostUsd ?? Number.POSITIVE_INFINITY, left) }
+  if (spent < budget.dailyCostUsd) return undefined
+  return `the project's daily budget of $${budget.dailyCostUsd} is spent ($${spent.toFixed(4)} today); raise budget.dailyCostUsd or wait for tomorrow (UTC)`
 }
 
 const allEvents = async (store: Store, taskId: string) => {
@@ -87,7 +81,9 @@ export const executeRun = async (
       )
     }
     const model = await deps.models.resolve(modelId)
-    const budget = await withinDailyBudget(store, project.id, project.settings.budget)
+    const { budget } = project.settings
+    const spentBeforeStart = await dailyBudgetSpent(store, project.id, budget)
+    if (spentBeforeStart) throw new CadreError('unavailable', `stopped: ${spentBeforeStart}`)
     await using sandbox = await deps.sandboxes.create({ taskId: task.id, projectPath: project.path })
     const events = await allEvents(store, task.id)
     // A run taken over from a dead server first ends the commands that server left running.
@@ -124,10 +120,20 @@ export const executeRun = async (
         system: builtinSystemPrompt(sandbox.root),
         signal: controller.signal,
         budget,
+        sharedBudget: () => dailyBudgetSpent(store, project.id, budget),
         processEnv: { [runMarker]: run.id },
         followUps,
         policy: { settings: project.settings.policy, mode: task.mode },
-        record: async (events) => void (await commitEvents(deps, (_session, emit) => emit(task.id, events))),
+        // A step's usage is added to the run with its step.finished, so totals (and the daily budget)
+        // count what a run spends as it spends it, across crashes and resumptions.
+        record: (events) =>
+          commitEvents(deps, async (session, emit) => {
+            await emit(task.id, events)
+            for (const event of events) {
+              if (event.type === 'step.finished')
+                await session.runs.addUsage(run.id, event.data.usage, event.data.costUsd ?? 0)
+            }
+          }),
         redactor: deps.redactor,
         live: (event) =>
           bus.publish({
@@ -140,14 +146,11 @@ export const executeRun = async (
       conversation.messages,
       conversation,
     )
-    const totals = { usage: result.usage, costUsd: result.costUsd ?? 0 }
     if (result.outcome === 'cancelled') {
       if (!cancelledByUser) return // shutting down: left running, resumed at the next start
-      await store.runs.update(run.id, totals)
       await settle('cancelled', 'cancelled by user')
       return
     }
-    await store.runs.update(run.id, totals)
     if (result.outcome === 'ask' && result.approval) {
       // Paused, not failed: the decision queues the task again and a new run takes the call from here.
       const { callId, tool, input } = result.approval

@@ -296,6 +296,34 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect(await store.runs.takeOver(run.id, 'w5', t(300), t(0), holder)).toMatchObject({ workerId: 'w5' })
     })
 
+    it("adds each step's usage to its run's totals, losing none when writers race", async () => {
+      const task = await newTask((await newProject()).id)
+      const thread = await store.threads.create({ taskId: task.id, title: 'Main' })
+      const run = await store.runs.create({ taskId: task.id, threadId: thread.id, agent: 'builtin' })
+      const step = {
+        inputTokens: 100,
+        outputTokens: 10,
+        cachedTokens: 40,
+        cacheWriteTokens: 5,
+        reasoningTokens: 2,
+      }
+      // Separate connections, as separate workers (or a resumed run and a late writer) would be.
+      await Promise.all(
+        Array.from({ length: 8 }, async () => (await database.connect()).runs.addUsage(run.id, step, 0.125)),
+      )
+      expect(await store.runs.get(run.id)).toMatchObject({
+        usage: {
+          inputTokens: 800,
+          outputTokens: 80,
+          cachedTokens: 320,
+          cacheWriteTokens: 40,
+          reasoningTokens: 16,
+        },
+        costUsd: 1,
+      })
+      expect(await store.runs.addUsage('run_missing', step, 1)).toBeUndefined()
+    })
+
     it("sums what a project's runs cost since a moment", async () => {
       const project = await newProject()
       const other = await newProject('/repo/other')

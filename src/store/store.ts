@@ -92,6 +92,8 @@ export interface RunRepo {
   /** The task's runs, oldest first. */
   list(taskId: string): Promise<Run[]>
   update(id: string, change: RunChange): Promise<Run | undefined>
+  /** Adds one step's usage and cost to the run's totals, atomically; undefined when there is no such run. */
+  addUsage(id: string, usage: Usage, costUsd: number): Promise<Run | undefined>
   /** What the project's runs that started since `since` cost together, in USD. */
   costSince(projectId: string, since: string): Promise<number>
   /** Running runs whose lease has expired (or was never given) at `now`, or held by a worker known dead. */

@@ -349,8 +349,14 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     ])
     expect(first).toMatchObject({
       status: 'failed',
-      statusReason: expect.stringMatching(/^stopped: the run cost \$0\.\d+; its budget is \$0\.001/),
+      statusReason: expect.stringMatching(/^stopped: the project's daily budget of \$0\.001 is spent/),
     })
+    // Counted as each step ended: the run's total is what its steps cost.
+    const { events } = await (await api(`/api/tasks/${first.id}/events`)).json()
+    const steps = events.filter((e: { type: string }) => e.type === 'step.finished')
+    expect(steps).toHaveLength(1)
+    expect(first.runs[0].costUsd).toBeCloseTo(steps[0].data.costUsd, 10)
+    expect(first.runs[0].usage).toEqual(steps[0].data.usage)
     const second = await settled(await create('Add a NOTES.md file', 'anthropic:claude-sonnet-4-5', frugal), [
       'failed',
       'review',

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder } from 'kysely'
-import { type Run, type RunStatus, Usage, zeroUsage } from '../../core/entities.ts'
+import { addUsage, type Run, type RunStatus, Usage, zeroUsage } from '../../core/entities.ts'
 import { newId } from '../../core/ids.ts'
 import type { Database, RunsTable } from '../database.ts'
 import { now, type SessionContext } from '../session-context.ts'
@@ -58,6 +58,27 @@ export const createRunRepo = ({ db, atomically }: SessionContext): RunRepo => ({
   async list(taskId) {
     const rows = await db.selectFrom('runs').selectAll().where('task_id', '=', taskId).orderBy('id').execute()
     return rows.map(toRun)
+  },
+
+  async addUsage(id, usage, costUsd) {
+    return atomically(async (tx) => {
+      // The increment takes the row's lock first (PostgreSQL), so the read below cannot race another addition.
+      const counted = await tx
+        .updateTable('runs')
+        .set((eb) => ({ cost_usd: eb('cost_usd', '+', costUsd) }))
+        .where('id', '=', id)
+        .returning('usage')
+        .executeTakeFirst()
+      if (!counted) return undefined
+      const total = addUsage(Usage.parse(JSON.parse(counted.usage)), usage)
+      const row = await tx
+        .updateTable('runs')
+        .set({ usage: JSON.stringify(total) })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      return toRun(row)
+    })
   },
 
   async costSince(projectId, since) {
