@@ -19,27 +19,27 @@ const policy = PolicySettings.parse({
 
 describe('policy', () => {
   it('lets the first matching rule decide, by tool and by a glob over the command or path', () => {
-    expect(evaluatePolicy(policy, 'ask', bash, { command: 'rm -rf /tmp/x' })).toMatchObject({
+    expect(evaluatePolicy(policy, 'default', bash, { command: 'rm -rf /tmp/x' })).toMatchObject({
       action: 'deny',
     })
-    expect(evaluatePolicy(policy, 'ask', bash, { command: 'git push origin main' })).toMatchObject({
+    expect(evaluatePolicy(policy, 'default', bash, { command: 'git push origin main' })).toMatchObject({
       action: 'ask',
       reason: `the rule bash "git push*" of the project's policy says ask for bash`,
     })
-    expect(evaluatePolicy(policy, 'ask', bash, { command: 'curl https://example.com' })).toMatchObject({
+    expect(evaluatePolicy(policy, 'default', bash, { command: 'curl https://example.com' })).toMatchObject({
       action: 'deny',
     })
     expect(
       evaluatePolicy(
         policy,
-        'ask',
+        'default',
         { name: 'write_file', readOnly: false },
         { path: '.github/workflows/ci.yml' },
       ),
     ).toMatchObject({
       action: 'ask',
     })
-    expect(evaluatePolicy(policy, 'ask', bash, { command: 'npm test' })).toEqual({ action: 'allow' })
+    expect(evaluatePolicy(policy, 'default', bash, { command: 'npm test' })).toEqual({ action: 'allow' })
   })
 
   it('never asks in auto mode, and allows only read-only tools in plan mode', () => {
@@ -54,10 +54,37 @@ describe('policy', () => {
 
   it('falls back to the default', () => {
     const strict = PolicySettings.parse({ default: 'ask' })
-    expect(evaluatePolicy(strict, 'ask', read, { path: 'a' })).toMatchObject({
+    expect(evaluatePolicy(strict, 'default', read, { path: 'a' })).toMatchObject({
       action: 'ask',
       reason: expect.stringMatching(/^the default/),
     })
+  })
+
+  it("applies global rules: a global deny always holds, the others where the project's rules say nothing", () => {
+    const global = [
+      { tool: 'bash', pattern: 'git push*', action: 'deny' },
+      { tool: 'bash', pattern: 'npm publish*', action: 'ask' },
+      { tool: 'bash', pattern: 'curl', action: 'allow' },
+    ] as const
+    const project = PolicySettings.parse({
+      rules: [
+        { tool: 'bash', pattern: 'git push origin main', action: 'allow' },
+        { tool: 'bash', pattern: 'curl', action: 'deny' },
+      ],
+    })
+    expect(evaluatePolicy(project, 'auto', bash, { command: 'git push origin main' }, global)).toEqual({
+      action: 'deny',
+      reason: 'the rule bash "git push*" of the global policy says deny for bash',
+    })
+    expect(evaluatePolicy(project, 'default', bash, { command: 'npm publish' }, global)).toEqual({
+      action: 'ask',
+      reason: 'the rule bash "npm publish*" of the global policy says ask for bash',
+    })
+    expect(evaluatePolicy(project, 'default', bash, { command: 'curl -s x' }, global)).toEqual({
+      action: 'deny',
+      reason: `the rule bash "curl" of the project's policy says deny for bash`,
+    })
+    expect(evaluatePolicy(project, 'default', bash, { command: 'ls' }, global)).toEqual({ action: 'allow' })
   })
 })
 

@@ -1,5 +1,5 @@
 import { matchesGlob } from 'node:path'
-import type { AgentMode, PolicySettings } from '../core/settings.ts'
+import type { AgentMode, PolicyRule, PolicySettings } from '../core/settings.ts'
 import type { Tool } from './tools/define-tool.ts'
 
 export type PolicyDecision = { action: 'allow' } | { action: 'ask' | 'deny'; reason: string }
@@ -28,16 +28,21 @@ const matches = (pattern: string, subject: NonNullable<ReturnType<typeof subject
     ? wildcard(pattern).test(subject.command) || subject.command.split(/\s+/)[0] === pattern
     : matchesGlob(subject.path, pattern)
 
+const describeRule = (rule: PolicyRule) =>
+  `the rule ${rule.tool}${rule.pattern ? ` ${JSON.stringify(rule.pattern)}` : ''}`
+
 /**
- * Whether a tool call may run: plan mode allows only read-only tools; otherwise the first matching
- * rule of the policy (tool name or `*`, and a glob over the command line or path) decides, else
- * its default. `auto` mode never asks: what would ask is allowed.
+ * Whether a tool call may run. Plan mode allows only read-only tools. Otherwise a matching deny of
+ * the global policy holds whatever a project says; then the first matching rule of the project's
+ * policy (tool name or `*`, and a glob over the command line or path) decides; then the first of
+ * the global rules; then the project's default. `auto` mode never asks: what would ask is allowed.
  */
 export const evaluatePolicy = (
   policy: PolicySettings,
   mode: AgentMode,
   tool: Pick<Tool, 'name' | 'readOnly'>,
   input: unknown,
+  globalRules: readonly PolicyRule[] = [],
 ): PolicyDecision => {
   if (mode === 'plan' && !tool.readOnly) {
     return {
@@ -46,15 +51,17 @@ export const evaluatePolicy = (
     }
   }
   const subject = subjectOf(input)
-  const rule = policy.rules.find(
-    (candidate) =>
-      (candidate.tool === '*' || candidate.tool === tool.name) &&
-      (candidate.pattern === undefined || (subject !== undefined && matches(candidate.pattern, subject))),
-  )
+  const applies = (candidate: PolicyRule) =>
+    (candidate.tool === '*' || candidate.tool === tool.name) &&
+    (candidate.pattern === undefined || (subject !== undefined && matches(candidate.pattern, subject)))
+  const globalDeny = globalRules.find((rule) => rule.action === 'deny' && applies(rule))
+  const projectRule = globalDeny ? undefined : policy.rules.find(applies)
+  const globalRule = globalDeny ?? (projectRule ? undefined : globalRules.find(applies))
+  const rule = projectRule ?? globalRule
   const action = rule?.action ?? policy.default
   if (action === 'allow' || (action === 'ask' && mode === 'auto')) return { action: 'allow' }
   const which = rule
-    ? `the rule ${rule.tool}${rule.pattern ? ` ${JSON.stringify(rule.pattern)}` : ''}`
-    : 'the default'
-  return { action, reason: `${which} of the project's policy says ${action} for ${tool.name}` }
+    ? `${describeRule(rule)} of the ${rule === globalRule ? 'global' : "project's"} policy`
+    : "the default of the project's policy"
+  return { action, reason: `${which} says ${action} for ${tool.name}` }
 }

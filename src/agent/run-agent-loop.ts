@@ -2,7 +2,7 @@ import { jsonSchema, type ModelMessage, type ToolSet } from 'ai'
 import { z } from 'zod'
 import { addUsage, type Usage, zeroUsage } from '../core/entities.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
-import type { AgentMode, PolicySettings, RunBudget } from '../core/settings.ts'
+import type { AgentMode, PolicyRule, PolicySettings, RunBudget } from '../core/settings.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
 import type { Sandbox } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
@@ -37,8 +37,8 @@ export interface AgentLoopDeps {
   live(event: EventInput<LiveEventType>): void
   /** Streamed text (model output, command output) is redacted with it before it is published. */
   redactor?: Redactor
-  /** The project's permission policy and the task's mode; without it every call may run. */
-  policy?: { settings: PolicySettings; mode: AgentMode }
+  /** The project's permission policy, the global rules and the task's mode; without it every call may run. */
+  policy?: { settings: PolicySettings; globalRules?: readonly PolicyRule[]; mode: AgentMode }
 }
 
 /** Where a run resumes: calls of the last reply that never started, and decisions people took. */
@@ -133,7 +133,8 @@ export const runAgentLoop = async (
           }
     const tool = tools.get(call.tool)
     if (!tool || !deps.policy) return { run: true }
-    const verdict = evaluatePolicy(deps.policy.settings, deps.policy.mode, tool, call.input)
+    const { settings, mode, globalRules } = deps.policy
+    const verdict = evaluatePolicy(settings, mode, tool, call.input, globalRules)
     if (verdict.action === 'allow') return { run: true }
     return verdict.action === 'deny'
       ? { answer: `Not allowed: ${verdict.reason}.` }

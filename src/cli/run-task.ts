@@ -3,6 +3,7 @@ import { type Cadre, startCadre } from '../cadre.ts'
 import { loadConfig } from '../config.ts'
 import type { Project, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
+import type { AgentMode } from '../core/settings.ts'
 import { environmentSecrets } from '../secrets/environment-secrets.ts'
 import { createRedactor } from '../secrets/redactor.ts'
 import { type Client, type Connection, createClient, readJson, resolveConnection } from './client.ts'
@@ -43,7 +44,7 @@ export interface RunRequest {
   project: string
   agent?: string
   model?: string
-  mode?: 'plan' | 'ask' | 'auto'
+  mode?: AgentMode
 }
 
 /** The project by id or path, added first when the path is a repository Cadre does not know yet. */

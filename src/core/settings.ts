@@ -5,8 +5,11 @@ export const AgentName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an agent name is lower-case letters, digits and dashes, e.g. "builtin"')
 
-/** How much an agent may do without asking: plan only, ask before acting, or act within policy. */
-export const AgentMode = z.enum(['plan', 'ask', 'auto'])
+/**
+ * How much an agent may do without asking: plan (read-only tools, ends with a plan), default (asks
+ * where the policy says ask), or auto (never asks; what would ask is allowed, denials still hold).
+ */
+export const AgentMode = z.enum(['plan', 'default', 'auto'])
 export type AgentMode = z.infer<typeof AgentMode>
 
 export const SandboxSettings = z.strictObject({
@@ -24,11 +27,18 @@ export const PolicyRule = z.strictObject({
   action: z.enum(['allow', 'ask', 'deny']),
 })
 
+export type PolicyRule = z.infer<typeof PolicyRule>
+
 export const PolicySettings = z.strictObject({
   default: z.enum(['allow', 'ask', 'deny']).default('allow'),
   rules: z.array(PolicyRule).max(500).default([]),
 })
 export type PolicySettings = z.infer<typeof PolicySettings>
+
+/** Rules for every project: a matching deny always holds; the others apply where a project's rules say nothing. */
+export const GlobalPolicy = z.strictObject({
+  rules: z.array(PolicyRule).max(500).default([]),
+})
 
 /** Limits on one run of an agent; reaching one ends the run cleanly, saying which. */
 export const RunBudget = z.strictObject({
@@ -70,6 +80,7 @@ export const GlobalSettings = z.object({
   defaultModel: z.string().min(1).max(200).optional(),
   maxConcurrentRuns: z.number().int().min(1).max(1000).default(4),
   worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees'),
+  policy: GlobalPolicy.default({ rules: [] }),
 })
 export type GlobalSettings = z.infer<typeof GlobalSettings>
 

@@ -73,7 +73,8 @@ export const executeRun = async (
   try {
     const project = await store.projects.get(task.projectId)
     if (!project) throw new CadreError('not_found', `the task's project ${task.projectId} no longer exists`)
-    const modelId = task.model ?? (await store.settings.get()).defaultModel
+    const globalSettings = await store.settings.get()
+    const modelId = task.model ?? globalSettings.defaultModel
     if (!modelId) {
       throw new CadreError(
         'bad_request',
@@ -123,7 +124,11 @@ export const executeRun = async (
         sharedBudget: () => dailyBudgetSpent(store, project.id, budget),
         processEnv: { [runMarker]: run.id },
         followUps,
-        policy: { settings: project.settings.policy, mode: task.mode },
+        policy: {
+          settings: project.settings.policy,
+          globalRules: globalSettings.policy.rules,
+          mode: task.mode,
+        },
         // A step's usage is added to the run with its step.finished, so totals (and the daily budget)
         // count what a run spends as it spends it, across crashes and resumptions.
         record: (events) =>

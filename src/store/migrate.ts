@@ -3,11 +3,13 @@ import { type Migration, Migrator } from 'kysely/migration'
 import { CadreError } from '../core/errors.ts'
 import * as initial from './migrations/0001-initial.ts'
 import * as providers from './migrations/0002-providers.ts'
+import * as defaultMode from './migrations/0003-default-mode.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-providers': providers,
+  '0003-default-mode': defaultMode,
 }
 
 const schemaVersion = Object.keys(migrations).length

@@ -49,9 +49,37 @@ export const describeStoreContract = (engine: StoreEngine) =>
       const failure = await database.connect().catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CadreError)
       expect((failure as CadreError).message).toMatch(
-        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 2\)/,
+        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 3\)/,
       )
       expect(await store.projects.list()).toHaveLength(1)
+    })
+
+    it('renames the mode "ask" to "default" in what an older Cadre stored', async () => {
+      const project = await newProject()
+      const task = await newTask(project.id)
+      const prompt = 'keep "mode":"ask" in this prompt'
+      const created = {
+        title: 't',
+        prompt,
+        agent: 'builtin',
+        model: null,
+        mode: 'auto',
+        status: 'queued',
+      } as const
+      await store.events.append(task.id, [{ type: 'task.created', data: created }])
+      // As a Cadre before the rename left them, with its last migration not yet applied.
+      await database.execute("update tasks set mode = 'ask'")
+      await database.execute(
+        `update projects set settings = replace(settings, '"defaultMode":"auto"', '"defaultMode":"ask"')`,
+      )
+      await database.execute(`update events set data = replace(data, '"mode":"auto"', '"mode":"ask"')`)
+      await database.execute("delete from cadre_migration where name = '0003-default-mode'")
+      const migrated = await database.connect()
+      expect(await migrated.tasks.get(task.id)).toMatchObject({ mode: 'default' })
+      expect((await migrated.projects.get(project.id))?.settings.defaultMode).toBe('default')
+      expect(await migrated.events.list(task.id, { after: 0, limit: 1 })).toMatchObject([
+        { data: { ...created, mode: 'default', prompt } },
+      ])
     })
 
     it('creates, reads, lists, updates and deletes projects', async () => {

@@ -108,7 +108,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     prompt: string,
     model: string | null = 'anthropic:claude-sonnet-4-5',
     project = projectId,
-    mode?: 'plan' | 'ask' | 'auto',
+    mode?: 'plan' | 'default' | 'auto',
   ) =>
     (await (await api('/api/tasks', { projectId: project, prompt, mode, ...(model && { model }) })).json())
       .id as string
@@ -273,7 +273,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
         'PATCH',
       )
     await askForPush()
-    const publish = () => create('publish the branch', 'anthropic:claude-sonnet-4-5', guarded, 'ask')
+    const publish = () => create('publish the branch', 'anthropic:claude-sonnet-4-5', guarded, 'default')
     const ask = async () => {
       const id = await publish()
       const waiting = await settled(id, ['needs_input', 'failed', 'done', 'review'])
@@ -337,6 +337,28 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
       'Understood, I will not push.',
     )
     expect((await api(`/api/tasks/${denied.id}/approvals/nope`, { decision: 'allow' })).status).toBe(404)
+  })
+
+  it("holds a global deny over a project's allow", async () => {
+    const trusting = (await (await api('/api/projects', { path: createGitRepo('trusting') })).json()).id
+    await api(
+      `/api/projects/${trusting}`,
+      { settings: { policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'allow' }] } } },
+      'PATCH',
+    )
+    const forbid = { policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'deny' }] } }
+    expect((await api('/api/settings', forbid, 'PATCH')).status).toBe(200)
+    try {
+      const id = await create('publish the branch', 'anthropic:claude-sonnet-4-5', trusting)
+      await settled(id, ['done', 'review', 'failed'])
+      const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+      expect(events.find((e: { type: string }) => e.type === 'tool.finished').data).toMatchObject({
+        isError: true,
+        output: 'Not allowed: the rule bash "git push*" of the global policy says deny for bash.',
+      })
+    } finally {
+      await api('/api/settings', { policy: null }, 'PATCH')
+    }
   })
 
   it("stops runs at the project's daily budget, and refuses to start once the day is spent", async () => {

@@ -13,9 +13,9 @@ import { demoScenario } from './demo-scenario.ts'
 
 const parseMode = (mode: string | undefined) => {
   if (mode === undefined) return undefined
-  const parsed = AgentMode.safeParse(mode === 'default' ? 'ask' : mode)
+  const parsed = AgentMode.safeParse(mode)
   if (!parsed.success)
-    throw new CadreError('bad_request', `--mode must be plan, default (ask) or auto, not "${mode}"`)
+    throw new CadreError('bad_request', `--mode must be plan, default or auto, not "${mode}"`)
   return parsed.data
 }
 

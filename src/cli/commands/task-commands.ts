@@ -23,7 +23,7 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     .option('--title <title>', 'title (default: first line of the prompt)')
     .option('--agent <agent>', "agent to run it (default: the project's)")
     .option('--model <model>', "model (default: the project's)")
-    .option('--mode <mode>', 'plan, ask or auto')
+    .option('--mode <mode>', 'plan, default or auto')
     .option('--backlog', 'put it in the backlog instead of queueing it')
     .option('--json', 'print the task as JSON')
     .action(async (prompt: string, options) => {

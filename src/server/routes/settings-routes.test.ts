@@ -14,19 +14,31 @@ describe('settings routes', () => {
     expect(await (await t.api('/api/settings')).json()).toEqual({
       defaultAgent: 'builtin',
       maxConcurrentRuns: 4,
+      policy: { rules: [] },
     })
     const patched = await t.api('/api/settings', {
       method: 'PATCH',
-      json: { maxConcurrentRuns: 8, defaultModel: 'm1' },
+      json: {
+        maxConcurrentRuns: 8,
+        defaultModel: 'm1',
+        policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'deny' }] },
+      },
     })
     expect(await patched.json()).toEqual({
       defaultAgent: 'builtin',
       maxConcurrentRuns: 8,
       defaultModel: 'm1',
+      policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'deny' }] },
     })
     const bad = await t.api('/api/settings', { method: 'PATCH', json: { maxConcurrentRuns: 0 } })
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.message).toMatch(/settings\.maxConcurrentRuns/)
+    const badRule = await t.api('/api/settings', {
+      method: 'PATCH',
+      json: { policy: { rules: [{ tool: 'bash', action: 'maybe' }] } },
+    })
+    expect(badRule.status).toBe(400)
+    expect((await badRule.json()).error.message).toMatch(/settings\.policy\.rules\.0\.action/)
     expect((await (await t.api('/api/settings')).json()).maxConcurrentRuns).toBe(8)
   })
 })
