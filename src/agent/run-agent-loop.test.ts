@@ -123,6 +123,15 @@ describe('the agent loop against the simulator', () => {
       expect(inputTokens).toBeGreaterThan(0)
       if (model.startsWith('anthropic:')) expect(result.costUsd).toBeGreaterThan(0)
       else expect(result.costUsd).toBeNull() // a model the catalog does not know
+      // Anthropic caches where asked: from the second step on, what the step before sent is read
+      // from the cache. (Chat Completions servers are sent the prompt unchanged.)
+      const cached = steps.map((e) => e.data.usage.cachedTokens)
+      if (model.startsWith('anthropic:')) {
+        expect(cached[0]).toBe(0)
+        expect(steps[0]?.data.usage.cacheWriteTokens).toBeGreaterThan(0)
+        for (const [i, tokens] of cached.entries())
+          if (i > 0) expect(tokens).toBeGreaterThan(inputTokens / steps.length / 2)
+      } else expect(cached).toEqual([0, 0, 0, 0])
 
       const deltas = live.filter((e) => e.type === 'assistant.delta')
       expect(deltas.map((e) => e.data.text).join('')).toBe(

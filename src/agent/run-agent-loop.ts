@@ -172,7 +172,7 @@ export const runAgentLoop = async (
       if (signal.aborted) return interrupted(step - 1)
       try {
         reply = await streamModelStep({
-          model: model.languageModel,
+          model,
           system: deps.system,
           messages: compactConversation(messages, contextLimit, deps.system),
           tools: aiTools,

@@ -1,6 +1,8 @@
-import { type LanguageModel, type ModelMessage, streamText, type ToolSet } from 'ai'
+import { type ModelMessage, streamText, type ToolSet } from 'ai'
 import { type Usage, zeroUsage } from '../core/entities.ts'
 import type { EventInput } from '../core/events/registry.ts'
+import type { ResolvedModel } from '../models/model-client.ts'
+import { cachedPrompt } from '../models/prompt-caching.ts'
 import { toUsage } from '../models/to-usage.ts'
 
 export interface ModelStep {
@@ -23,7 +25,7 @@ type Delta = EventInput<'assistant.delta' | 'reasoning.delta' | 'tool.input_delt
  * error (a status, a dropped stream) for the caller to retry or give up on.
  */
 export const streamModelStep = async (options: {
-  model: LanguageModel
+  model: Pick<ResolvedModel, 'languageModel' | 'kind'>
   system: string
   messages: ModelMessage[]
   tools: ToolSet
@@ -34,9 +36,12 @@ export const streamModelStep = async (options: {
 }): Promise<ModelStep> => {
   const { threadId, blockPrefix, onDelta } = options
   const result = streamText({
-    model: options.model,
-    system: options.system,
-    messages: options.messages,
+    model: options.model.languageModel,
+    ...cachedPrompt(options.model.kind, {
+      system: options.system,
+      messages: options.messages,
+      cacheKey: threadId,
+    }),
     tools: options.tools,
     maxRetries: 0, // retried by the caller, which tells the user
     abortSignal: options.signal,

@@ -73,6 +73,7 @@ export const createModelClient = ({ providers }: { providers: ProviderRegistry }
         id: fullId,
         provider,
         model,
+        kind: config.kind,
         languageModel: await createLanguageModel(config, model),
         info,
         cost: (usage) => computeCost(usage, info?.pricing),

@@ -2,6 +2,7 @@ import type { LanguageModel } from 'ai'
 import type { Usage } from '../core/entities.ts'
 import type { ModelInfo } from './model-info.ts'
 import type { ProviderCheck } from './provider-config.ts'
+import type { ProviderKind } from './provider-kinds.ts'
 
 /** A model ready to be called, with what Cadre knows of it. */
 export interface ResolvedModel {
@@ -9,6 +10,8 @@ export interface ResolvedModel {
   id: string
   provider: string
   model: string
+  /** The protocol the provider speaks (which decides, for one, how its prompt cache is used). */
+  kind: ProviderKind
   languageModel: LanguageModel
   /** The catalog's entry; undefined for a model the catalog does not know (its cost is then unknown). */
   info: ModelInfo | undefined

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { chooseReply } from './choose-reply.ts'
 import { estimateUsage } from './estimate-usage.ts'
 import { pause } from './pause.ts'
+import { createPromptCache } from './prompt-cache.ts'
 import { anthropicMessages } from './protocols/anthropic-messages.ts'
 import { errorResponse } from './protocols/error-response.ts'
 import { gemini } from './protocols/gemini.ts'
@@ -33,16 +34,24 @@ const idHeader = (protocol: SimProtocol) => (protocol === 'anthropic' ? 'request
 
 type Generate = Extract<SimRoute, { kind: 'generate' | 'count-tokens' }>
 
+/** What one simulator serves from: its scenarios, and what its prompt cache holds. */
+interface SimState {
+  scenarios: readonly Scenario[]
+  cache: ReturnType<typeof createPromptCache>
+}
+
 const answer = async (
   route: Generate,
   request: SimRequest,
-  scenarios: readonly Scenario[],
+  { scenarios, cache }: SimState,
   incoming: IncomingMessage,
   response: ServerResponse,
 ) => {
   const header = incoming.headers[scenarioHeader]
   const scenario = selectScenario(scenarios, request.model, Array.isArray(header) ? header[0] : header)
-  const reply = chooseReply(scenario, request)
+  const chosen = chooseReply(scenario, request)
+  const reply =
+    chosen.type === 'message' ? { ...chosen, usage: cache.account(request, chosen.usage) } : chosen
   const gone = new AbortController()
   response.once('close', () => gone.abort())
   await pause(reply.pace.latencyMs, gone.signal)
@@ -72,11 +81,7 @@ const countTokens = (route: Generate, request: SimRequest, response: ServerRespo
   })
 }
 
-const handle = async (
-  scenarios: readonly Scenario[],
-  incoming: IncomingMessage,
-  response: ServerResponse,
-) => {
+const handle = async (sim: SimState, incoming: IncomingMessage, response: ServerResponse) => {
   const url = requestUrl(incoming.url)
   const route = routeRequest(incoming.method ?? 'GET', url, incoming.headers)
   if (route.kind === 'list-models') {
@@ -85,7 +90,7 @@ const handle = async (
       200,
       modelList(
         route.listing,
-        scenarios.map((scenario) => scenario.name),
+        sim.scenarios.map((scenario) => scenario.name),
       ),
     )
   }
@@ -97,7 +102,7 @@ const handle = async (
   try {
     const request = wireProtocols[route.protocol].parse(await readJsonBody(incoming), route.hints)
     if (route.kind === 'count-tokens') return countTokens(route, request, response)
-    await answer(route, request, scenarios, incoming, response)
+    await answer(route, request, sim, incoming, response)
   } catch (error) {
     sendFailure(response, route.protocol, error, 'the model simulator failed')
   }
@@ -107,13 +112,14 @@ const handle = async (
  * The simulator's request listener. It never throws: a bad request gets a 400 and anything
  * unexpected a 500, each in the error shape of the protocol the client speaks.
  */
-export const createSimHandler =
-  (scenarios: readonly Scenario[]) =>
-  (incoming: IncomingMessage, response: ServerResponse): void => {
+export const createSimHandler = (scenarios: readonly Scenario[]) => {
+  const sim: SimState = { scenarios, cache: createPromptCache() }
+  return (incoming: IncomingMessage, response: ServerResponse): void => {
     // A client that leaves mid-reply makes late writes fail; that is its business, not a crash.
     response.on('error', () => {})
-    handle(scenarios, incoming, response).catch((error: unknown) => {
+    handle(sim, incoming, response).catch((error: unknown) => {
       const protocol = protocolOf(requestUrl(incoming.url), incoming.headers)
       sendFailure(response, protocol, error, 'the model simulator failed')
     })
   }
+}

@@ -55,6 +55,11 @@ export interface SimRequest {
   structuredOutput?: { schema?: unknown }
   /** OpenAI Chat Completions only: whether to send a final usage chunk. */
   includeUsage?: boolean
+  /**
+   * Anthropic only: the request up to each block the client marked for caching (`cache_control`),
+   * in the order the service caches (tools, system, messages), serialized without the marks.
+   */
+  cachePrefixes?: string[]
 }
 
 /** A request body that does not have the protocol's shape; answered with a 400 naming `message`. */

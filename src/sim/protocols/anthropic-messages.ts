@@ -69,6 +69,32 @@ const toPart = (block: z.infer<typeof Block>): SimPart[] => {
   }
 }
 
+/**
+ * The request as the service caches it — tools, then system, then messages, block by block — cut
+ * after each block that carries `cache_control`.
+ */
+const cachePrefixes = (request: z.infer<typeof MessagesBody>): string[] => {
+  const blocks: unknown[] = [
+    ...(request.tools ?? []),
+    ...(typeof request.system === 'string'
+      ? [{ type: 'text', text: request.system }]
+      : (request.system ?? [])),
+    ...request.messages.flatMap((message) =>
+      typeof message.content === 'string'
+        ? [{ role: message.role, type: 'text', text: message.content }]
+        : message.content.map((block) => ({ role: message.role, ...block })),
+    ),
+  ]
+  const prefixes: string[] = []
+  const seen: string[] = []
+  for (const block of blocks) {
+    const { cache_control: mark, ...rest } = block as Record<string, unknown>
+    seen.push(JSON.stringify(rest))
+    if (mark !== undefined) prefixes.push(seen.join('\n'))
+  }
+  return prefixes
+}
+
 const parse = (body: unknown): SimRequest => {
   const request = parseBody(MessagesBody, body)
   const system = [typeof request.system === 'string' ? request.system : textOf(request.system)]
@@ -97,6 +123,7 @@ const parse = (body: unknown): SimRequest => {
       schema: tool.input_schema,
     })),
     structuredOutput: format?.type === 'json_schema' ? { schema: format.schema } : undefined,
+    cachePrefixes: cachePrefixes(request),
   }
 }
 
