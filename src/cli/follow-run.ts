@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises'
 import type { Run, Task, Usage } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import type { CadreEvent, StoredEvent } from '../core/events/registry.ts'
+import { createActivitySpinner } from './activity-spinner.ts'
 import { type Client, type Connection, readJson } from './client.ts'
 import { streamTaskEvents } from './stream-task-events.ts'
 import { createUnseenText } from './unseen-text.ts'
@@ -56,12 +57,22 @@ export const followRun = async (
   const done = new AbortController()
   const calls = new Map<string, { tool: string; input: unknown }>()
   const unseen = createUnseenText()
+  const spinner = createActivitySpinner()
   let midLine = false
   let waiting: RunOutcome['waiting']
-  const line = (text: string) => {
+  const endLine = () => {
     if (midLine) process.stdout.write('\n')
     midLine = false
+  }
+  const line = (text: string) => {
+    spinner.hide()
+    endLine()
     console.log(text)
+  }
+  // The spinner takes a line of its own: streamed text is ended first.
+  const busy = (what: string) => {
+    endLine()
+    spinner.show(what)
   }
   const decide = async (event: Extract<StoredEvent, { type: 'approval.requested' }>) => {
     const { approvalId, tool, input, reason } = event.data
@@ -81,37 +92,50 @@ export const followRun = async (
   const onEvent = (event: CadreEvent) => {
     switch (event.type) {
       case 'assistant.delta':
+        spinner.hide()
         process.stdout.write(unseen(event))
         midLine = true
         return
       case 'message.assistant':
         for (const call of event.data.toolCalls) calls.set(call.callId, call)
         return
+      case 'tool.started':
+        return busy(`${event.data.tool} ${summarize(calls.get(event.data.callId)?.input)}`.trim())
       case 'tool.finished': {
         const call = calls.get(event.data.callId)
         const mark = event.data.isError ? '✗' : '✓'
         const seconds = (event.data.durationMs / 1000).toFixed(1)
         const detail = event.data.isError ? ` — ${firstLine(event.data.output)}` : ''
         const subject = summarize(call?.input)
-        return line(`  ${mark} ${event.data.tool}${subject ? ` ${subject}` : ''}  ${seconds}s${detail}`)
+        line(`  ${mark} ${event.data.tool}${subject ? ` ${subject}` : ''}  ${seconds}s${detail}`)
+        return busy('thinking')
       }
       case 'step.retrying':
-        return line(
+        line(
           `  ↻ the model call failed (${firstLine(event.data.reason)}); retrying in ${(event.data.delayMs / 1000).toFixed(1)}s`,
         )
+        return busy('waiting to retry')
       case 'approval.requested':
+        spinner.hide()
+        endLine()
         void decide(event).catch((error: unknown) => {
           line(`  could not answer the approval: ${(error as Error).message}`)
           done.abort()
         })
         return
       case 'task.status_changed':
+        if (event.data.to === 'queued') busy('waiting for a free slot')
+        if (event.data.to === 'running') busy('thinking')
         if (settled.has(event.data.to)) done.abort()
         return
     }
   }
-  await streamTaskEvents(connection, { id: taskId, after: 0, signal: done.signal }, onEvent)
-  if (midLine) process.stdout.write('\n')
+  try {
+    await streamTaskEvents(connection, { id: taskId, after: 0, signal: done.signal }, onEvent)
+  } finally {
+    spinner.hide()
+  }
+  endLine()
   const task = await readJson<RunOutcome['task']>(
     client.api.tasks[':id'].$get({ param: { id: taskId } }),
     connection.url,

@@ -1,12 +1,16 @@
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SimServer } from '../../src/sim/sim-server.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { closedPortUrl } from '../support/answering-server.ts'
-import { runCli } from '../support/cli.ts'
+import { launcher, runCli, systemNode } from '../support/cli.ts'
 import { createGitRepo } from '../support/test-server.ts'
+
+const run = promisify(execFile)
 
 describe('cadre run and cadre demo, with no server running', () => {
   let sim: SimServer
@@ -77,5 +81,18 @@ describe('cadre run and cadre demo, with no server running', () => {
     expect(result.stdout).toContain('  ✓ bash node greet.js Cadre  ')
     expect(result.stdout).toContain('✔ Finished with changes')
     expect(result.stdout).toContain('set ANTHROPIC_API_KEY')
+    expect(result.stdout + result.stderr).not.toMatch(/thinking \d+s/) // no spinner off a terminal
+  })
+
+  it('shows, on a terminal, a spinner saying what the run is doing and for how long', async () => {
+    // `script` gives the CLI a pseudo-terminal; CI variables would make the spinner stand down.
+    const { CI: _ci, GITHUB_ACTIONS: _gha, ...env } = process.env
+    const { stdout } = await run('script', ['-qec', `${systemNode()} ${launcher} demo`, '/dev/null'], {
+      env: { ...env, CADRE_HOME: mkdtempSync(join(tmpdir(), 'cadre-demo-tty-')) },
+      timeout: 60_000,
+    })
+    expect(stdout).toMatch(/thinking \d+s/)
+    expect(stdout).toMatch(/edit_file greet\.js \d+s/)
+    expect(stdout).toContain('✔ Finished with changes')
   })
 })
