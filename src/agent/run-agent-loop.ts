@@ -60,6 +60,8 @@ export interface AgentLoopResult {
   usage: Usage
   /** null when a step's price was unknown. */
   costUsd: number | null
+  /** The text of the model's last reply (in plan mode, the plan). */
+  finalText: string
   messages: ModelMessage[]
 }
 
@@ -106,12 +108,14 @@ export const runAgentLoop = async (
   const deltas = createDeltaCoalescer(deps.live, { redactor: deps.redactor })
   let usage = zeroUsage
   let costUsd: number | null = 0
+  let finalText = ''
   const end = (outcome: AgentLoopResult['outcome'], steps: number, reason?: string): AgentLoopResult => ({
     outcome,
     ...(reason && { reason }),
     steps,
     usage,
     costUsd,
+    finalText,
     messages,
   })
   const interrupted = (steps: number) =>
@@ -198,6 +202,7 @@ export const runAgentLoop = async (
     costUsd = costUsd === null || stepCost === null ? null : costUsd + stepCost
     messages.push(...reply.messages)
     const { text, reasoning, calls, finishReason } = reply
+    finalText = text
     await deps.record([
       {
         type: 'message.assistant',

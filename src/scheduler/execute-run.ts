@@ -115,10 +115,11 @@ export const executeRun = async (
     const result = await runAgentLoop(
       {
         model,
-        tools: builtinTools,
+        // In plan mode the model is offered only what reads; the policy refuses the rest anyway.
+        tools: task.mode === 'plan' ? builtinTools.filter((tool) => tool.readOnly) : builtinTools,
         sandbox,
         threadId: run.threadId,
-        system: builtinSystemPrompt(sandbox.root),
+        system: builtinSystemPrompt(sandbox.root, task.mode),
         signal: controller.signal,
         budget,
         sharedBudget: () => dailyBudgetSpent(store, project.id, budget),
@@ -177,6 +178,28 @@ export const executeRun = async (
       const reason = `stopped: ${result.reason}`
       await settle('failed', reason)
       await settleTask('fail', reason)
+      return
+    }
+    if (task.mode === 'plan') {
+      // The plan is the last reply: it waits for a person, who approves it or says what to change.
+      const plan = result.finalText
+      await settle('succeeded', 'plan proposed')
+      await commitEvents(deps, async (session, emit) => {
+        await emit(task.id, [
+          {
+            type: 'approval.requested',
+            data: {
+              threadId: run.threadId,
+              approvalId: `plan-${run.id}`,
+              kind: 'plan',
+              tool: 'plan',
+              input: { plan },
+              reason: 'plan mode: the plan waits for approval before anything changes',
+            },
+          },
+        ])
+        await applyTaskAction(session, emit, task.id, 'ask', 'the plan waits for approval')
+      })
       return
     }
     const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })

@@ -50,6 +50,9 @@ export const chooseReply = (scenario: Scenario | undefined, request: SimRequest)
     type: 'message',
     parts,
     usage: estimateUsage(request, parts, rule.usage),
+    exactInput: ['inputTokens', 'cachedInputTokens', 'cacheWriteTokens'].some(
+      (field) => rule.usage?.[field as keyof typeof rule.usage] !== undefined,
+    ),
     finish:
       rule.finish === 'max_tokens'
         ? 'max_tokens'

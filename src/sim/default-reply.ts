@@ -19,5 +19,13 @@ export const defaultReply = (request: SimRequest, facts: RequestFacts, pace: Sim
       ? `You said: ${said.length > echoLength ? `${said.slice(0, echoLength)}…` : said}`
       : 'Hello from the Cadre model simulator.'
   const parts = [{ type: 'text' as const, text }]
-  return { type: 'message', parts, usage: estimateUsage(request, parts), finish: 'end', cut: false, pace }
+  return {
+    type: 'message',
+    parts,
+    usage: estimateUsage(request, parts),
+    exactInput: false,
+    finish: 'end',
+    cut: false,
+    pace,
+  }
 }

@@ -51,7 +51,9 @@ const answer = async (
   const scenario = selectScenario(scenarios, request.model, Array.isArray(header) ? header[0] : header)
   const chosen = chooseReply(scenario, request)
   const reply =
-    chosen.type === 'message' ? { ...chosen, usage: cache.account(request, chosen.usage) } : chosen
+    chosen.type === 'message' && !chosen.exactInput
+      ? { ...chosen, usage: cache.account(request, chosen.usage) }
+      : chosen
   const gone = new AbortController()
   response.once('close', () => gone.abort())
   await pause(reply.pace.latencyMs, gone.signal)

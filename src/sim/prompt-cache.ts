@@ -11,7 +11,7 @@ const maxEntries = 10_000
  * The simulator's prompt cache, so clients' caching can be measured: each prefix a client marked
  * as a cache breakpoint (Anthropic `cache_control`) is remembered; a later request whose marked
  * prefix was seen reads it from the cache, and the rest up to its longest breakpoint is written.
- * Usage a scenario gave exactly is left as given.
+ * (Usage a scenario gives exactly is not passed through it.)
  */
 export const createPromptCache = () => {
   const expiries = new Map<string, number>()
@@ -28,7 +28,7 @@ export const createPromptCache = () => {
   return {
     account(request: SimRequest, usage: SimUsage): SimUsage {
       const prefixes = request.cachePrefixes ?? []
-      if (prefixes.length === 0 || usage.cachedInputTokens > 0 || usage.cacheWriteTokens > 0) return usage
+      if (prefixes.length === 0) return usage
       const now = Date.now()
       let read = 0
       let longest = 0
@@ -41,10 +41,14 @@ export const createPromptCache = () => {
         expiries.set(key, now + ttlMs)
       }
       if (expiries.size > maxEntries) forget(now)
-      // The prefixes are measured on the request as sent, the input on its text: keep them inside it.
-      const cachedInputTokens = Math.min(read, usage.inputTokens)
-      const cacheWriteTokens = Math.min(longest - read, usage.inputTokens - cachedInputTokens)
-      return { ...usage, cachedInputTokens, cacheWriteTokens: Math.max(0, cacheWriteTokens) }
+      // The prefixes are measured on the request as sent (JSON), the estimated input on its text:
+      // the input counts at least the longest marked prefix.
+      return {
+        ...usage,
+        inputTokens: Math.max(usage.inputTokens, longest),
+        cachedInputTokens: read,
+        cacheWriteTokens: longest - read,
+      }
     },
   }
 }

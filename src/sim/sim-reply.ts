@@ -47,6 +47,8 @@ export type SimReply =
       type: 'message'
       parts: SimReplyPart[]
       usage: SimUsage
+      /** The scenario gave the prompt's usage exactly: the prompt cache leaves it as given. */
+      exactInput?: boolean
       /** Why generation stopped: every protocol has a word for each. */
       finish: 'end' | 'tool_use' | 'max_tokens'
       /** Send the parts' beginnings, then drop the connection with no terminal event. */

@@ -73,6 +73,8 @@ export interface TaskRepo {
    * task, or undefined when its status had changed meanwhile.
    */
   setStatus(id: string, from: TaskStatus, to: TaskStatus, reason: string | null): Promise<Task | undefined>
+  /** Changes how much the task's agent may do without asking (a plan approved moves it out of plan mode). */
+  setMode(id: string, mode: AgentMode): Promise<Task | undefined>
   /** The newest seq of every task of a project (0 for a task with no events). */
   lastSeqs(projectId: string): Promise<Map<string, number>>
 }

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Task } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
 import type { PolicyRule } from '../core/settings.ts'
-import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
 import type { StoreSession } from '../store/store.ts'
 import { applyTaskAction } from './transition-task.ts'
 
@@ -12,6 +12,17 @@ export const ApprovalDecision = z.strictObject({
     .boolean()
     .default(false)
     .describe('with allow: add a rule to the project policy so the same call is allowed from now on'),
+  mode: z
+    .enum(['default', 'auto'])
+    .optional()
+    .describe("a plan allowed: the mode to carry it out in (default: the project's, or default)"),
+  message: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe('a plan: what to change (with deny), or anything to add (with allow)'),
 })
 export type ApprovalDecision = z.input<typeof ApprovalDecision>
 
@@ -34,6 +45,36 @@ const ruleFor = (tool: string, input: unknown): z.input<typeof PolicyRule> => {
         ? fields.path
         : undefined
   return { tool, ...(subject !== undefined && { pattern: subject }), action: 'allow' }
+}
+
+/**
+ * A plan approved: the task leaves plan mode and the agent is told to carry it out. Refused: the
+ * agent is told what to change and plans again. Either way the task is queued.
+ */
+const decidePlan = async (
+  session: StoreSession,
+  emit: Emit,
+  task: Task,
+  threadId: string,
+  approvalId: string,
+  input: z.output<typeof ApprovalDecision>,
+) => {
+  const allowed = input.decision === 'allow'
+  const project = await session.projects.get(task.projectId)
+  const projectMode = project?.settings.defaultMode
+  const mode = allowed ? (input.mode ?? (projectMode === 'auto' ? 'auto' : 'default')) : undefined
+  const text = allowed
+    ? `Your plan is approved. Carry it out now.${input.message ? `\n\n${input.message}` : ''}`
+    : `Your plan is not approved.${input.message ? ` ${input.message}` : ''} Revise it and propose it again.`
+  await emit(task.id, [
+    {
+      type: 'approval.decided',
+      data: { approvalId, decision: input.decision, remember: false, ...(mode && { mode }) },
+    },
+    { type: 'message.user', data: { threadId, text } },
+  ])
+  if (mode) await session.tasks.setMode(task.id, mode)
+  return applyTaskAction(session, emit, task.id, 'resume', allowed ? 'plan approved' : 'plan refused')
 }
 
 /**
@@ -63,6 +104,9 @@ export const decideApproval = (
         'invalid_transition',
         `task ${taskId} is ${task.status}, not waiting for an approval`,
       )
+    }
+    if (request.data.kind === 'plan') {
+      return decidePlan(session, emit, task, request.data.threadId, approvalId, input)
     }
     await emit(taskId, [
       { type: 'approval.decided', data: { approvalId, decision: input.decision, remember: input.remember } },

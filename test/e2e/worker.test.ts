@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +12,26 @@ import { createGitRepo, type TestResponse } from '../support/test-server.ts'
 const scenario: ScenarioInput = {
   name: 'worker',
   rules: [
+    {
+      when: { lastUserMessage: { contains: 'plan the greeting' }, toolResult: 'none' },
+      reply: [{ toolCall: { tool: 'list_files', input: {} } }],
+    },
+    {
+      when: { lastUserMessage: { contains: 'plan the greeting' } },
+      reply: [{ text: 'Plan: 1. add GREETING.md. 2. check it with git status.' }],
+    },
+    {
+      when: { lastUserMessage: { contains: 'not approved' } },
+      reply: [{ text: 'Revised plan: 1. add GREETING.md with a title. 2. check it.' }],
+    },
+    {
+      when: { lastToolResult: { contains: 'wrote GREETING.md' } },
+      reply: [{ text: 'Carried out the plan.' }],
+    },
+    {
+      when: { lastUserMessage: { contains: 'plan is approved' } },
+      reply: [{ toolCall: { tool: 'write_file', input: { path: 'GREETING.md', content: '# Hello\n' } } }],
+    },
     { when: { lastUserMessage: { contains: 'just answer' } }, reply: [{ text: 'Nothing to change.' }] },
     { when: { lastUserMessage: { contains: 'also' } }, reply: [{ text: 'Also done, as you asked.' }] },
     { when: { lastToolResult: { contains: 'denied' } }, reply: [{ text: 'Understood, I will not push.' }] },
@@ -337,6 +357,54 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
       'Understood, I will not push.',
     )
     expect((await api(`/api/tasks/${denied.id}/approvals/nope`, { decision: 'allow' })).status).toBe(404)
+  })
+
+  it('ends a plan-mode run with its plan for approval; refused it plans again, approved it carries it out', async () => {
+    const planned = createGitRepo('planned')
+    const project = (await (await api('/api/projects', { path: planned })).json()).id
+    const id = await create('plan the greeting', 'anthropic:claude-sonnet-4-5', project, 'plan')
+    const approval = async (count: number) => {
+      await settled(id, ['needs_input', 'failed', 'review', 'done'])
+      const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+      const requests = events.filter((e: { type: string }) => e.type === 'approval.requested')
+      expect(requests).toHaveLength(count)
+      return requests.at(-1).data
+    }
+    const first = await approval(1)
+    expect(first).toMatchObject({
+      kind: 'plan',
+      tool: 'plan',
+      input: { plan: 'Plan: 1. add GREETING.md. 2. check it with git status.' },
+    })
+    expect(existsSync(join(planned, 'GREETING.md'))).toBe(false)
+
+    const refused = await api(`/api/tasks/${id}/approvals/${first.approvalId}`, {
+      decision: 'deny',
+      message: 'Give it a title.',
+    })
+    expect(refused.status).toBe(200)
+    const second = await approval(2)
+    expect(second.input.plan).toBe('Revised plan: 1. add GREETING.md with a title. 2. check it.')
+
+    const approved = await api(`/api/tasks/${id}/approvals/${second.approvalId}`, {
+      decision: 'allow',
+      mode: 'auto',
+    })
+    expect(await approved.json()).toMatchObject({ status: 'queued', mode: 'auto' })
+    const task = await settled(id, ['review', 'failed', 'done'])
+    expect(task).toMatchObject({ status: 'review', mode: 'auto' })
+    expect(readFileSync(join(planned, 'GREETING.md'), 'utf8')).toBe('# Hello\n')
+    const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+    const said = events
+      .filter((e: { type: string }) => e.type === 'message.user')
+      .map((e: { data: { text: string } }) => e.data.text)
+    expect(said.slice(1)).toEqual([
+      'Your plan is not approved. Give it a title. Revise it and propose it again.',
+      'Your plan is approved. Carry it out now.',
+    ])
+    expect(
+      events.find((e: { type: string; data: { decision?: string } }) => e.data.decision === 'allow').data,
+    ).toMatchObject({ mode: 'auto' })
   })
 
   it("holds a global deny over a project's allow", async () => {

@@ -121,14 +121,18 @@ export const eventDefinitions = [
     'approval.requested',
     z.object({
       threadId: z.string(),
-      approvalId: z.string().describe('the tool call it is about'),
+      approvalId: z.string().describe('the tool call it is about, or the plan'),
+      kind: z
+        .literal('plan')
+        .optional()
+        .describe('plan: a plan-mode run\'s plan (tool "plan", input {plan}); absent: a tool call'),
       tool: z.string(),
       input: z.unknown(),
       reason: z.string().describe('which rule asked'),
     }),
     {
       durable: true,
-      description: 'A tool call waits for a person to allow or deny it; the task needs input.',
+      description: 'A tool call or a plan waits for a person to allow or deny it; the task needs input.',
     },
   ),
   defineEvent(
@@ -137,6 +141,7 @@ export const eventDefinitions = [
       approvalId: z.string(),
       decision: z.enum(['allow', 'deny']),
       remember: z.boolean().describe("allowed from now on by a rule added to the project's policy"),
+      mode: AgentMode.optional().describe('a plan allowed: the mode the task carries it out in'),
     }),
     { durable: true, description: 'A person allowed or denied a tool call; the task goes on.' },
   ),

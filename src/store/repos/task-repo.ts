@@ -75,6 +75,18 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
     return row && toTask(row)
   },
 
+  async setMode(id, mode) {
+    const row = await atomically((tx) =>
+      tx
+        .updateTable('tasks')
+        .set({ mode, updated_at: now() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+    )
+    return row && toTask(row)
+  },
+
   async lastSeqs(projectId) {
     const rows = await db
       .selectFrom('tasks')
