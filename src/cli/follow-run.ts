@@ -108,6 +108,10 @@ export const followRun = async (
         const detail = event.data.isError ? ` — ${firstLine(event.data.output)}` : ''
         const subject = summarize(call?.input)
         line(`  ${mark} ${event.data.tool}${subject ? ` ${subject}` : ''}  ${seconds}s${detail}`)
+        // The agent's plan is shown as it writes it: the checklist under its line.
+        if (event.data.tool === 'todo' && !event.data.isError) {
+          for (const item of event.data.output.split('\n')) line(`      ${item}`)
+        }
         return busy('thinking')
       }
       case 'step.retrying':

@@ -77,6 +77,9 @@ describe('cadre run and cadre demo, with no server running', () => {
   it('shows a whole run on a sample repository with the simulator, no key needed', async () => {
     const result = await runCli(['demo'], { CADRE_HOME: mkdtempSync(join(tmpdir(), 'cadre-demo-test-')) })
     expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      / {2}✓ todo {2}\d+\.\ds\n {6}\[~\] Read the name from the command line\n {6}\[ \] Check it/,
+    )
     expect(result.stdout).toContain('  ✓ edit_file greet.js  ')
     expect(result.stdout).toContain('  ✓ bash node greet.js Cadre  ')
     expect(result.stdout).toContain('✔ Finished with changes')

@@ -1,6 +1,6 @@
 import type { ScenarioInput } from '../../sim/scenario.ts'
 
-/** What the simulated model does in `cadre demo`: look, read, edit, check, report. */
+/** What the simulated model does in `cadre demo`: look, read, plan, edit, check, report. */
 export const demoScenario: ScenarioInput = {
   name: 'demo',
   pace: { latencyMs: 250, tokensPerSecond: 90 },
@@ -18,6 +18,17 @@ export const demoScenario: ScenarioInput = {
       when: { turn: 2 },
       reply: [
         { text: 'It always says hello. I will make it greet the name it is given.' },
+        {
+          toolCall: {
+            tool: 'todo',
+            input: {
+              items: [
+                { text: 'Read the name from the command line', status: 'in_progress' },
+                { text: 'Check it with and without a name', status: 'pending' },
+              ],
+            },
+          },
+        },
         {
           toolCall: {
             tool: 'edit_file',
