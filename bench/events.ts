@@ -54,6 +54,8 @@ const setUpStore = async () => {
     agent: 'builtin',
     model: null,
     mode: 'auto',
+    branch: 'cadre/bench',
+    baseBranch: null,
   })
   return { store, taskId: task.id }
 }

@@ -24,6 +24,11 @@ export const Task = z.object({
   agent: z.string(),
   model: z.string().nullable(),
   mode: AgentMode,
+  branch: z.string().describe('the git branch the task works on'),
+  baseBranch: z
+    .string()
+    .nullable()
+    .describe("the branch it starts from and merges into; null: the project's base branch"),
   lastSeq: z.number().int().describe('seq of the newest event of this task'),
   createdAt: timestamp,
   updatedAt: timestamp,

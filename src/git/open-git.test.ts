@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { createGitRepo } from '../../test/support/test-server.ts'
+import { createGitRepo } from '../../test/support/git-repo.ts'
 import { openGit } from './open-git.ts'
 
 it("never runs a repository's fsmonitor or hooks", async () => {

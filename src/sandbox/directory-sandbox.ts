@@ -1,5 +1,5 @@
 import { lstat, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { CadreError, notFound } from '../core/errors.ts'
 import { resolveWorkspacePath, workspaceRelative } from './resolve-workspace-path.ts'
 import { runProcess, signalGroup } from './run-process.ts'
@@ -35,8 +35,28 @@ const missingAsNotFound = (path: string) => (error: unknown) => {
   throw error
 }
 
-/** A sandbox that is simply a directory on this machine (the project's own, for now). */
-export const openDirectorySandbox = async (directory: string): Promise<Sandbox> => {
+export interface DirectorySandboxOptions {
+  /** Wraps each process's argv so it runs isolated (bubblewrap); absent, processes run as they are. */
+  isolate?: (command: readonly string[], cwd: string) => string[]
+}
+
+/**
+ * Git metadata is never written through the file tools, whatever path leads there: a hook or a
+ * config written there would run on the host at the next git command.
+ */
+const refuseGitMetadata = (root: string, target: string, path: string) => {
+  if (workspaceRelative(root, target).split('/')[0] === '.git') {
+    throw new CadreError('forbidden', `${path}: git metadata is read-only to the agent`, {
+      details: { path },
+    })
+  }
+}
+
+/** A sandbox that is simply a directory on this machine: the project's own, or a task's worktree. */
+export const openDirectorySandbox = async (
+  directory: string,
+  options: DirectorySandboxOptions = {},
+): Promise<Sandbox> => {
   const root = await realpath(directory)
   const groups = new Set<number>()
   const inside = (path: string) => resolveWorkspacePath(root, path)
@@ -48,6 +68,8 @@ export const openDirectorySandbox = async (directory: string): Promise<Sandbox> 
       const children = await readdir(dir, { withFileTypes: true }).catch(missingAsNotFound(path))
       for (const child of children.sort((a, b) => a.name.localeCompare(b.name))) {
         if (entries.length >= limit) return
+        // Git metadata is not one of the workspace's files.
+        if (dir === root && child.name === '.git') continue
         const full = join(dir, child.name)
         const info = await lstat(full).catch(() => undefined)
         if (!info) continue
@@ -69,8 +91,12 @@ export const openDirectorySandbox = async (directory: string): Promise<Sandbox> 
     async exec(request) {
       const cwd = await inside(request.cwd ?? '.')
       let group: number | undefined
+      const argv = Array.isArray(request.command)
+        ? (request.command as readonly string[])
+        : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
       const result = await runProcess({
         ...request,
+        command: options.isolate ? options.isolate(argv, cwd) : argv,
         cwd,
         env: { ...baseEnvironment(root), ...request.env, PWD: cwd },
         onStart: (id) => {
@@ -88,7 +114,9 @@ export const openDirectorySandbox = async (directory: string): Promise<Sandbox> 
       return readFile(await inside(path)).catch(missingAsNotFound(path))
     },
     async writeFile(path, data) {
+      refuseGitMetadata(root, resolve(root, path), path)
       const target = await inside(path)
+      refuseGitMetadata(root, target, path)
       await mkdir(dirname(target), { recursive: true })
       await writeFile(target, data)
     },

@@ -1,18 +1,35 @@
-import { existsSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CadreError } from '../core/errors.ts'
 import type { Sandbox } from './sandbox.ts'
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+/**
+ * A `sleep` no other process runs, to find it again from outside: a sandbox may give its processes
+ * their own PID namespace, so the pids they print mean nothing here.
+ */
+const uniqueSleep = () => `sleep ${(30 + Math.random()).toFixed(9)}`
+
+/** Whether a process whose command line is `command` is running on this machine. */
+const isRunning = (command: string) =>
+  readdirSync('/proc').some((entry) => {
+    if (!/^\d+$/.test(entry)) return false
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === command
+    } catch {
+      return false
+    }
+  })
 
 const eventually = async (check: () => boolean, what: string) => {
   const deadline = Date.now() + 5000
@@ -62,7 +79,7 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
         })
         const missing = await sandbox.exec({ command: ['no-such-command-anywhere'] })
         expect(missing.exitCode).toBe(127)
-        expect(missing.stderr).toMatch(/ENOENT/)
+        expect(missing.stderr).toMatch(/no-such-command-anywhere/)
       })
 
       it('runs in a directory of the workspace, never outside it', async () => {
@@ -103,34 +120,35 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
       })
 
       it('kills the whole process group on timeout and on cancel', async () => {
-        const script = 'sleep 30 & echo $!; wait'
-        const pids: number[] = []
+        const sleeps = [uniqueSleep(), uniqueSleep()]
+        const started: string[] = []
         const timedOut = await sandbox.exec({
-          command: { shell: script },
+          command: { shell: `${sleeps[0]} & echo started; wait` },
           timeoutMs: 300,
-          onOutput: (_stream, text) => pids.push(Number(text.trim())),
+          onOutput: (_stream, text) => started.push(text),
         })
         expect(timedOut).toMatchObject({ timedOut: true, cancelled: false })
         expect(timedOut.exitCode === null || timedOut.exitCode > 128).toBe(true)
 
         const controller = new AbortController()
         const cancelled = sandbox.exec({
-          command: { shell: script },
+          command: { shell: `${sleeps[1]} & echo started; wait` },
           signal: controller.signal,
           onOutput: (_stream, text) => {
-            pids.push(Number(text.trim()))
+            started.push(text)
+            expect(isRunning(sleeps[1]!)).toBe(true)
             controller.abort()
           },
         })
         expect(await cancelled).toMatchObject({ cancelled: true, timedOut: false })
-        expect(pids).toHaveLength(2)
-        await eventually(() => !pids.some(isAlive), 'the background sleeps to be gone')
+        expect(started).toHaveLength(2)
+        await eventually(() => !sleeps.some(isRunning), 'the background sleeps to be gone')
       })
 
       it('ends when the command does, even if a child it left holds the output open', async () => {
         let group = 0
         const result = await sandbox.exec({
-          command: { shell: 'sleep 30 & echo started' },
+          command: { shell: `${uniqueSleep()} & echo started` },
           onStart: (id) => {
             group = id
           },
@@ -141,11 +159,10 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
       })
 
       it('ends background processes when closed', async () => {
-        const started = await sandbox.exec({ command: { shell: 'nohup sleep 30 >/dev/null 2>&1 & echo $!' } })
-        const pid = Number(started.stdout.trim())
-        expect(isAlive(pid)).toBe(true)
+        const sleep = uniqueSleep()
+        await sandbox.exec({ command: { shell: `nohup ${sleep} >/dev/null 2>&1 &` } })
         await sandbox.close()
-        await eventually(() => !isAlive(pid), 'the background process to be gone')
+        await eventually(() => !isRunning(sleep), 'the background process to be gone')
       })
     })
 
@@ -204,6 +221,16 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
         expect((await import('node:fs')).readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe(
           'outside the workspace\n',
         )
+      })
+
+      it('never writes git metadata, whatever path leads there', async () => {
+        // A worktree has its own `.git` link; a plain directory is given one.
+        if (!existsSync(join(directory, '.git'))) writeFileSync(join(directory, '.git'), 'gitdir: /nowhere\n')
+        symlinkSync(join(directory, '.git'), join(directory, 'gitlink'))
+        for (const path of ['.git', '.git/hooks/pre-commit', './.git/config', 'sub/../.git/x', 'gitlink']) {
+          expect(await codeOf(sandbox.writeFile(path, 'x')), `write ${path}`).toBe('forbidden')
+        }
+        expect((await sandbox.list('.')).map((entry) => entry.path)).toEqual(['gitlink'])
       })
 
       it('follows a symbolic link that stays inside', async () => {

@@ -20,6 +20,8 @@ export interface TasksTable {
   agent: string
   model: string | null
   mode: string
+  branch: string
+  base_branch: string | null
   last_seq: number
   created_at: string
   updated_at: string

@@ -4,12 +4,14 @@ import { CadreError } from '../core/errors.ts'
 import * as initial from './migrations/0001-initial.ts'
 import * as providers from './migrations/0002-providers.ts'
 import * as defaultMode from './migrations/0003-default-mode.ts'
+import * as taskBranches from './migrations/0004-task-branches.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-providers': providers,
   '0003-default-mode': defaultMode,
+  '0004-task-branches': taskBranches,
 }
 
 const schemaVersion = Object.keys(migrations).length

@@ -32,6 +32,8 @@ export const describeStoreContract = (engine: StoreEngine) =>
         agent: 'builtin',
         model: null,
         mode: 'auto',
+        branch: 'cadre/t',
+        baseBranch: null,
       })
 
     it('migrates once and opens an already migrated database again', async () => {
@@ -228,6 +230,8 @@ export const describeStoreContract = (engine: StoreEngine) =>
             agent: 'builtin',
             model: null,
             mode: 'auto',
+            branch: 'cadre/t',
+            baseBranch: null,
           })
           await session.events.append(task.id, [message('inside')])
           throw new Error('abandon')

@@ -12,6 +12,8 @@ export interface NewProject {
 }
 
 export interface NewTask {
+  /** Given when the caller needed it first (to name the branch); a new one otherwise. */
+  id?: string
   projectId: string
   title: string
   prompt: string
@@ -19,6 +21,8 @@ export interface NewTask {
   agent: string
   model: string | null
   mode: AgentMode
+  branch: string
+  baseBranch: string | null
 }
 
 export interface TaskFilter {

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import type { Task } from '../core/entities.ts'
 import { notFound } from '../core/errors.ts'
+import { newId } from '../core/ids.ts'
 import { AgentMode, AgentName } from '../core/settings.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+import { taskBranch } from '../git/task-branch.ts'
 
 export const CreateTaskInput = z.object({
   projectId: z.string().min(1),
@@ -11,6 +13,13 @@ export const CreateTaskInput = z.object({
   agent: AgentName.optional().describe("defaults to the project's default agent"),
   model: z.string().min(1).max(200).optional().describe("defaults to the project's default model"),
   mode: AgentMode.optional().describe("defaults to the project's default mode"),
+  baseBranch: z
+    .string()
+    .trim()
+    .min(1)
+    .max(250)
+    .optional()
+    .describe("the branch to start from and merge into (default: the project's base branch)"),
   start: z.boolean().default(true).describe('false creates the task in the backlog instead of queueing it'),
 })
 export type CreateTaskInput = z.input<typeof CreateTaskInput>
@@ -32,9 +41,14 @@ export const createTask = (deps: EventDeps, raw: CreateTaskInput): Promise<Task>
   return commitEvents(deps, async (session, emit) => {
     const project = await session.projects.get(input.projectId)
     if (!project) throw notFound('project', input.projectId)
+    const id = newId('task')
+    const title = input.title ?? titleFromPrompt(input.prompt)
     const task = await session.tasks.create({
+      id,
       projectId: project.id,
-      title: input.title ?? titleFromPrompt(input.prompt),
+      title,
+      branch: taskBranch(title, id),
+      baseBranch: input.baseBranch ?? null,
       prompt: input.prompt,
       status: input.start ? 'queued' : 'backlog',
       agent: input.agent ?? project.settings.defaultAgent,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launcher, nodeMajor, readServerUrl, runCli, spawnCli, systemNode, waitFor } from '../support/cli.ts'
-import { createGitRepo } from '../support/test-server.ts'
+import { createGitRepo } from '../support/git-repo.ts'
 
 describe('the cadre command, launched by the machine Node', () => {
   // A CADRE_HOME Cadre creates itself, to check the mode it gives it.

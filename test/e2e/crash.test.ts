@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { readServerUrl, spawnCli, waitFor } from '../support/cli.ts'
-import { createGitRepo } from '../support/test-server.ts'
+import { createGitRepo } from '../support/git-repo.ts'
 
 // Each call appends one line unique to its task and step; a call run twice would show twice.
 const steps = 6

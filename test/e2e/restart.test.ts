@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readServerUrl, spawnCli, waitFor } from '../support/cli.ts'
-import { createGitRepo } from '../support/test-server.ts'
+import { createGitRepo } from '../support/git-repo.ts'
 import { createTestDatabase, engines } from '../support/test-stores.ts'
 
 describe.each(engines)('a server killed without warning, on %s', (engine) => {

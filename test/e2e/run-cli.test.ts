@@ -8,7 +8,7 @@ import type { SimServer } from '../../src/sim/sim-server.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { closedPortUrl } from '../support/answering-server.ts'
 import { launcher, runCli, systemNode } from '../support/cli.ts'
-import { createGitRepo } from '../support/test-server.ts'
+import { createGitRepo } from '../support/git-repo.ts'
 
 const run = promisify(execFile)
 

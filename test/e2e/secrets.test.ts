@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launcher, readServerUrl, runCli, spawnCli, systemNode, waitFor } from '../support/cli.ts'
-import { createGitRepo, type TestResponse } from '../support/test-server.ts'
+import { createGitRepo } from '../support/git-repo.ts'
+import type { TestResponse } from '../support/test-server.ts'
 
 // Secrets with no recognisable shape: only knowing them lets Cadre redact them.
 const shapeless = () => `Zq${randomBytes(18).toString('base64url')}`

@@ -6,8 +6,9 @@ import type { CadreEvent } from '../../src/core/events/registry.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { readServerUrl, runCli, spawnCli, waitFor } from '../support/cli.ts'
+import { createGitRepo } from '../support/git-repo.ts'
 import { connectStream } from '../support/stream-client.ts'
-import { createGitRepo, type TestResponse } from '../support/test-server.ts'
+import type { TestResponse } from '../support/test-server.ts'
 
 const scenario: ScenarioInput = {
   name: 'worker',

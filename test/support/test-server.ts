@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type Logger, pino } from 'pino'
 import { createEventBus } from '../../src/events/create-event-bus.ts'
 import type { EventBus } from '../../src/events/event-bus.ts'
@@ -14,6 +10,7 @@ import { createRedactor, type Redactor } from '../../src/secrets/redactor.ts'
 import { createSecretBox } from '../../src/secrets/secret-box.ts'
 import { type RunningServer, startServer } from '../../src/server/start-server.ts'
 import type { Store, StoreEngine } from '../../src/store/store.ts'
+import { createGitRepo } from './git-repo.ts'
 import { createTestDatabase, type TestDatabase } from './test-stores.ts'
 
 /** A Response whose JSON body tests read without declaring its shape. */
@@ -121,24 +118,4 @@ export const startTestServer = async (
       await database[Symbol.asyncDispose]()
     },
   }
-}
-
-/** A new git repository with one commit on `main`, in a temporary folder. */
-export const createGitRepo = (name = 'repo'): string => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cadre-git-')), name)
-  execFileSync('git', ['init', '-q', '-b', 'main', dir])
-  execFileSync('git', [
-    '-C',
-    dir,
-    '-c',
-    'user.name=t',
-    '-c',
-    'user.email=t@example.com',
-    'commit',
-    '-q',
-    '--allow-empty',
-    '-m',
-    'init',
-  ])
-  return dir
 }

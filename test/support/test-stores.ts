@@ -100,6 +100,8 @@ export const addStoredTask = async (store: Store, task: Partial<NewTask> = {}): 
     agent: 'builtin',
     model: null,
     mode: 'auto',
+    branch: 'cadre/t',
+    baseBranch: null,
     ...task,
     projectId: project.id,
   })

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createGitRepo, startTestServer, type TestServer } from '../../../test/support/test-server.ts'
+import { createGitRepo } from '../../../test/support/git-repo.ts'
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts'
 
 describe('project routes', () => {
   let t: TestServer

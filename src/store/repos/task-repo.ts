@@ -16,6 +16,8 @@ const toTask = (row: TasksTable): Task => ({
   agent: row.agent,
   model: row.model,
   mode: row.mode as AgentMode,
+  branch: row.branch,
+  baseBranch: row.base_branch,
   lastSeq: Number(row.last_seq),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -27,7 +29,7 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
   async create(task) {
     const at = now()
     const row: TasksTable = {
-      id: newId('task'),
+      id: task.id ?? newId('task'),
       project_id: task.projectId,
       title: task.title,
       prompt: task.prompt,
@@ -36,6 +38,8 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
       agent: task.agent,
       model: task.model,
       mode: task.mode,
+      branch: task.branch,
+      base_branch: task.baseBranch,
       last_seq: 0,
       created_at: at,
       updated_at: at,

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { realpath } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { CadreError } from '../core/errors.ts'
+import { openGit } from '../git/open-git.ts'
+import type { Bubblewrap, IsolationLayout } from './bubblewrap.ts'
+import { openDirectorySandbox } from './directory-sandbox.ts'
+import type { Sandbox } from './sandbox.ts'
+
+export interface WorktreeSpec {
+  /** The project's repository (its main checkout). */
+  repository: string
+  /** Where the worktree lives. */
+  path: string
+  /** The task's branch; created from `base` when it does not exist. */
+  branch: string
+  /** A branch or commit the new branch starts from. */
+  base: string
+  /** Run processes under bubblewrap: these places hidden, the network on or off. */
+  isolation?: { bubblewrap: Bubblewrap; hidden: readonly string[]; network: 'on' | 'off' }
+}
+
+export interface WorktreeSandbox extends Sandbox {
+  readonly branch: string
+  /** Whether this call created the worktree (a resumed task finds it in place). */
+  readonly created: boolean
+  readonly isolation: 'bubblewrap' | 'none'
+  /** The repository's shared git directory (objects, refs, hooks, config). */
+  readonly gitCommonDir: string
+}
+
+const isEmptyDirectory = (path: string) => existsSync(path) && readdirSync(path).length === 0
+
+/** Adds the worktree (and its branch when new), unless one is already there. */
+const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
+  if (existsSync(join(spec.path, '.git'))) return false
+  if (existsSync(spec.path) && !isEmptyDirectory(spec.path)) {
+    throw new CadreError(
+      'conflict',
+      `${spec.path} exists and is not a worktree of ${spec.repository}; move it away or remove it`,
+    )
+  }
+  const git = openGit(spec.repository, { timeoutMs: 120_000 })
+  // A worktree whose folder was deleted by hand still holds its branch: forget it first.
+  await git.raw(['worktree', 'prune'])
+  const branchExists = (await git.raw(['branch', '--list', spec.branch])).trim() !== ''
+  mkdirSync(dirname(spec.path), { recursive: true })
+  try {
+    await git.raw(
+      branchExists
+        ? ['worktree', 'add', spec.path, spec.branch]
+        : ['worktree', 'add', '-b', spec.branch, spec.path, spec.base],
+    )
+  } catch (error) {
+    throw new CadreError(
+      'bad_request',
+      `cannot create the task's worktree from ${branchExists ? spec.branch : spec.base}: ${(error as Error).message.trim()}`,
+      { cause: error },
+    )
+  }
+  return true
+}
+
+/**
+ * A task's workspace as a git worktree of the project on its own branch, created on first use and
+ * found again after a restart. Under bubblewrap its processes see the rest of the machine read-only,
+ * Cadre's home hidden, and the repository's hooks, config and the worktree's `.git` link read-only,
+ * while commits still work (objects and refs are writable).
+ */
+export const openWorktreeSandbox = async (spec: WorktreeSpec): Promise<WorktreeSandbox> => {
+  const created = await ensureWorktree(spec)
+  const workspace = await realpath(spec.path)
+  const commonDir = (
+    await openGit(workspace).raw(['rev-parse', '--path-format=absolute', '--git-common-dir'])
+  ).trim()
+  const gitCommonDir = await realpath(resolve(workspace, commonDir))
+  // A missing hooks directory would be created (writable) inside the sandbox: make it exist.
+  mkdirSync(join(gitCommonDir, 'hooks'), { recursive: true })
+  const { isolation } = spec
+  const layout: IsolationLayout | undefined = isolation && {
+    workspace,
+    hidden: isolation.hidden,
+    writable: [gitCommonDir],
+    readOnly: [join(gitCommonDir, 'hooks'), join(gitCommonDir, 'config'), join(workspace, '.git')],
+    network: isolation.network,
+  }
+  const sandbox = await openDirectorySandbox(workspace, {
+    isolate: layout && isolation && ((command, cwd) => isolation.bubblewrap.wrap(layout, command, cwd)),
+  })
+  return { ...sandbox, branch: spec.branch, created, isolation: layout ? 'bubblewrap' : 'none', gitCommonDir }
+}
