@@ -8,7 +8,8 @@ import type { EventBus } from './events/event-bus.ts'
 import { createModelLayer } from './models/create-model-layer.ts'
 import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
-import { directorySandboxes } from './sandbox/directory-sandbox.ts'
+import { findBubblewrap } from './sandbox/bubblewrap.ts'
+import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
 import { takeWorkerIdentity } from './scheduler/worker-identity.ts'
@@ -78,13 +79,25 @@ export const startCadre = async (
     throw error
   }
   const workerId = newId('worker')
+  const settings = await store.settings.get()
+  const bubblewrap = await findBubblewrap()
+  if (!bubblewrap && config.worker) {
+    log.warn(
+      "bubblewrap is missing or cannot run here: agents' processes run without isolation (see cadre doctor)",
+    )
+  }
+  const sandboxes = createWorktreeSandboxes({
+    home: config.home,
+    root: worktreeRoot(config.home, settings),
+    bubblewrap,
+  })
   const scheduler = config.worker
     ? startScheduler(
-        { store, bus, models, sandboxes: directorySandboxes, log, redactor },
+        { store, bus, models, sandboxes, log, redactor },
         {
           workerId,
           ...takeWorkerIdentity(config.home, workerId),
-          concurrency: (await store.settings.get()).maxConcurrentRuns,
+          concurrency: settings.maxConcurrentRuns,
         },
       )
     : undefined

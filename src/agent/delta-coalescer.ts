@@ -3,7 +3,9 @@ import type { Redactor } from '../secrets/redactor.ts'
 import { createStreamRedactor, type StreamRedactor } from '../secrets/stream-redactor.ts'
 
 /** A live text event whose pieces may be joined: same type, same block or call. */
-type DeltaInput = EventInput<'assistant.delta' | 'reasoning.delta' | 'tool.input_delta' | 'tool.output'>
+type DeltaInput = EventInput<
+  'assistant.delta' | 'reasoning.delta' | 'tool.input_delta' | 'tool.output' | 'setup.output'
+>
 
 const keyOf = (event: DeltaInput) =>
   `${event.type}\u0000${'blockId' in event.data ? event.data.blockId : event.data.callId}`

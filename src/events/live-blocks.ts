@@ -46,13 +46,16 @@ export const trackLiveBlocks = (bus: EventBus): EventBus => {
           const { threadId } = event.data
           return drop(
             event.taskId,
-            (block) => replyBlockTypes.has(block.type) && block.data.threadId === threadId,
+            (block) =>
+              replyBlockTypes.has(block.type) && 'threadId' in block.data && block.data.threadId === threadId,
           )
         }
         case 'tool.finished': {
           const { callId } = event.data
           return drop(event.taskId, (block) => block.type === 'tool.output' && block.data.callId === callId)
         }
+        case 'setup.finished':
+          return drop(event.taskId, (block) => block.type === 'setup.output')
         case 'task.status_changed':
           return drop(event.taskId, () => true)
       }

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import { CadreError, notFound } from '../core/errors.ts'
 import { resolveWorkspacePath, workspaceRelative } from './resolve-workspace-path.ts'
 import { runProcess, signalGroup } from './run-process.ts'
-import type { FileEntry, Sandbox, SandboxBackend } from './sandbox.ts'
+import type { FileEntry, Sandbox } from './sandbox.ts'
 
 const defaultListLimit = 10_000
 
@@ -124,10 +124,4 @@ export const openDirectorySandbox = async (
     close,
     [Symbol.asyncDispose]: close,
   }
-}
-
-/** Workspaces that are the project's own directory: nothing to create, nothing to remove. */
-export const directorySandboxes: SandboxBackend = {
-  create: ({ projectPath }) => openDirectorySandbox(projectPath),
-  destroy: async () => {},
 }

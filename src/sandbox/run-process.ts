@@ -58,7 +58,9 @@ export const runProcess = (
       cwd: request.cwd,
       env: request.env,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // No input is /dev/null, not an empty pipe: Node's pipes are sockets, and bash, seeing its
+      // input is a socket, takes itself for a remote shell and sources the user's ~/.bashrc.
+      stdio: [request.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     })
     const limit = request.maxOutputBytes ?? defaultMaxOutputBytes
     const output = { stdout: createCapture(limit), stderr: createCapture(limit) }
@@ -96,14 +98,16 @@ export const runProcess = (
     }
 
     for (const stream of ['stdout', 'stderr'] as OutputStream[]) {
-      child[stream].setEncoding('utf8')
-      child[stream].on('data', (text: string) => {
+      child[stream]?.setEncoding('utf8')
+      child[stream]?.on('data', (text: string) => {
         output[stream].add(text)
         request.onOutput?.(stream, text)
       })
     }
-    child.stdin.on('error', () => {}) // a process that does not read its input must not fail the run
-    child.stdin.end(request.stdin ?? '')
+    if (child.stdin) {
+      child.stdin.on('error', () => {}) // a process that does not read its input must not fail the run
+      child.stdin.end(request.stdin)
+    }
     child.once('error', (error) => finish(error))
     child.once('spawn', () => {
       if (child.pid !== undefined) request.onStart?.(child.pid)

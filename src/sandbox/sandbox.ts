@@ -62,10 +62,38 @@ export interface Sandbox extends AsyncDisposable {
   close(): Promise<void>
 }
 
-/** Creates and destroys workspaces of one kind. */
+/** What a backend needs to make (or find again) a task's workspace. */
+export interface WorkspaceSpec {
+  taskId: string
+  projectId: string
+  /** The project's repository. */
+  projectPath: string
+  /** The task's git branch, created from `baseBranch` when it does not exist. */
+  branch: string
+  baseBranch: string
+  network: 'on' | 'off'
+}
+
+/** How a workspace came to be and how its processes are held. */
+export interface WorkspaceInfo {
+  kind: 'worktree'
+  branch: string
+  /** none: processes run with the user's own rights (bubblewrap is missing or unusable here). */
+  isolation: 'bubblewrap' | 'none'
+  /** Made by this call: new, so its setup has not run yet. */
+  created: boolean
+}
+
+export interface Workspace extends Sandbox {
+  readonly info: WorkspaceInfo
+}
+
+/** Creates, finds and removes task workspaces of one kind. */
 export interface SandboxBackend {
-  /** A workspace for the task on the project. */
-  create(spec: { taskId: string; projectPath: string }): Promise<Sandbox>
-  /** Removes the task's workspace (a no-op for backends that work in the project's own directory). */
-  destroy(spec: { taskId: string; projectPath: string }): Promise<void>
+  /** The task's workspace, created on first use and found again afterwards. */
+  create(spec: WorkspaceSpec): Promise<Workspace>
+  /** Where the task's workspace is (or would be) on this machine. */
+  locate(spec: Pick<WorkspaceSpec, 'taskId' | 'projectId'>): string
+  /** Removes the task's workspace; its branch and commits stay in the repository. */
+  destroy(spec: WorkspaceSpec): Promise<void>
 }

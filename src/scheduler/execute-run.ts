@@ -4,16 +4,17 @@ import { conversationFromEvents } from '../agent/conversation-from-events.ts'
 import { runAgentLoop } from '../agent/run-agent-loop.ts'
 import type { Run, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
-import type { StoredEvent } from '../core/events/registry.ts'
+import type { EventInput, LiveEventType, StoredEvent } from '../core/events/registry.ts'
 import type { RunBudget } from '../core/settings.ts'
 import { commitEvents } from '../events/commit-events.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
-import type { SandboxBackend } from '../sandbox/sandbox.ts'
+import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
+import { prepareWorkspace, workspaceSpec } from './prepare-workspace.ts'
 
 export interface RunDeps {
   store: Store
@@ -35,6 +36,17 @@ const dailyBudgetSpent = async (store: Store, projectId: string, budget: RunBudg
   const spent = await store.runs.costSince(projectId, today)
   if (spent < budget.dailyCostUsd) return undefined
   return `the project's daily budget of $${budget.dailyCostUsd} is spent ($${spent.toFixed(4)} today); raise budget.dailyCostUsd or wait for tomorrow (UTC)`
+}
+
+/** Whether the task changed anything: files not committed yet, or commits on its branch past its base. */
+const hasChanges = async (sandbox: Workspace, baseBranch: string) => {
+  const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })
+  if (status.exitCode === 0 && status.stdout.trim() !== '') return true
+  const ahead = await sandbox.exec({
+    command: ['git', 'rev-list', '--count', `${baseBranch}..HEAD`],
+    timeoutMs: 30_000,
+  })
+  return ahead.exitCode === 0 && Number(ahead.stdout.trim()) > 0
 }
 
 const allEvents = async (store: Store, taskId: string) => {
@@ -85,12 +97,35 @@ export const executeRun = async (
     const { budget } = project.settings
     const spentBeforeStart = await dailyBudgetSpent(store, project.id, budget)
     if (spentBeforeStart) throw new CadreError('unavailable', `stopped: ${spentBeforeStart}`)
-    await using sandbox = await deps.sandboxes.create({ taskId: task.id, projectPath: project.path })
     const events = await allEvents(store, task.id)
+    const record = (events: readonly EventInput[]) =>
+      commitEvents(deps, async (session, emit) => {
+        await emit(task.id, events)
+        // A step's usage is added to the run with its step.finished, so totals (and the daily
+        // budget) count what a run spends as it spends it, across crashes and resumptions.
+        for (const event of events) {
+          if (event.type === 'step.finished')
+            await session.runs.addUsage(run.id, event.data.usage, event.data.costUsd ?? 0)
+        }
+      })
+    const live = (event: EventInput<LiveEventType>) =>
+      bus.publish({
+        ...event,
+        taskId: task.id,
+        projectId: task.projectId,
+        at: new Date().toISOString(),
+      } as never)
     // A run taken over from a dead server first ends the commands that server left running.
     const leftovers = await killLeftoverProcesses(events, run.id)
     if (leftovers > 0)
       log.info({ runId: run.id, processes: leftovers }, 'ended processes left by a dead server')
+    await using sandbox = await prepareWorkspace(
+      { sandboxes: deps.sandboxes, record, live, redactor: deps.redactor },
+      task,
+      project,
+      events,
+      controller.signal,
+    )
     const conversation = conversationFromEvents(events, run.threadId)
     // Messages sent while the run goes on reach the model at the next step boundary.
     let cursor = events.at(-1)?.seq ?? 0
@@ -130,24 +165,9 @@ export const executeRun = async (
           globalRules: globalSettings.policy.rules,
           mode: task.mode,
         },
-        // A step's usage is added to the run with its step.finished, so totals (and the daily budget)
-        // count what a run spends as it spends it, across crashes and resumptions.
-        record: (events) =>
-          commitEvents(deps, async (session, emit) => {
-            await emit(task.id, events)
-            for (const event of events) {
-              if (event.type === 'step.finished')
-                await session.runs.addUsage(run.id, event.data.usage, event.data.costUsd ?? 0)
-            }
-          }),
+        record,
         redactor: deps.redactor,
-        live: (event) =>
-          bus.publish({
-            ...event,
-            taskId: task.id,
-            projectId: task.projectId,
-            at: new Date().toISOString(),
-          } as never),
+        live,
       },
       conversation.messages,
       conversation,
@@ -202,8 +222,7 @@ export const executeRun = async (
       })
       return
     }
-    const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })
-    const changed = status.exitCode === 0 && status.stdout.trim() !== ''
+    const changed = await hasChanges(sandbox, workspaceSpec(task, project).baseBranch)
     await settle('succeeded', changed ? 'finished with changes' : 'finished')
     await settleTask(changed ? 'finish_with_changes' : 'finish')
   } catch (error) {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
+import { mkdtempSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../test/support/git-repo.ts'
@@ -8,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/test-s
 import { ProjectSettings } from '../core/settings.ts'
 import { createMemoryEventBus } from '../events/memory-event-bus.ts'
 import { createModelLayer } from '../models/create-model-layer.ts'
-import { directorySandboxes } from '../sandbox/directory-sandbox.ts'
+import { createWorktreeSandboxes } from '../sandbox/worktree-sandboxes.ts'
 import { createRedactor } from '../secrets/redactor.ts'
 import { createSecretBox } from '../secrets/secret-box.ts'
 import { startSimulator } from '../sim/start-simulator.ts'
@@ -26,6 +28,8 @@ const waitUntil = async <T>(check: () => Promise<T | undefined>, what: string): 
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }
+
+const tmpHome = mkdtempSync(join(tmpdir(), 'cadre-scheduler-'))
 
 describe('scheduler', () => {
   let sim: Awaited<ReturnType<typeof startSimulator>>
@@ -107,7 +111,13 @@ describe('scheduler', () => {
     ])
 
     const scheduler = startScheduler(
-      { store, bus, models, sandboxes: directorySandboxes, log: pino({ level: 'silent' }) },
+      {
+        store,
+        bus,
+        models,
+        sandboxes: createWorktreeSandboxes({ home: tmpHome, root: join(tmpHome, 'worktrees') }),
+        log: pino({ level: 'silent' }),
+      },
       { workerId: 'wkr_test', concurrency: 2, pollMs: 50, leaseMs: 1000 },
     )
     try {

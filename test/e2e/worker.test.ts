@@ -133,6 +133,11 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
   ) =>
     (await (await api('/api/tasks', { projectId: project, prompt, mode, ...(model && { model }) })).json())
       .id as string
+  /** Where the task's worktree is, as its workspace.ready event says. */
+  const workspaceOf = async (id: string): Promise<string> => {
+    const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+    return events.find((e: { type: string }) => e.type === 'workspace.ready').data.path
+  }
   const settled = (id: string, statuses: string[]) =>
     waitFor(
       async () => {
@@ -146,7 +151,8 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     const id = await create('Add a NOTES.md file')
     const task = await settled(id, ['review', 'failed'])
     expect(task).toMatchObject({ status: 'review' })
-    expect(readFileSync(join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n')
+    expect(readFileSync(join(await workspaceOf(id), 'NOTES.md'), 'utf8')).toBe('# Notes\n')
+    expect(existsSync(join(repo, 'NOTES.md'))).toBe(false) // the task's worktree, not the checkout
     const { events } = await (await api(`/api/tasks/${id}/events`)).json()
     const types = events.map((e: { type: string }) => e.type)
     expect(types.slice(0, 4)).toEqual([
@@ -377,7 +383,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
       tool: 'plan',
       input: { plan: 'Plan: 1. add GREETING.md. 2. check it with git status.' },
     })
-    expect(existsSync(join(planned, 'GREETING.md'))).toBe(false)
+    expect(existsSync(join(await workspaceOf(id), 'GREETING.md'))).toBe(false)
 
     const refused = await api(`/api/tasks/${id}/approvals/${first.approvalId}`, {
       decision: 'deny',
@@ -394,7 +400,7 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     expect(await approved.json()).toMatchObject({ status: 'queued', mode: 'auto' })
     const task = await settled(id, ['review', 'failed', 'done'])
     expect(task).toMatchObject({ status: 'review', mode: 'auto' })
-    expect(readFileSync(join(planned, 'GREETING.md'), 'utf8')).toBe('# Hello\n')
+    expect(readFileSync(join(await workspaceOf(id), 'GREETING.md'), 'utf8')).toBe('# Hello\n')
     const { events } = await (await api(`/api/tasks/${id}/events`)).json()
     const said = events
       .filter((e: { type: string }) => e.type === 'message.user')

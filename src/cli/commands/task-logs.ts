@@ -40,6 +40,10 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} ${event.data.tool} ${event.data.isError ? 'failed' : 'done'} in ${event.data.durationMs} ms: ${firstLine(event.data.output)}`
     case 'step.retrying':
       return `${head} step ${event.data.step} attempt ${event.data.attempt} failed (${event.data.reason}); retrying in ${(event.data.delayMs / 1000).toFixed(1)} s`
+    case 'workspace.ready':
+      return `${head} ${event.data.path} on ${event.data.branch} from ${event.data.baseBranch}${event.data.warning ? ` — ${event.data.warning}` : ''}`
+    case 'setup.finished':
+      return `${head} ${event.data.script} ${event.data.exitCode === 0 ? 'done' : `failed (exit ${event.data.exitCode ?? 'killed'})`} in ${event.data.durationMs} ms`
     case 'step.finished': {
       const { usage, costUsd } = event.data
       const cost = costUsd === null ? 'cost unknown' : `$${costUsd.toFixed(4)}`

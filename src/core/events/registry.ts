@@ -146,6 +146,35 @@ export const eventDefinitions = [
     { durable: true, description: 'A person allowed or denied a tool call; the task goes on.' },
   ),
   defineEvent(
+    'workspace.ready',
+    z.object({
+      kind: z.literal('worktree'),
+      path: z.string().describe('where it is on the machine that runs the task'),
+      branch: z.string(),
+      baseBranch: z.string(),
+      isolation: z.enum(['bubblewrap', 'none']),
+      network: z.enum(['on', 'off']),
+      warning: z
+        .string()
+        .optional()
+        .describe('what the user should know, e.g. that processes are not isolated'),
+    }),
+    { durable: true, description: "The task's workspace was made." },
+  ),
+  defineEvent(
+    'setup.finished',
+    z.object({
+      script: z.string().describe('.cadre/setup.sh, or the project settings'),
+      exitCode: z.number().int().nullable().describe('null when it was killed (timeout, cancel)'),
+      durationMs: z.number().int().nonnegative(),
+      output: z.string().describe('the end of what it printed'),
+    }),
+    {
+      durable: true,
+      description: "The project's setup script ran in a new workspace; a failure fails the task.",
+    },
+  ),
+  defineEvent(
     'assistant.delta',
     z.object({ threadId: z.string(), blockId: z.string(), text: z.string(), snapshot }),
     {
@@ -166,6 +195,10 @@ export const eventDefinitions = [
     z.object({ threadId: z.string(), callId: z.string(), tool: z.string(), text: z.string(), snapshot }),
     { durable: false, description: "A tool call's input as the model writes it, live only." },
   ),
+  defineEvent('setup.output', z.object({ blockId: z.string(), text: z.string(), snapshot }), {
+    durable: false,
+    description: "The setup script's output as it comes, live only; setup.finished has its end.",
+  }),
   defineEvent(
     'tool.output',
     z.object({ threadId: z.string(), callId: z.string(), text: z.string(), snapshot }),

@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import type { GlobalSettings } from '../core/settings.ts'
+import { openGit } from '../git/open-git.ts'
+import type { Bubblewrap } from './bubblewrap.ts'
+import type { SandboxBackend } from './sandbox.ts'
+import { openWorktreeSandbox } from './worktree-sandbox.ts'
+
+export interface WorktreeSandboxesOptions {
+  /** Cadre's home: hidden from every sandboxed process (its token, database, keys). */
+  home: string
+  /** Where worktrees live, `<root>/<project>/<task>`; hidden too, but for a process's own one. */
+  root: string
+  /** Isolates processes; absent, they run with the user's own rights. */
+  bubblewrap?: Bubblewrap
+}
+
+/** Where task worktrees live: the global setting, else `$CADRE_HOME/worktrees` (read at start-up). */
+export const worktreeRoot = (home: string, settings: Pick<GlobalSettings, 'worktreeRoot'>): string =>
+  resolve(home, settings.worktreeRoot ?? 'worktrees')
+
+/** `inner` lies inside `outer` (or is it). */
+const within = (outer: string, inner: string) => !relative(outer, inner).startsWith('..')
+
+/** Task workspaces as git worktrees on their own branches (the default backend). */
+export const createWorktreeSandboxes = ({
+  home,
+  root,
+  bubblewrap,
+}: WorktreeSandboxesOptions): SandboxBackend => {
+  // A worktree root inside Cadre's home is hidden with it.
+  const hidden = within(home, root) ? [home] : [home, root]
+  const locate = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
+    join(root, projectId, taskId)
+  return {
+    locate,
+    async create(spec) {
+      const sandbox = await openWorktreeSandbox({
+        repository: spec.projectPath,
+        path: locate(spec),
+        branch: spec.branch,
+        base: spec.baseBranch,
+        isolation: bubblewrap && { bubblewrap, hidden, network: spec.network },
+      })
+      return {
+        ...sandbox,
+        info: {
+          kind: 'worktree',
+          branch: sandbox.branch,
+          isolation: sandbox.isolation,
+          created: sandbox.created,
+        },
+      }
+    },
+    async destroy(spec) {
+      const path = locate(spec)
+      const git = openGit(spec.projectPath, { timeoutMs: 120_000 })
+      if (existsSync(path)) await git.raw(['worktree', 'remove', '--force', path])
+      await git.raw(['worktree', 'prune'])
+    },
+  }
+}

@@ -1,0 +1,116 @@
+import { createDeltaCoalescer } from '../agent/delta-coalescer.ts'
+import type { Project, Task } from '../core/entities.ts'
+import { CadreError } from '../core/errors.ts'
+import type { EventInput, LiveEventType, StoredEvent } from '../core/events/registry.ts'
+import type { SandboxBackend, Workspace, WorkspaceSpec } from '../sandbox/sandbox.ts'
+import type { Redactor } from '../secrets/redactor.ts'
+
+const setupScriptPath = '.cadre/setup.sh'
+const setupTimeoutMs = 30 * 60_000
+/** How much of the setup's output its stored event keeps (all of it streamed live). */
+const keptOutputChars = 8000
+
+const unisolatedWarning =
+  "processes run without isolation: bubblewrap is missing or cannot run here (install the Debian package 'bubblewrap'); see cadre doctor"
+
+export interface PrepareDeps {
+  sandboxes: SandboxBackend
+  record(events: readonly EventInput[]): Promise<void>
+  live(event: EventInput<LiveEventType>): void
+  redactor?: Redactor
+}
+
+/** The task's workspace as the backend makes it: its branch, its base, its network. */
+export const workspaceSpec = (task: Task, project: Project): WorkspaceSpec => ({
+  taskId: task.id,
+  projectId: project.id,
+  projectPath: project.path,
+  branch: task.branch,
+  baseBranch: task.baseBranch ?? project.settings.baseBranch ?? 'HEAD',
+  network: project.settings.sandbox.network,
+})
+
+/** The project's setup script: `.cadre/setup.sh` in the repository wins over the project settings. */
+const findSetupScript = async (workspace: Workspace, project: Project) => {
+  const inRepository = await workspace.readFile(setupScriptPath).then(
+    () => true,
+    () => false,
+  )
+  if (inRepository) return { name: setupScriptPath, command: ['/bin/sh', setupScriptPath] }
+  const script = project.settings.setupScript?.trim()
+  return script ? { name: 'the project settings', command: { shell: script } } : undefined
+}
+
+/**
+ * The task's workspace, made on first use (`workspace.ready`, with a warning when processes cannot
+ * be isolated) and set up once: the project's setup script runs, its output streamed live, until it
+ * has succeeded (`setup.finished`). A failing setup fails the run, saying what it printed last.
+ */
+export const prepareWorkspace = async (
+  deps: PrepareDeps,
+  task: Task,
+  project: Project,
+  events: readonly StoredEvent[],
+  signal: AbortSignal,
+): Promise<Workspace> => {
+  const spec = workspaceSpec(task, project)
+  const workspace = await deps.sandboxes.create(spec)
+  try {
+    if (!events.some((event) => event.type === 'workspace.ready')) {
+      const { isolation } = workspace.info
+      await deps.record([
+        {
+          type: 'workspace.ready',
+          data: {
+            kind: workspace.info.kind,
+            path: workspace.root,
+            branch: workspace.info.branch,
+            baseBranch: spec.baseBranch,
+            isolation,
+            network: spec.network,
+            ...(isolation === 'none' && { warning: unisolatedWarning }),
+          },
+        },
+      ])
+    }
+    const setUp = events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
+    const script = setUp ? undefined : await findSetupScript(workspace, project)
+    if (script) await runSetup(deps, workspace, script, signal)
+    return workspace
+  } catch (error) {
+    await workspace.close()
+    throw error
+  }
+}
+
+const runSetup = async (
+  deps: PrepareDeps,
+  workspace: Workspace,
+  script: NonNullable<Awaited<ReturnType<typeof findSetupScript>>>,
+  signal: AbortSignal,
+) => {
+  const output = createDeltaCoalescer(deps.live, { redactor: deps.redactor })
+  const result = await workspace.exec({
+    command: script.command,
+    timeoutMs: setupTimeoutMs,
+    signal,
+    onOutput: (_stream, text) => output.push({ type: 'setup.output', data: { blockId: 'setup', text } }),
+  })
+  output.flush()
+  const printed = `${result.stdout}${result.stderr ? `\n${result.stderr}` : ''}`.trim()
+  await deps.record([
+    {
+      type: 'setup.finished',
+      data: {
+        script: script.name,
+        exitCode: result.exitCode,
+        durationMs: Math.round(result.durationMs),
+        output: printed.slice(-keptOutputChars),
+      },
+    },
+  ])
+  if (signal.aborted || result.exitCode === 0) return
+  const why = result.timedOut ? 'took longer than 30 minutes' : `failed (exit ${result.exitCode ?? 'killed'})`
+  const tail = printed.split('\n').slice(-5).join('\n')
+  throw new CadreError('bad_request', `the setup script (${script.name}) ${why}${tail ? `:\n${tail}` : ''}`)
+}
