@@ -14,6 +14,7 @@ import { ProjectSettings } from '../src/core/settings.ts'
 import { commitEvents } from '../src/events/commit-events.ts'
 import { createMemoryEventBus } from '../src/events/memory-event-bus.ts'
 import { createModelLayer } from '../src/models/create-model-layer.ts'
+import { createWorktreeSandboxes } from '../src/sandbox/worktree-sandboxes.ts'
 import { redactingStore } from '../src/secrets/redacting-store.ts'
 import { createRedactor } from '../src/secrets/redactor.ts'
 import { createSecretBox } from '../src/secrets/secret-box.ts'
@@ -106,6 +107,7 @@ const streamLatencies = async (samples: number) => {
   const bus = createMemoryEventBus()
   const token = 'bench-token-0123456789'
   redactor.add(token)
+  const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -113,6 +115,7 @@ const streamLatencies = async (samples: number) => {
     allowedHosts: [],
     store,
     bus,
+    sandboxes: createWorktreeSandboxes({ home, root: join(home, 'worktrees') }),
     log: pino({ level: 'silent' }),
     version: 'bench',
     redactor,

@@ -69,16 +69,6 @@ export const startCadre = async (
     () => wakeScheduler(),
   )
   const { providers, models } = createModelLayer({ store, box, redactor, env })
-  let server: RunningServer
-  try {
-    // A master key that cannot open the stored secrets stops the start here, with what to do.
-    await providers.unsealAll()
-    server = await startServer({ ...config, token, store, bus, log, version, providers, models, redactor })
-  } catch (error) {
-    await store.close()
-    throw error
-  }
-  const workerId = newId('worker')
   const settings = await store.settings.get()
   const bubblewrap = await findBubblewrap()
   if (!bubblewrap && config.worker) {
@@ -91,6 +81,27 @@ export const startCadre = async (
     root: worktreeRoot(config.home, settings),
     bubblewrap,
   })
+  let server: RunningServer
+  try {
+    // A master key that cannot open the stored secrets stops the start here, with what to do.
+    await providers.unsealAll()
+    server = await startServer({
+      ...config,
+      token,
+      store,
+      bus,
+      log,
+      version,
+      providers,
+      models,
+      redactor,
+      sandboxes,
+    })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
         { store, bus, models, sandboxes, log, redactor },

@@ -1,5 +1,6 @@
 import type { ModelMessage, ToolContent } from 'ai'
 import type { StoredEvent } from '../core/events/registry.ts'
+import { effectiveHistory } from './effective-history.ts'
 import type { ModelStep } from './stream-model-step.ts'
 
 /** What the model is told about a tool call that started but never finished (the server died). */
@@ -23,9 +24,10 @@ export interface Conversation {
  * messages, each model reply with its tool calls, and each call's result. A call that started and
  * never finished is answered as interrupted; the last reply's calls that never began are pending,
  * to be run before the model is asked again. This is how a run resumes after a crash or an
- * approval, and how a follow-up goes on.
+ * approval, and how a follow-up goes on. What a rollback took back is left out.
  */
-export const conversationFromEvents = (events: readonly StoredEvent[], threadId: string): Conversation => {
+export const conversationFromEvents = (log: readonly StoredEvent[], threadId: string): Conversation => {
+  const events = effectiveHistory(log)
   const messages: ModelMessage[] = []
   const started = new Set<string>()
   const finished = new Map<string, { output: string; isError: boolean }>()

@@ -24,6 +24,8 @@ export interface AgentLoopDeps {
   system: string
   signal: AbortSignal
   budget: RunBudget
+  /** After each step's tool calls; `wrote` when one of them could change files (a checkpoint is due). */
+  onStepEnd?: (step: number, wrote: boolean) => Promise<void>
   /** A budget shared with other runs (the project's day): why it is spent, checked after each step. */
   sharedBudget?: () => Promise<string | undefined>
   retry?: RetryPolicy
@@ -222,6 +224,8 @@ export const runAgentLoop = async (
     }
 
     const { results, stopped } = await callTools(calls)
+    const wrote = calls.some((call) => !tools.get(call.tool)?.readOnly)
+    if (results.length > 0) await deps.onStepEnd?.(step, wrote)
     if (stopped) return stoppedBy(step, stopped)
     messages.push({ role: 'tool', content: results })
     if (signal.aborted) return interrupted(step)

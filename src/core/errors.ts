@@ -9,6 +9,7 @@ export const errorStatus = {
   not_found: 404,
   conflict: 409,
   invalid_transition: 409,
+  merge_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   upgrade_required: 426,

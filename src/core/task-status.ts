@@ -30,6 +30,8 @@ export const taskActions = [
   'cancel',
   'follow_up',
   'resume',
+  'conflict',
+  'discard',
 ] as const
 export type TaskAction = (typeof taskActions)[number]
 
@@ -45,8 +47,10 @@ const transitions: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskSta
   accept: { from: ['review'], to: 'done' },
   fail: { from: active, to: 'failed' },
   cancel: { from: active, to: 'cancelled' },
-  follow_up: { from: ['failed', 'cancelled', 'review', 'done'], to: 'queued' },
+  follow_up: { from: ['failed', 'cancelled', 'review', 'done', 'needs_input'], to: 'queued' },
   resume: { from: ['needs_input'], to: 'queued' },
+  conflict: { from: ['review', 'done', 'failed'], to: 'needs_input' },
+  discard: { from: ['backlog', 'needs_input', 'review', 'done', 'failed', 'cancelled'], to: 'cancelled' },
 }
 
 /** The status a task moves to when `action` happens in `from`, or undefined when it may not. */

@@ -4,17 +4,20 @@ import { conversationFromEvents } from '../agent/conversation-from-events.ts'
 import { runAgentLoop } from '../agent/run-agent-loop.ts'
 import type { Run, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
-import type { EventInput, LiveEventType, StoredEvent } from '../core/events/registry.ts'
+import type { EventInput, LiveEventType } from '../core/events/registry.ts'
 import type { RunBudget } from '../core/settings.ts'
 import { commitEvents } from '../events/commit-events.ts'
 import type { EventBus } from '../events/event-bus.ts'
+import { readAllEvents } from '../events/read-all-events.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
+import { createCheckpointer } from '../workspaces/checkpoints.ts'
+import { workspaceSpec } from '../workspaces/workspace-spec.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
-import { prepareWorkspace, workspaceSpec } from './prepare-workspace.ts'
+import { prepareWorkspace } from './prepare-workspace.ts'
 
 export interface RunDeps {
   store: Store
@@ -47,15 +50,6 @@ const hasChanges = async (sandbox: Workspace, baseBranch: string) => {
     timeoutMs: 30_000,
   })
   return ahead.exitCode === 0 && Number(ahead.stdout.trim()) > 0
-}
-
-const allEvents = async (store: Store, taskId: string) => {
-  const events: StoredEvent[] = []
-  for (;;) {
-    const page = await store.events.list(taskId, { after: events.at(-1)?.seq ?? 0, limit: 1000 })
-    events.push(...page)
-    if (page.length < 1000) return events
-  }
 }
 
 /**
@@ -97,7 +91,7 @@ export const executeRun = async (
     const { budget } = project.settings
     const spentBeforeStart = await dailyBudgetSpent(store, project.id, budget)
     if (spentBeforeStart) throw new CadreError('unavailable', `stopped: ${spentBeforeStart}`)
-    const events = await allEvents(store, task.id)
+    const events = await readAllEvents(store, task.id)
     const record = (events: readonly EventInput[]) =>
       commitEvents(deps, async (session, emit) => {
         await emit(task.id, events)
@@ -126,6 +120,9 @@ export const executeRun = async (
       events,
       controller.signal,
     )
+    // Checkpoint 0 is the workspace before the agent touched it; then one after each writing step.
+    const checkpoints = createCheckpointer(sandbox, task.id, events, record)
+    if (!events.some((event) => event.type === 'checkpoint.created')) await checkpoints.take(0)
     const conversation = conversationFromEvents(events, run.threadId)
     // Messages sent while the run goes on reach the model at the next step boundary.
     let cursor = events.at(-1)?.seq ?? 0
@@ -157,6 +154,7 @@ export const executeRun = async (
         system: builtinSystemPrompt(sandbox.root, task.mode),
         signal: controller.signal,
         budget,
+        onStepEnd: (step, wrote) => (wrote ? checkpoints.take(step) : Promise.resolve()),
         sharedBudget: () => dailyBudgetSpent(store, project.id, budget),
         processEnv: { [runMarker]: run.id },
         followUps,

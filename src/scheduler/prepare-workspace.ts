@@ -2,8 +2,9 @@ import { createDeltaCoalescer } from '../agent/delta-coalescer.ts'
 import type { Project, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import type { EventInput, LiveEventType, StoredEvent } from '../core/events/registry.ts'
-import type { SandboxBackend, Workspace, WorkspaceSpec } from '../sandbox/sandbox.ts'
+import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
+import { workspaceSpec } from '../workspaces/workspace-spec.ts'
 
 const setupScriptPath = '.cadre/setup.sh'
 const setupTimeoutMs = 30 * 60_000
@@ -19,16 +20,6 @@ export interface PrepareDeps {
   live(event: EventInput<LiveEventType>): void
   redactor?: Redactor
 }
-
-/** The task's workspace as the backend makes it: its branch, its base, its network. */
-export const workspaceSpec = (task: Task, project: Project): WorkspaceSpec => ({
-  taskId: task.id,
-  projectId: project.id,
-  projectPath: project.path,
-  branch: task.branch,
-  baseBranch: task.baseBranch ?? project.settings.baseBranch ?? 'HEAD',
-  network: project.settings.sandbox.network,
-})
 
 /** The project's setup script: `.cadre/setup.sh` in the repository wins over the project settings. */
 const findSetupScript = async (workspace: Workspace, project: Project) => {

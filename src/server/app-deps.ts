@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { ProviderRegistry } from '../models/provider-registry.ts'
+import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import type { AccessGuard } from './access-guard.ts'
@@ -14,6 +15,8 @@ export interface AppDeps {
   log: Logger
   providers: ProviderRegistry
   models: ModelClient
+  /** Where tasks' workspaces are: the server opens them to diff, commit, merge, roll back. */
+  sandboxes: SandboxBackend
   /** Knows every secret Cadre holds; applied to every JSON answer as a last line of defence. */
   redactor: Redactor
   version: string

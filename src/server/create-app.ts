@@ -14,6 +14,7 @@ import { projectRoutes } from './routes/project-routes.ts'
 import { providerRoutes } from './routes/provider-routes.ts'
 import { settingsRoutes } from './routes/settings-routes.ts'
 import { taskRoutes } from './routes/task-routes.ts'
+import { workspaceRoutes } from './routes/workspace-routes.ts'
 import { StreamMessage, StreamRequest } from './stream-protocol.ts'
 
 const openApiPath = '/api/openapi.json'
@@ -83,6 +84,7 @@ export const createApp = (deps: AppDeps) => {
     )
     .route('/', projectRoutes(deps))
     .route('/', taskRoutes(deps))
+    .route('/', workspaceRoutes(deps))
     .route('/', eventRoutes(deps))
     .route('/', settingsRoutes(deps))
     .route('/', providerRoutes(deps))

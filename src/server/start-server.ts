@@ -6,6 +6,7 @@ import { CadreError } from '../core/errors.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { ProviderRegistry } from '../models/provider-registry.ts'
+import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { createAccessGuard } from './access-guard.ts'
@@ -24,6 +25,7 @@ export interface ServerOptions {
   providers: ProviderRegistry
   models: ModelClient
   redactor: Redactor
+  sandboxes: SandboxBackend
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -68,6 +70,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     providers: options.providers,
     models: options.models,
     redactor: options.redactor,
+    sandboxes: options.sandboxes,
     version: options.version,
     shutdown: shutdown.signal,
     guard: createAccessGuard({

@@ -3,6 +3,7 @@ import type { Task } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
 import type { PolicyRule } from '../core/settings.ts'
 import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
+import { readAllEvents } from '../events/read-all-events.ts'
 import type { StoreSession } from '../store/store.ts'
 import { applyTaskAction } from './transition-task.ts'
 
@@ -25,15 +26,6 @@ export const ApprovalDecision = z.strictObject({
     .describe('a plan: what to change (with deny), or anything to add (with allow)'),
 })
 export type ApprovalDecision = z.input<typeof ApprovalDecision>
-
-const allEvents = async (session: StoreSession, taskId: string) => {
-  const events = []
-  for (;;) {
-    const page = await session.events.list(taskId, { after: events.at(-1)?.seq ?? 0, limit: 1000 })
-    events.push(...page)
-    if (page.length < 1000) return events
-  }
-}
 
 /** The rule that allows this call from now on: its command or path exactly, else the whole tool. */
 const ruleFor = (tool: string, input: unknown): z.input<typeof PolicyRule> => {
@@ -91,7 +83,7 @@ export const decideApproval = (
   return commitEvents(deps, async (session, emit) => {
     const task = await session.tasks.get(taskId)
     if (!task) throw notFound('task', taskId)
-    const events = await allEvents(session, taskId)
+    const events = await readAllEvents(session, taskId)
     const request = events.find(
       (event) => event.type === 'approval.requested' && event.data.approvalId === approvalId,
     )

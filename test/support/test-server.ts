@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type Logger, pino } from 'pino'
 import { createEventBus } from '../../src/events/create-event-bus.ts'
 import type { EventBus } from '../../src/events/event-bus.ts'
 import { createModelLayer } from '../../src/models/create-model-layer.ts'
 import type { ModelClient } from '../../src/models/model-client.ts'
 import type { ProviderRegistry } from '../../src/models/provider-registry.ts'
+import { findBubblewrap } from '../../src/sandbox/bubblewrap.ts'
+import { createWorktreeSandboxes } from '../../src/sandbox/worktree-sandboxes.ts'
 import { redactingStore } from '../../src/secrets/redacting-store.ts'
 import { createRedactor, type Redactor } from '../../src/secrets/redactor.ts'
 import { createSecretBox } from '../../src/secrets/secret-box.ts'
@@ -61,6 +66,12 @@ export const startTestServer = async (
     redactor,
     env,
   })
+  const home = mkdtempSync(join(tmpdir(), 'cadre-test-home-'))
+  const sandboxes = createWorktreeSandboxes({
+    home,
+    root: join(home, 'worktrees'),
+    bubblewrap: await findBubblewrap(),
+  })
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -68,6 +79,7 @@ export const startTestServer = async (
     allowedHosts: [],
     store,
     bus,
+    sandboxes,
     log: log ?? pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' }),
     version: '0.0.0-test',
     providers,

@@ -42,6 +42,20 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} step ${event.data.step} attempt ${event.data.attempt} failed (${event.data.reason}); retrying in ${(event.data.delayMs / 1000).toFixed(1)} s`
     case 'workspace.ready':
       return `${head} ${event.data.path} on ${event.data.branch} from ${event.data.baseBranch}${event.data.warning ? ` — ${event.data.warning}` : ''}`
+    case 'checkpoint.created':
+      return `${head} checkpoint ${event.data.checkpoint} ${event.data.commit.slice(0, 10)}${event.data.step ? ` after step ${event.data.step}` : ''}`
+    case 'task.committed':
+      return `${head} ${event.data.commit.slice(0, 10)} ${firstLine(event.data.message)} (${event.data.files} files)`
+    case 'task.merged':
+      return `${head} into ${event.data.baseBranch} (${event.data.strategy}) at ${event.data.commit.slice(0, 10)}`
+    case 'merge.conflicted':
+      return `${head} merging into ${event.data.baseBranch} conflicts in ${event.data.files.join(', ')}`
+    case 'task.discarded':
+      return `${head} archived at ${event.data.archiveRef}`
+    case 'task.rolled_back':
+      return `${head} to checkpoint ${event.data.checkpoint} (#${event.data.toSeq})`
+    case 'task.forked':
+      return `${head} from ${event.data.fromTaskId} checkpoint ${event.data.checkpoint}`
     case 'setup.finished':
       return `${head} ${event.data.script} ${event.data.exitCode === 0 ? 'done' : `failed (exit ${event.data.exitCode ?? 'killed'})`} in ${event.data.durationMs} ms`
     case 'step.finished': {

@@ -175,6 +175,81 @@ export const eventDefinitions = [
     },
   ),
   defineEvent(
+    'checkpoint.created',
+    z.object({
+      checkpoint: z.number().int().nonnegative().describe('0: the workspace as it was made; then 1, 2, 3 …'),
+      ref: z.string().describe('the hidden ref holding it, refs/cadre/<task>/<n>'),
+      commit: z.string(),
+      tree: z.string(),
+      head: z.string().describe("the task branch's commit it was taken on"),
+      step: z.number().int().nonnegative().describe('the agent step it followed (0: none)'),
+    }),
+    {
+      durable: true,
+      description:
+        'The whole workspace (untracked files too) was saved after a step that changed it; rollback and fork start from one.',
+    },
+  ),
+  defineEvent(
+    'task.committed',
+    z.object({ commit: z.string(), message: z.string(), files: z.number().int().nonnegative() }),
+    { durable: true, description: "The task's changes were committed on its branch." },
+  ),
+  defineEvent(
+    'task.merged',
+    z.object({
+      strategy: z.enum(['merge', 'squash', 'rebase']),
+      baseBranch: z.string(),
+      commit: z.string().describe('the base branch after the merge'),
+    }),
+    { durable: true, description: "The task's work was merged into its base branch." },
+  ),
+  defineEvent(
+    'merge.conflicted',
+    z.object({
+      strategy: z.enum(['merge', 'squash', 'rebase']),
+      baseBranch: z.string(),
+      files: z.array(z.string()),
+    }),
+    {
+      durable: true,
+      description:
+        'Merging conflicted and was undone; the task needs input (a follow-up lets the agent resolve it).',
+    },
+  ),
+  defineEvent(
+    'task.discarded',
+    z.object({
+      archiveRef: z.string().describe('where the discarded work can still be found'),
+      commit: z.string(),
+    }),
+    { durable: true, description: "The task's changes were thrown away, kept under an archive ref." },
+  ),
+  defineEvent(
+    'task.rolled_back',
+    z.object({
+      checkpoint: z.number().int().nonnegative(),
+      toSeq: z
+        .number()
+        .int()
+        .positive()
+        .describe('the conversation goes on from here; later events stay in the log'),
+    }),
+    {
+      durable: true,
+      description: "The workspace was put back to a checkpoint, and the agent's conversation with it.",
+    },
+  ),
+  defineEvent(
+    'task.forked',
+    z.object({
+      fromTaskId: z.string(),
+      checkpoint: z.number().int().nonnegative(),
+      commit: z.string().describe('the checkpoint its branch starts from'),
+    }),
+    { durable: true, description: "This task was forked from another task's checkpoint." },
+  ),
+  defineEvent(
     'assistant.delta',
     z.object({ threadId: z.string(), blockId: z.string(), text: z.string(), snapshot }),
     {

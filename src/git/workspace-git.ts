@@ -1,0 +1,114 @@
+import { CadreError } from '../core/errors.ts'
+import type { Sandbox } from '../sandbox/sandbox.ts'
+
+/** Who Cadre's own commits (checkpoints, archives) are by. */
+export const cadreIdentity = {
+  GIT_AUTHOR_NAME: 'Cadre',
+  GIT_AUTHOR_EMAIL: 'cadre@localhost',
+  GIT_COMMITTER_NAME: 'Cadre',
+  GIT_COMMITTER_EMAIL: 'cadre@localhost',
+}
+
+/** Cadre's git never runs what a repository (or an agent) put in its hooks or fsmonitor setting. */
+const safe = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'core.quotePath=false']
+
+const gitTimeoutMs = 120_000
+
+/**
+ * Runs git in the workspace through the sandbox's exec (so it serves worktrees, containers and pods
+ * alike); the trimmed stdout, or a CadreError with what git said.
+ */
+export const runGit = async (
+  sandbox: Sandbox,
+  args: readonly string[],
+  options: { env?: Record<string, string>; allowExit?: readonly number[]; stdin?: string } = {},
+): Promise<string> => {
+  const result = await sandbox.exec({
+    command: ['git', ...safe, ...args],
+    env: options.env,
+    stdin: options.stdin,
+    timeoutMs: gitTimeoutMs,
+    maxOutputBytes: 64 * 1024 * 1024,
+  })
+  if (result.exitCode === 0 || (result.exitCode !== null && options.allowExit?.includes(result.exitCode))) {
+    return result.stdout.replace(/\n$/, '')
+  }
+  const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')
+  throw new CadreError(
+    'internal',
+    `git ${args[0]} failed in the workspace: ${said || `exit ${result.exitCode}`}`,
+  )
+}
+
+/**
+ * A shell script run in one exec, so its temporary index (in the sandbox's private temp) lives as
+ * long as it needs to: git commands against a scratch index never touch the workspace's own.
+ */
+const withScratchIndex = async (sandbox: Sandbox, body: string, env: Record<string, string> = {}) => {
+  const script = `set -e
+export GIT_INDEX_FILE="$(mktemp)"
+trap 'rm -f "$GIT_INDEX_FILE"' EXIT
+g() { git ${safe.join(' ')} "$@"; }
+${body}`
+  const result = await sandbox.exec({ command: ['/bin/sh', '-c', script], env, timeoutMs: gitTimeoutMs })
+  if (result.exitCode !== 0) {
+    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')
+    throw new CadreError('internal', `git failed in the workspace: ${said || `exit ${result.exitCode}`}`)
+  }
+  return result.stdout.trim()
+}
+
+/** The tree of everything in the workspace now — tracked, changed and untracked files, not ignored ones. */
+export const workspaceTree = (sandbox: Sandbox): Promise<string> =>
+  withScratchIndex(sandbox, 'g read-tree HEAD\ng add -A\ng write-tree')
+
+export interface Snapshot {
+  commit: string
+  tree: string
+  /** The branch's commit the snapshot was taken on (its parent). */
+  head: string
+}
+
+/**
+ * Commits everything in the workspace as it is — untracked files too — on a ref of its own,
+ * leaving the branch, the index and the files untouched. Nothing is made when the files are still
+ * `unlessTree`.
+ */
+export const snapshotWorkspace = async (
+  sandbox: Sandbox,
+  ref: string,
+  message: string,
+  options: { unlessTree?: string } = {},
+): Promise<Snapshot | undefined> => {
+  const out = await withScratchIndex(
+    sandbox,
+    `g read-tree HEAD
+g add -A
+tree=$(g write-tree)
+head=$(g rev-parse HEAD)
+if [ "$tree" = "$CADRE_UNLESS_TREE" ]; then echo unchanged; exit 0; fi
+commit=$(printf '%s\\n' "$CADRE_MESSAGE" | g commit-tree "$tree" -p "$head")
+g update-ref "$CADRE_REF" "$commit"
+echo "$commit $tree $head"`,
+    { ...cadreIdentity, CADRE_REF: ref, CADRE_MESSAGE: message, CADRE_UNLESS_TREE: options.unlessTree ?? '' },
+  )
+  if (out === 'unchanged') return undefined
+  const [commit = '', tree = '', head = ''] = out.split(' ')
+  return { commit, tree, head }
+}
+
+/**
+ * Puts the workspace back as a snapshot left it: the branch at the commit it was taken on, the
+ * index matching it, and the files exactly the snapshot's (files added since are removed; ignored
+ * files stay).
+ */
+export const restoreSnapshot = async (sandbox: Sandbox, snapshot: Pick<Snapshot, 'commit' | 'head'>) => {
+  await runGit(sandbox, ['reset', '-q', snapshot.head])
+  await withScratchIndex(
+    sandbox,
+    `g read-tree "$CADRE_COMMIT"
+g checkout-index -a -f
+g ls-files -z --others --exclude-standard | xargs -0 -r rm -f --`,
+    { CADRE_COMMIT: snapshot.commit },
+  )
+}

@@ -1,0 +1,31 @@
+import type { Task } from '../core/entities.ts'
+import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+import { openGit } from '../git/open-git.ts'
+import { snapshotWorkspace } from '../git/workspace-git.ts'
+import { applyTaskAction } from '../tasks/transition-task.ts'
+import { openTaskWorkspace, type WorkspaceDeps } from './open-task-workspace.ts'
+
+/** Where a task's work is kept when its workspace goes away: never on a branch, never lost. */
+export const archiveRef = (taskId: string) => `refs/cadre/archive/${taskId}`
+
+/**
+ * `POST /api/tasks/:id/discard`: the task's changes thrown away — its workspace and branch removed —
+ * after everything in it (uncommitted and untracked files too) was saved under an archive ref.
+ */
+export const discardTask = async (deps: WorkspaceDeps & EventDeps, taskId: string): Promise<Task> => {
+  const opened = await openTaskWorkspace(deps, taskId, { change: 'discard' })
+  const { workspace, spec } = opened
+  const ref = archiveRef(taskId)
+  let snapshot: Awaited<ReturnType<typeof snapshotWorkspace>>
+  try {
+    snapshot = await snapshotWorkspace(workspace, ref, `Cadre: task ${taskId} as it was discarded`)
+  } finally {
+    await workspace.close()
+  }
+  await deps.sandboxes.destroy(spec)
+  await openGit(spec.projectPath).raw(['branch', '-D', spec.branch])
+  return commitEvents(deps, async (session, emit) => {
+    await emit(taskId, [{ type: 'task.discarded', data: { archiveRef: ref, commit: snapshot!.commit } }])
+    return applyTaskAction(session, emit, taskId, 'discard', `changes discarded; kept at ${ref}`)
+  })
+}

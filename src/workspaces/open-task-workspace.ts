@@ -1,0 +1,44 @@
+import type { Project, Task } from '../core/entities.ts'
+import { CadreError, notFound } from '../core/errors.ts'
+import type { SandboxBackend, Workspace, WorkspaceSpec } from '../sandbox/sandbox.ts'
+import type { Store } from '../store/store.ts'
+import { workspaceSpec } from './workspace-spec.ts'
+
+export interface WorkspaceDeps {
+  store: Store
+  sandboxes: SandboxBackend
+}
+
+export interface TaskWorkspace extends AsyncDisposable {
+  task: Task
+  project: Project
+  spec: WorkspaceSpec
+  workspace: Workspace
+}
+
+/** Statuses in which an agent may be changing the workspace: nothing else may change it then. */
+const busy = new Set(['queued', 'running'])
+
+/**
+ * A task's workspace for a person's request (diff, commit, merge …): found again, or made anew from
+ * the task's branch when it was cleaned up. With `change`, refused while an agent is working in it.
+ */
+export const openTaskWorkspace = async (
+  deps: WorkspaceDeps,
+  taskId: string,
+  options: { change?: string } = {},
+): Promise<TaskWorkspace> => {
+  const task = await deps.store.tasks.get(taskId)
+  if (!task) throw notFound('task', taskId)
+  if (options.change && busy.has(task.status)) {
+    throw new CadreError(
+      'invalid_transition',
+      `cannot ${options.change} task ${taskId} while it is ${task.status}; wait for it, or cancel it first`,
+    )
+  }
+  const project = await deps.store.projects.get(task.projectId)
+  if (!project) throw notFound('project', task.projectId)
+  const spec = workspaceSpec(task, project)
+  const workspace = await deps.sandboxes.create(spec)
+  return { task, project, spec, workspace, [Symbol.asyncDispose]: () => workspace.close() }
+}
