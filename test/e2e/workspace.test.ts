@@ -1,0 +1,253 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { serveWithSimulator } from '../support/serve-with-sim.ts'
+
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    encoding: 'utf8',
+  }).trim()
+
+/** A repository with history and 5,000+ files, on `main`. */
+const bigRepository = () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cadre-big-')), 'big')
+  mkdirSync(dir)
+  git(dir, 'init', '-q', '-b', 'main')
+  for (let d = 0; d < 50; d++) {
+    mkdirSync(join(dir, `pkg${d}`))
+    for (let f = 0; f < 101; f++)
+      writeFileSync(join(dir, `pkg${d}`, `file${f}.txt`), `package ${d} file ${f}\n`)
+  }
+  writeFileSync(join(dir, 'greeting.txt'), 'hello\n')
+  writeFileSync(join(dir, '.gitignore'), 'build/\n')
+  git(dir, 'add', '-A')
+  git(dir, 'commit', '-q', '-m', 'the first 5,000 files')
+  writeFileSync(join(dir, 'README.md'), '# big\n')
+  git(dir, 'add', '-A')
+  git(dir, 'commit', '-q', '-m', 'a readme')
+  return dir
+}
+
+const write = (path: string, content: string) => ({
+  toolCall: { tool: 'write_file', input: { path, content } },
+})
+const bash = (command: string) => ({ toolCall: { tool: 'bash', input: { command } } })
+
+// Each task's prompt names what it does; each step is one rule, chosen by the last tool result.
+const scenario: ScenarioInput = {
+  name: 'workspace',
+  rules: [
+    // Greeting task: two writing steps (a tracked file, then an untracked one), then done.
+    {
+      when: { lastUserMessage: { contains: 'greet the' }, toolResult: 'none' },
+      reply: [write('greeting.txt', 'hello, world\n')],
+    },
+    {
+      when: {
+        lastUserMessage: { contains: 'greet the' },
+        lastToolResult: { contains: 'wrote greeting.txt' },
+      },
+      reply: [write('notes/new.txt', 'untracked\n'), bash('mkdir -p build && echo ignored > build/out')],
+    },
+    {
+      when: { lastToolResult: { contains: 'exit code 0' }, lastUserMessage: { contains: 'greet the' } },
+      reply: [{ text: 'Greeted.' }],
+    },
+    // Rival task: changes the same line differently.
+    {
+      when: { lastUserMessage: { contains: 'rival' }, toolResult: 'none' },
+      reply: [write('greeting.txt', 'hi there\n')],
+    },
+    { when: { lastUserMessage: { contains: 'rival' } }, reply: [{ text: 'Changed the greeting my way.' }] },
+    // The follow-up after a merge conflict: merge main in, resolve, commit.
+    {
+      when: { lastUserMessage: { contains: 'resolve' }, lastToolResult: { contains: 'wrote greeting.txt' } },
+      reply: [
+        bash(
+          'git merge main >/dev/null 2>&1; printf "hello, world and hi there\\n" > greeting.txt && git add greeting.txt && git -c user.name=a -c user.email=a@b commit -qm "Merge main" && echo resolved',
+        ),
+      ],
+    },
+    { when: { lastUserMessage: { contains: 'resolve' } }, reply: [{ text: 'Resolved: {{lastToolResult}}' }] },
+    // Small task: adds a file.
+    {
+      when: { lastUserMessage: { contains: 'license' }, toolResult: 'none' },
+      reply: [write('LICENSE', 'MIT\n')],
+    },
+    { when: { lastUserMessage: { contains: 'license' } }, reply: [{ text: 'Licensed.' }] },
+    // Scratch task: leaves changed and untracked files.
+    {
+      when: { lastUserMessage: { contains: 'scratch' }, toolResult: 'none' },
+      reply: [write('README.md', '# scratch\n'), write('scratch.txt', 'draft\n')],
+    },
+    { when: { lastUserMessage: { contains: 'scratch' } }, reply: [{ text: 'Scratched.' }] },
+    { reply: [{ text: 'Nothing to do.' }] },
+  ],
+}
+
+describe('worktrees, checkpoints, review and merge on a real repository', () => {
+  let served: Awaited<ReturnType<typeof serveWithSimulator>>
+  let repo: string
+  let projectId: string
+  const create = async (prompt: string) =>
+    (
+      await (
+        await served.api('/api/tasks', { projectId, prompt, model: 'anthropic:claude-sonnet-4-5' })
+      ).json()
+    ).id as string
+  const events = async (id: string) =>
+    (await (await served.api(`/api/tasks/${id}/events`)).json()).events as {
+      type: string
+      seq: number
+      data: Record<string, unknown>
+    }[]
+
+  beforeAll(async () => {
+    repo = bigRepository()
+    served = await serveWithSimulator([scenario])
+    projectId = (await (await served.api('/api/projects', { path: repo })).json()).id
+  })
+  afterAll(() => served.close())
+
+  let greeting: string
+  let rival: string
+
+  it('works in its own worktree on its own branch, checkpointing every writing step', async () => {
+    // Two tasks at once: neither sees the other's changes.
+    greeting = await create('greet the world')
+    rival = await create('rival salutation')
+    const done = await served.settled(greeting, ['review', 'failed', 'done'])
+    await served.settled(rival, ['review', 'failed', 'done'])
+    expect(done.status).toBe('review')
+    expect(done.branch).toMatch(/^cadre\/greet-the-world-/)
+    const mine = await served.workspaceOf(greeting)
+    const theirs = await served.workspaceOf(rival)
+    expect(readFileSync(join(mine, 'greeting.txt'), 'utf8')).toBe('hello, world\n')
+    expect(readFileSync(join(theirs, 'greeting.txt'), 'utf8')).toBe('hi there\n')
+    expect(existsSync(join(theirs, 'notes/new.txt'))).toBe(false)
+    expect(readFileSync(join(repo, 'greeting.txt'), 'utf8')).toBe('hello\n') // the checkout is untouched
+    expect(git(mine, 'branch', '--show-current')).toBe(done.branch)
+
+    const { checkpoints } = await (await served.api(`/api/tasks/${greeting}/checkpoints`)).json()
+    expect(checkpoints.map((c: { checkpoint: number; step: number }) => [c.checkpoint, c.step])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+    ])
+    // A checkpoint holds the untracked file (not the ignored one), on a hidden ref, not on the branch.
+    expect(git(repo, 'show', `${checkpoints[2].ref}:notes/new.txt`)).toBe('untracked')
+    expect(() => git(repo, 'show', `${checkpoints[2].ref}:build/out`)).toThrow()
+    expect(git(repo, 'log', '--format=%s', '-1', done.branch)).toBe('a readme')
+    expect(git(mine, 'status', '--porcelain')).toContain('?? notes/')
+  })
+
+  it('shows the diff against the base and per checkpoint, a file at a time when asked', async () => {
+    const diff = await (await served.api(`/api/tasks/${greeting}/diff`)).json()
+    expect(diff.files.map((f: { path: string; status: string }) => `${f.status} ${f.path}`)).toEqual([
+      'modified greeting.txt',
+      'added notes/new.txt',
+    ])
+    expect(diff.stats).toEqual({ files: 2, additions: 2, deletions: 1 })
+    expect(diff.files[0].patch).toContain('-hello\n+hello, world')
+    expect(diff.suspicious).toBeUndefined()
+    const second = await (await served.api(`/api/tasks/${greeting}/diff?checkpoint=2`)).json()
+    expect(second.files.map((f: { path: string }) => f.path)).toEqual(['notes/new.txt'])
+    const one = await (await served.api(`/api/tasks/${greeting}/diff?path=greeting.txt`)).json()
+    expect(one.files).toHaveLength(1)
+    expect((await served.api(`/api/tasks/${greeting}/diff?checkpoint=9`)).status).toBe(404)
+  })
+
+  it('rolls back the workspace and the conversation, and forks from a checkpoint', async () => {
+    const rolled = await served.api(`/api/tasks/${greeting}/rollback`, { checkpoint: 1 })
+    expect(rolled.status).toBe(200)
+    const mine = await served.workspaceOf(greeting)
+    expect(existsSync(join(mine, 'notes/new.txt'))).toBe(false)
+    expect(readFileSync(join(mine, 'greeting.txt'), 'utf8')).toBe('hello, world\n')
+    expect((await events(greeting)).at(-1)).toMatchObject({
+      type: 'task.rolled_back',
+      data: { checkpoint: 1 },
+    })
+
+    const fork = await (await served.api(`/api/tasks/${greeting}/fork`, { checkpoint: 2 })).json()
+    expect(fork).toMatchObject({
+      status: 'backlog',
+      branch: expect.stringMatching(/^cadre\/greet-the-world-.*fork/),
+    })
+    const forkEvents = await events(fork.id)
+    expect(forkEvents.map((e) => e.type)).toContain('message.assistant') // the conversation came along
+    const forkDiff = await (await served.api(`/api/tasks/${fork.id}/diff`)).json()
+    expect(forkDiff.files.map((f: { path: string }) => f.path)).toEqual(['greeting.txt', 'notes/new.txt'])
+  })
+
+  it('commits and merges into the base branch checked out in the main checkout', async () => {
+    const committed = await (
+      await served.api(`/api/tasks/${greeting}/commit`, { message: 'Greet the world' })
+    ).json()
+    expect(committed).toMatchObject({ message: 'Greet the world', files: 1 })
+    const again = await served.api(`/api/tasks/${greeting}/commit`, {})
+    expect(again.status).toBe(409)
+    const merged = await served.api(`/api/tasks/${greeting}/merge`, { strategy: 'merge' })
+    expect(await merged.json()).toMatchObject({ merged: true, baseBranch: 'main' })
+    expect(readFileSync(join(repo, 'greeting.txt'), 'utf8')).toBe('hello, world\n')
+    expect(git(repo, 'log', '--format=%s', '-1')).toMatch(/^Merge cadre\/greet-the-world-/)
+    expect((await (await served.api(`/api/tasks/${greeting}`)).json()).status).toBe('done')
+  })
+
+  it('turns a conflicting merge into needs_input with the files, and merges once an agent resolved it', async () => {
+    const conflict = await served.api(`/api/tasks/${rival}/merge`, { strategy: 'squash' })
+    expect(conflict.status).toBe(409)
+    expect((await conflict.json()).error).toMatchObject({
+      code: 'merge_conflict',
+      details: { baseBranch: 'main', files: ['greeting.txt'] },
+    })
+    expect(git(repo, 'status', '--porcelain')).toBe('') // nothing half-merged left in the checkout
+    const waiting = await (await served.api(`/api/tasks/${rival}`)).json()
+    expect(waiting).toMatchObject({
+      status: 'needs_input',
+      statusReason: expect.stringContaining('greeting.txt'),
+    })
+
+    await served.api(`/api/tasks/${rival}/messages`, { text: 'please resolve the conflict with main' })
+    await served.settled(rival, ['review', 'failed', 'done'])
+    const merged = await served.api(`/api/tasks/${rival}/merge`, { strategy: 'squash' })
+    expect(merged.status).toBe(200)
+    expect(readFileSync(join(repo, 'greeting.txt'), 'utf8')).toBe('hello, world and hi there\n')
+  })
+
+  it('merges through a temporary worktree when the checkout is on another branch, leaving it untouched', async () => {
+    git(repo, 'checkout', '-q', '-b', 'experiment')
+    writeFileSync(join(repo, 'README.md'), '# my own uncommitted edit\n')
+    const license = await create('add a license')
+    await served.settled(license, ['review', 'failed', 'done'])
+    const merged = await served.api(`/api/tasks/${license}/merge`, { strategy: 'rebase' })
+    expect(merged.status).toBe(200)
+    expect(git(repo, 'branch', '--show-current')).toBe('experiment')
+    expect(readFileSync(join(repo, 'README.md'), 'utf8')).toBe('# my own uncommitted edit\n')
+    expect(existsSync(join(repo, 'LICENSE'))).toBe(false)
+    expect(git(repo, 'show', 'main:LICENSE')).toBe('MIT')
+    git(repo, 'checkout', '-q', '--', 'README.md')
+    git(repo, 'checkout', '-q', 'main')
+  })
+
+  it('refuses to merge into a checkout whose base branch has uncommitted changes', async () => {
+    const scratch = await create('scratch pad')
+    await served.settled(scratch, ['review', 'failed', 'done'])
+    writeFileSync(join(repo, 'README.md'), '# dirty\n')
+    const refused = await served.api(`/api/tasks/${scratch}/merge`, {})
+    expect(refused.status).toBe(409)
+    expect((await refused.json()).error.message).toMatch(/uncommitted changes; commit or stash them/)
+    git(repo, 'checkout', '-q', '--', 'README.md')
+
+    // Discarded: the work is gone from the branch but kept, untracked file too, under the archive ref.
+    const discarded = await (await served.api(`/api/tasks/${scratch}/discard`, {})).json()
+    expect(discarded.status).toBe('cancelled')
+    const archive = `refs/cadre/archive/${scratch}`
+    expect(git(repo, 'show', `${archive}:scratch.txt`)).toBe('draft')
+    expect(git(repo, 'show', `${archive}:README.md`)).toBe('# scratch')
+    expect(git(repo, 'branch', '--list', discarded.branch)).toBe('')
+    expect(existsSync(await served.workspaceOf(scratch))).toBe(false)
+  })
+})

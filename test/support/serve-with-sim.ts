@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { startSimulator } from '../../src/sim/start-simulator.ts'
+import { readServerUrl, spawnCli, waitFor } from './cli.ts'
+import type { TestResponse } from './test-server.ts'
+
+/**
+ * A real `cadre serve` (a child process, its worker on) whose Anthropic provider is the model
+ * simulator serving these scenarios, and helpers to drive it over HTTP.
+ */
+export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS.ProcessEnv = {}) => {
+  const home = mkdtempSync(join(tmpdir(), 'cadre-serve-'))
+  const sim = await startSimulator({ scenarios })
+  const server = spawnCli(['serve'], {
+    CADRE_HOME: home,
+    CADRE_PORT: '0',
+    CADRE_TOKEN: '',
+    ANTHROPIC_BASE_URL: sim.url,
+    ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
+    ...env,
+  })
+  const url = await waitFor(() => readServerUrl(home), 'the server to start')
+  const token = readFileSync(join(home, 'token'), 'utf8').trim()
+  const api = (path: string, body?: unknown, method?: string): Promise<TestResponse> =>
+    fetch(`${url}${path}`, {
+      method: method ?? (body === undefined ? 'GET' : 'POST'),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  const settled = (id: string, statuses: string[]) =>
+    waitFor(
+      async () => {
+        const task = await (await api(`/api/tasks/${id}`)).json()
+        return statuses.includes(task.status) ? task : undefined
+      },
+      `task ${id} to be ${statuses.join(' or ')}`,
+    )
+  /** Where the task's worktree is, as its workspace.ready event says. */
+  const workspaceOf = async (id: string): Promise<string> => {
+    const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+    return events.find((e: { type: string }) => e.type === 'workspace.ready').data.path
+  }
+  return {
+    home,
+    url,
+    token,
+    server,
+    api,
+    settled,
+    workspaceOf,
+    async close() {
+      server.child.kill('SIGKILL')
+      await sim.close()
+    },
+  }
+}
