@@ -23,6 +23,7 @@ import { type RunningServer, startServer } from './server/start-server.ts'
 import { openStore } from './store/open-store.ts'
 import type { Store } from './store/store.ts'
 import { version } from './version.ts'
+import { collectGarbage } from './workspaces/collect-garbage.ts'
 
 export interface Cadre extends AsyncDisposable {
   readonly server: RunningServer
@@ -113,6 +114,20 @@ export const startCadre = async (
       )
     : undefined
   wakeScheduler = () => scheduler?.wake()
+  // Finished tasks' worktrees are cleaned up hourly (their work kept), on the server that runs tasks.
+  const cleanup = config.worker
+    ? setInterval(() => {
+        collectGarbage({ store, bus, sandboxes }, {})
+          .then((report) => {
+            if (report.removed.length > 0)
+              log.info(
+                { removed: report.removed.length, freedBytes: report.freedBytes },
+                'cleaned up worktrees',
+              )
+          })
+          .catch((error: unknown) => log.warn({ err: error }, 'worktree cleanup failed'))
+      }, 3_600_000).unref()
+    : undefined
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
   log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')
 
@@ -121,6 +136,7 @@ export const startCadre = async (
     closing ??= (async () => {
       removeServerInfo(config.home, process.pid)
       // Running loops stop now (a running command is ended) and resume at the next start.
+      clearInterval(cleanup)
       await scheduler?.stop()
       await server.close()
       await store.close()

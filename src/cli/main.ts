@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander'
 import { loadConfig } from '../config.ts'
 import { CadreError } from '../core/errors.ts'
 import { version } from '../version.ts'
+import { registerDoctorCommand } from './commands/doctor-command.ts'
 import { registerModelCommands } from './commands/model-commands.ts'
 import { registerProjectCommands } from './commands/project-commands.ts'
+import { registerReviewCommands } from './commands/review-commands.ts'
 import { registerRunCommands } from './commands/run-command.ts'
 import { registerServeCommand } from './commands/serve-command.ts'
 import { registerSimCommand } from './commands/sim-command.ts'
@@ -28,7 +30,9 @@ const buildProgram = () => {
   registerServeCommand(program)
   registerProjectCommands(program, globals)
   registerTaskCommands(program, globals)
+  registerReviewCommands(program, globals)
   registerSimCommand(program)
+  registerDoctorCommand(program)
   registerModelCommands(program, globals)
   registerRunCommands(program, globals)
   return program

@@ -79,7 +79,15 @@ export const GlobalSettings = z.object({
   defaultAgent: AgentName.default('builtin'),
   defaultModel: z.string().min(1).max(200).optional(),
   maxConcurrentRuns: z.number().int().min(1).max(1000).default(4),
-  worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees'),
+  worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees (read at start-up)'),
+  worktreeRetentionDays: z
+    .number()
+    .min(0)
+    .max(3650)
+    .default(7)
+    .describe(
+      'worktrees of done and cancelled tasks are removed this long after they finished; their work is kept',
+    ),
   policy: GlobalPolicy.default({ rules: [] }),
 })
 export type GlobalSettings = z.infer<typeof GlobalSettings>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { runCli } from '../support/cli.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 const git = (dir: string, ...args: string[]) =>
@@ -84,6 +85,12 @@ const scenario: ScenarioInput = {
       reply: [write('README.md', '# scratch\n'), write('scratch.txt', 'draft\n')],
     },
     { when: { lastUserMessage: { contains: 'scratch' } }, reply: [{ text: 'Scratched.' }] },
+    // Changelog task: adds a file.
+    {
+      when: { lastUserMessage: { contains: 'changelog' }, toolResult: 'none' },
+      reply: [write('CHANGELOG', 'v1\n')],
+    },
+    { when: { lastUserMessage: { contains: 'changelog' } }, reply: [{ text: 'Logged.' }] },
     { reply: [{ text: 'Nothing to do.' }] },
   ],
 }
@@ -249,5 +256,62 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
     expect(git(repo, 'show', `${archive}:README.md`)).toBe('# scratch')
     expect(git(repo, 'branch', '--list', discarded.branch)).toBe('')
     expect(existsSync(await served.workspaceOf(scratch))).toBe(false)
+  })
+
+  it('shows, rolls back and merges from the command line', async () => {
+    const cli = (...args: string[]) =>
+      runCli(args, { CADRE_HOME: served.home, CADRE_TOKEN: '', CADRE_URL: '' })
+    const changelog = await create('write a changelog')
+    await served.settled(changelog, ['review', 'failed', 'done'])
+    const stat = await cli('task', 'diff', changelog, '--stat')
+    expect(stat).toMatchObject({ code: 0, stderr: '' })
+    expect(stat.stdout).toContain('added     CHANGELOG  +1 -0')
+    expect((await cli('task', 'diff', changelog)).stdout).toContain('+++ b/CHANGELOG\n@@ -0,0 +1 @@\n+v1')
+    expect((await cli('task', 'checkpoints', changelog)).stdout).toMatch(
+      /^CHECKPOINT +TIME +STEP +SEQ +COMMIT\n0 /,
+    )
+    // A mistake in the command line exits 2, with what was wrong.
+    expect(await cli('task', 'rollback', changelog, 'one')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('a checkpoint is a number'),
+    })
+    expect((await cli('task', 'rollback', changelog, '0')).stdout).toMatch(
+      /^Task tsk_\w+ is back at checkpoint 0/,
+    )
+    expect((await cli('task', 'diff', changelog, '--stat')).stdout).toContain('No changes.')
+    expect(await cli('task', 'merge', changelog, '--strategy', 'octopus')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--strategy is merge, squash or rebase'),
+    })
+  })
+
+  it('cleans up finished worktrees, keeping every change under the ref it reports', async () => {
+    const scratch = await create('scratch again')
+    await served.settled(scratch, ['review', 'failed', 'done'])
+    const path = await served.workspaceOf(scratch)
+    await served.api(`/api/tasks/${scratch}/cancel`, {})
+    const gc = await runCli(['gc', '--older-than', '0'], {
+      CADRE_HOME: served.home,
+      CADRE_TOKEN: '',
+      CADRE_URL: '',
+    })
+    expect(gc.code).toBe(0)
+    const archive = `refs/cadre/archive/${scratch}`
+    expect(gc.stdout).toContain(`removed ${path} (`)
+    expect(gc.stdout).toContain(`uncommitted changes at ${archive}`)
+    expect(gc.stdout).toMatch(/Freed [\d.]+ MB from \d+ worktrees\./)
+    expect(existsSync(path)).toBe(false)
+    expect(git(repo, 'show', `${archive}:scratch.txt`)).toBe('draft')
+    expect(git(repo, 'show', `${archive}:README.md`)).toBe('# scratch')
+    expect((await events(scratch)).at(-1)).toMatchObject({
+      type: 'workspace.removed',
+      data: { archiveRef: archive },
+    })
+    const again = await runCli(['gc', '--older-than', '0'], {
+      CADRE_HOME: served.home,
+      CADRE_TOKEN: '',
+      CADRE_URL: '',
+    })
+    expect(again.stdout).toBe('Nothing to clean up.\n')
   })
 })

@@ -250,6 +250,19 @@ export const eventDefinitions = [
     { durable: true, description: "This task was forked from another task's checkpoint." },
   ),
   defineEvent(
+    'workspace.removed',
+    z.object({
+      path: z.string(),
+      branch: z.string().describe('the task branch, kept'),
+      archiveRef: z.string().optional().describe('where changes never committed were saved'),
+      freedBytes: z.number().int().nonnegative(),
+    }),
+    {
+      durable: true,
+      description: "The task's worktree was cleaned up; its work is on its branch (and archive ref).",
+    },
+  ),
+  defineEvent(
     'assistant.delta',
     z.object({ threadId: z.string(), blockId: z.string(), text: z.string(), snapshot }),
     {

@@ -4,6 +4,7 @@ import { Task } from '../../core/entities.ts'
 import { notFound } from '../../core/errors.ts'
 import { readAllEvents } from '../../events/read-all-events.ts'
 import { checkpointsOf } from '../../workspaces/checkpoints.ts'
+import { collectGarbage, GcInput } from '../../workspaces/collect-garbage.ts'
 import { CommitInput, commitTask } from '../../workspaces/commit-task.ts'
 import { discardTask } from '../../workspaces/discard-task.ts'
 import { ForkInput, forkTask } from '../../workspaces/fork-task.ts'
@@ -57,6 +58,19 @@ const MergeResult = z.object({
 })
 
 const RollbackResult = z.object({ checkpoint: z.number().int(), commit: z.string() })
+
+const GcReport = z.object({
+  removed: z.array(
+    z.object({
+      taskId: z.string(),
+      path: z.string(),
+      branch: z.string().describe('kept'),
+      archiveRef: z.string().optional().describe('where changes never committed were saved'),
+      freedBytes: z.number().int(),
+    }),
+  ),
+  freedBytes: z.number().int(),
+})
 
 const post = <P extends string>(path: P, summary: string) => ({
   method: 'post' as const,
@@ -168,4 +182,15 @@ export const workspaceRoutes = (deps: AppDeps) =>
         responses: { 200: json(Task, 'the task, cancelled'), 404: errors[404], 409: errors[409] },
       }),
       async (c) => c.json(await discardTask(deps, c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        ...post('/api/gc', 'Remove the worktrees of tasks finished long enough ago, keeping their work'),
+        request: { body: jsonBody(GcInput) },
+        responses: {
+          200: json(GcReport, 'what was removed, what it freed, where anything went'),
+          400: errors[400],
+        },
+      }),
+      async (c) => c.json(await collectGarbage(deps, c.req.valid('json')), 200),
     )

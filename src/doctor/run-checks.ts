@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, statfsSync } from 'node:fs'
+import { promisify } from 'node:util'
+import { findBubblewrap } from '../sandbox/bubblewrap.ts'
+
+const run = promisify(execFile)
+
+export interface Check {
+  name: string
+  /** ok: works; warn: works less well or less safely; fail: Cadre cannot work without it. */
+  status: 'ok' | 'warn' | 'fail'
+  detail: string
+  /** What to do about a warning or a failure. */
+  fix?: string
+}
+
+/** The first line a program prints for `--version`, or undefined when it cannot be run. */
+const versionOf = async (program: string, args = ['--version']): Promise<string | undefined> => {
+  try {
+    const { stdout, stderr } = await run(program, args, { timeout: 10_000 })
+    return (stdout || stderr).trim().split('\n')[0]
+  } catch {
+    return undefined
+  }
+}
+
+/** git 2.31 or newer: `rev-parse --path-format`, worktrees that know their common directory. */
+const minimumGit = [2, 31]
+
+const checkGit = async (): Promise<Check> => {
+  const version = await versionOf('git')
+  if (!version)
+    return { name: 'git', status: 'fail', detail: 'not found', fix: 'install git (Debian: apt install git)' }
+  const [major = 0, minor = 0] = (/(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number)
+  const recent = major > minimumGit[0]! || (major === minimumGit[0] && minor >= minimumGit[1]!)
+  return recent
+    ? { name: 'git', status: 'ok', detail: version }
+    : {
+        name: 'git',
+        status: 'fail',
+        detail: `${version} is too old`,
+        fix: `install git ${minimumGit.join('.')} or newer`,
+      }
+}
+
+const checkBubblewrap = async (): Promise<Check> => {
+  if (await findBubblewrap()) {
+    return {
+      name: 'bubblewrap',
+      status: 'ok',
+      detail: `${(await versionOf('bwrap')) ?? 'bwrap'}: agents' processes are isolated`,
+    }
+  }
+  return {
+    name: 'bubblewrap',
+    status: 'warn',
+    detail: "missing, or cannot create namespaces here: agents' processes run with your own rights",
+    fix: 'install bubblewrap (Debian: apt install bubblewrap) and allow unprivileged user namespaces',
+  }
+}
+
+const checkRipgrep = async (): Promise<Check> => {
+  const { rgPath } = await import('@vscode/ripgrep')
+  const version = await versionOf(rgPath)
+  return version
+    ? { name: 'ripgrep', status: 'ok', detail: version }
+    : {
+        name: 'ripgrep',
+        status: 'fail',
+        detail: `${rgPath} does not run`,
+        fix: 'reinstall Cadre (npm install)',
+      }
+}
+
+/** The external agents Cadre can run, by the command each installs. */
+const agentClis = [
+  { name: 'Claude Code', command: 'claude' },
+  { name: 'Codex', command: 'codex' },
+  { name: 'Gemini CLI', command: 'gemini' },
+  { name: 'OpenCode', command: 'opencode' },
+]
+
+const checkAgents = async (): Promise<Check[]> =>
+  Promise.all(
+    agentClis.map(async ({ name, command }): Promise<Check> => {
+      const version = await versionOf(command)
+      return version
+        ? { name, status: 'ok', detail: `${command} ${version}` }
+        : {
+            name,
+            status: 'warn',
+            detail: `${command} not found on PATH`,
+            fix: `install it to run tasks with ${name}`,
+          }
+    }),
+  )
+
+/** Less than this free where Cadre keeps worktrees is a warning. */
+const lowDiskBytes = 2 * 1024 ** 3
+
+const checkDisk = (home: string): Check => {
+  try {
+    mkdirSync(home, { recursive: true, mode: 0o700 })
+    const stats = statfsSync(home)
+    const free = stats.bavail * stats.bsize
+    const detail = `${(free / 1024 ** 3).toFixed(1)} GiB free at ${home}`
+    return free < lowDiskBytes
+      ? {
+          name: 'disk space',
+          status: 'warn',
+          detail,
+          fix: 'free some space: worktrees need room (cadre gc removes old ones)',
+        }
+      : { name: 'disk space', status: 'ok', detail }
+  } catch (error) {
+    return { name: 'disk space', status: 'fail', detail: `cannot use ${home}: ${(error as Error).message}` }
+  }
+}
+
+/** What Cadre needs on this machine, and what works less well without it. */
+export const runChecks = async (home: string): Promise<Check[]> => [
+  { name: 'node', status: 'ok', detail: process.version },
+  await checkGit(),
+  await checkBubblewrap(),
+  await checkRipgrep(),
+  ...(await checkAgents()),
+  checkDisk(home),
+]
