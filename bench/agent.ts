@@ -34,7 +34,20 @@ const sim = await startSimulator({
 
 const gitRepo = () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'cadre-bench-repo-')), 'repo')
-  execFileSync('git', ['init', '-q', dir])
+  execFileSync('git', ['init', '-q', '-b', 'main', dir])
+  execFileSync('git', [
+    '-C',
+    dir,
+    '-c',
+    'user.name=b',
+    '-c',
+    'user.email=b@b',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    'start',
+  ])
   return dir
 }
 

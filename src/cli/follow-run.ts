@@ -40,7 +40,7 @@ const askPerson = async (tool: string, input: unknown, reason: string) => {
 }
 
 export interface RunOutcome {
-  task: Task & { runs: Run[]; usage: Usage; costUsd: number }
+  task: Task & { runs: Run[]; usage: Usage; costUsd: number; workspace?: { path: string; branch: string } }
   /** A tool call waits for approval and nobody at a terminal can give it. */
   waiting?: { approvalId: string; tool: string }
 }

@@ -107,7 +107,11 @@ export const runTask = async (
     }
     const totals = `${formatTokens(task.usage.inputTokens)} tokens in, ${formatTokens(task.usage.outputTokens)} out, $${task.costUsd.toFixed(4)}, ${seconds}s`
     if (task.status === 'review' || task.status === 'done') {
-      const next = task.status === 'review' ? `changes to review in ${project.path}` : 'no changes'
+      const where = task.workspace ? `${task.workspace.path} (branch ${task.workspace.branch})` : project.path
+      const next =
+        task.status === 'review'
+          ? `changes to review in ${where}: cadre task diff ${task.id}, then cadre task merge ${task.id}`
+          : 'no changes'
       console.log(
         `\n✔ ${task.status === 'review' ? 'Finished with changes' : 'Finished'} — ${totals}; ${next}`,
       )

@@ -26,6 +26,10 @@ describe('the task state machine', () => {
     ['review', 'follow_up', 'queued'],
     ['done', 'follow_up', 'queued'],
     ['needs_input', 'resume', 'queued'],
+    ['needs_input', 'follow_up', 'queued'],
+    ['review', 'conflict', 'needs_input'],
+    ['review', 'discard', 'cancelled'],
+    ['done', 'discard', 'cancelled'],
   ])('%s --%s--> %s', (from, action, to) => {
     expect(nextTaskStatus(from, action)).toBe(to)
   })
@@ -37,7 +41,9 @@ describe('the task state machine', () => {
         return to ? [`${from} ${action} ${to}`] : []
       }),
     )
-    expect(allowed).toHaveLength(22)
+    expect(allowed).toHaveLength(32)
+    expect(allowed).not.toContain('running discard cancelled') // an agent is working in it
+    expect(allowed).not.toContain('queued conflict needs_input')
     expect(allowed).not.toContain('done cancel cancelled')
     expect(allowed).not.toContain('backlog start_run running')
     expect(allowed).not.toContain('queued follow_up queued')

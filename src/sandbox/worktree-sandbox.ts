@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { CadreError } from '../core/errors.ts'
@@ -31,9 +31,36 @@ export interface WorktreeSandbox extends Sandbox {
 
 const isEmptyDirectory = (path: string) => existsSync(path) && readdirSync(path).length === 0
 
+/** The base must be a commit: an empty repository (or a misspelt base branch) is said so plainly. */
+const requireCommit = async (git: ReturnType<typeof openGit>, spec: WorktreeSpec) => {
+  const found = await git.raw(['rev-parse', '--verify', '--quiet', `${spec.base}^{commit}`]).catch(() => '')
+  if (found.trim() !== '') return
+  const anyCommit = await git.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => '')
+  throw new CadreError(
+    'bad_request',
+    anyCommit.trim() === ''
+      ? `${spec.repository} has no commits yet, so a task has nothing to start from: commit something first (git commit --allow-empty -m "Start")`
+      : `the base branch "${spec.base}" does not exist in ${spec.repository}; set the project's baseBranch (or the task's) to an existing branch`,
+  )
+}
+
+/**
+ * Whether `git worktree add` made this worktree and was stopped before it finished (Cadre killed
+ * mid-checkout): git marks a worktree being made as locked "initializing" until it is complete.
+ */
+const unfinished = (path: string) => {
+  const link = /^gitdir: (.+)$/m.exec(readFileSync(join(path, '.git'), 'utf8'))
+  const lock = link ? join(resolve(path, link[1]!.trim()), 'locked') : undefined
+  return lock !== undefined && existsSync(lock) && readFileSync(lock, 'utf8').includes('initializing')
+}
+
 /** Adds the worktree (and its branch when new), unless one is already there. */
 const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
-  if (existsSync(join(spec.path, '.git'))) return false
+  if (existsSync(join(spec.path, '.git'))) {
+    if (!unfinished(spec.path)) return false
+    // Half made: nothing was done in it yet, so it is made again from its branch.
+    await openGit(spec.repository).raw(['worktree', 'remove', '--force', '--force', spec.path])
+  }
   if (existsSync(spec.path) && !isEmptyDirectory(spec.path)) {
     throw new CadreError(
       'conflict',
@@ -44,6 +71,7 @@ const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
   // A worktree whose folder was deleted by hand still holds its branch: forget it first.
   await git.raw(['worktree', 'prune'])
   const branchExists = (await git.raw(['branch', '--list', spec.branch])).trim() !== ''
+  if (!branchExists) await requireCommit(git, spec)
   mkdirSync(dirname(spec.path), { recursive: true })
   try {
     await git.raw(

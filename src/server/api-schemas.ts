@@ -32,6 +32,14 @@ export const TaskDetail = Task.extend({
   runs: z.array(Run),
   usage: Usage.describe('all its runs together'),
   costUsd: z.number().nonnegative().describe('all its runs together, USD (steps of unknown price count 0)'),
+  workspace: z
+    .object({
+      path: z.string().describe("the task's worktree on the server"),
+      branch: z.string(),
+      baseBranch: z.string(),
+      exists: z.boolean().describe('false before its first run, and after it was cleaned up'),
+    })
+    .optional(),
 })
 export const EventPage = z.object({
   events: z.array(StoredEventSchema),

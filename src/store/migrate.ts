@@ -19,10 +19,15 @@ const schemaVersion = Object.keys(migrations).length
 const migrationTable = 'cadre_migration'
 
 /**
- * Brings the database up to this Cadre's schema. Refuses, without touching anything, a database
- * that a newer Cadre has migrated past what this one knows.
+ * Brings the database up to this Cadre's schema (or, for tests of migrations, up to `upTo` only).
+ * Refuses, without touching anything, a database that a newer Cadre has migrated past what this
+ * one knows.
  */
-export const migrateToLatest = async (db: Kysely<unknown>, where: string): Promise<void> => {
+export const migrateToLatest = async (
+  db: Kysely<unknown>,
+  where: string,
+  { upTo }: { upTo?: keyof typeof migrations } = {},
+): Promise<void> => {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -39,7 +44,7 @@ export const migrateToLatest = async (db: Kysely<unknown>, where: string): Promi
         'CADRE_HOME or DATABASE_URL at another database.',
     )
   }
-  const { error } = await migrator.migrateToLatest()
+  const { error } = upTo ? await migrator.migrateTo(upTo) : await migrator.migrateToLatest()
   if (error) {
     throw new CadreError('unavailable', `could not migrate the database at ${where}: ${String(error)}`, {
       cause: error,

@@ -33,10 +33,16 @@ export interface MergeResult {
 
 type Deps = WorkspaceDeps & EventDeps & { models: ModelClient }
 
-/** The main checkout's identity when it has one; Cadre's otherwise. */
+/** Variables naming programs git would run (an editor, a pager); merges here never need one. */
+const programVariables = ['EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'PAGER', 'GIT_PAGER']
+
+/** The environment of Cadre's merges: the main checkout's identity when it has one, Cadre's otherwise. */
 const identityEnv = async (git: SimpleGit) => {
   const email = await git.raw(['config', 'user.email']).catch(() => '')
-  return { ...process.env, ...(email.trim() === '' ? cadreIdentity : {}) }
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !programVariables.includes(name)),
+  )
+  return { ...env, ...(email.trim() === '' ? cadreIdentity : {}) }
 }
 
 const conflictedFiles = async (git: SimpleGit) =>

@@ -98,14 +98,19 @@ describe('crash test: the server killed with SIGKILL again and again while tasks
         'every task to finish',
         90_000,
       )
-      expect(tasks.map((task) => task.status)).toEqual(['review', 'review', 'review'])
-
-      const lines = readFileSync(join(repo, 'lines.txt'), 'utf8').trim().split('\n')
-      expect(lines.length).toBeGreaterThan(0)
-      expect(new Set(lines).size).toBe(lines.length)
+      expect(tasks.map((task) => `${task.status} ${task.statusReason ?? ''}`.trim())).toEqual([
+        'review',
+        'review',
+        'review',
+      ])
 
       for (const id of taskIds) {
         const { events } = await current.api(`/api/tasks/${id}/events?limit=1000`)
+        // Each task wrote its lines in its own worktree: none twice.
+        const workspace = events.find((e: { type: string }) => e.type === 'workspace.ready').data.path
+        const lines = readFileSync(join(workspace, 'lines.txt'), 'utf8').trim().split('\n')
+        expect(lines.length).toBeGreaterThan(0)
+        expect(new Set(lines).size).toBe(lines.length)
         expect(events.map((e: { seq: number }) => e.seq)).toEqual(
           events.map((_e: unknown, i: number) => i + 1),
         )

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -57,10 +57,13 @@ describe('cadre run and cadre demo, with no server running', () => {
       /^▸ Add a NOTES\.md {2}\(task tsk_\w+, builtin, anthropic:claude-sonnet-4-5, auto\)\n/,
     )
     expect(result.stdout).toContain('Adding the notes.\n  ✓ write_file NOTES.md  ')
-    expect(result.stdout).toMatch(
-      /✔ Finished with changes — [\d,]+ tokens in, [\d,]+ out, \$0\.\d{4}, [\d.]+s; changes to review in /,
-    )
-    expect(readFileSync(join(repo, 'NOTES.md'), 'utf8')).toBe('# Notes\n')
+    const summary =
+      /✔ Finished with changes — [\d,]+ tokens in, [\d,]+ out, \$0\.\d{4}, [\d.]+s; changes to review in (\S+) \(branch (cadre\/add-a-notes-md-\w+)\): cadre task diff tsk_\w+, then cadre task merge tsk_\w+/
+    expect(result.stdout).toMatch(summary)
+    const [, worktree = '', branch] = summary.exec(result.stdout) ?? []
+    expect(readFileSync(join(worktree, 'NOTES.md'), 'utf8')).toBe('# Notes\n')
+    expect(existsSync(join(repo, 'NOTES.md'))).toBe(false) // the user's checkout is untouched
+    expect(branch).toBeDefined()
   })
 
   it('says what to set when the model cannot be used', async () => {

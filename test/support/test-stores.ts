@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import { inject } from 'vitest'
 import type { Task } from '../../src/core/entities.ts'
 import { ProjectSettings } from '../../src/core/settings.ts'
+import { migrateToLatest, type migrations } from '../../src/store/migrate.ts'
 import { openPostgresStore } from '../../src/store/open-postgres.ts'
 import { openSqliteStore } from '../../src/store/open-sqlite.ts'
 import type { NewTask, Store, StoreEngine } from '../../src/store/store.ts'
@@ -19,6 +21,8 @@ export interface TestDatabase extends AsyncDisposable {
   connect(): Promise<Store>
   /** Runs one SQL statement on its own connection, outside any Store. */
   execute(statement: string): Promise<void>
+  /** Makes the empty database what an older Cadre left: migrated up to that migration only. */
+  migrateUpTo(upTo: keyof typeof migrations): Promise<void>
 }
 
 let counter = 0
@@ -74,11 +78,25 @@ export const createTestDatabase = async (engine: StoreEngine): Promise<TestDatab
       await client.end()
     }
   }
+  /** Makes the empty database what an older Cadre left: migrated up to `upTo` only. */
+  const migrateUpTo = async (upTo: keyof typeof migrations) => {
+    const dialect =
+      engine === 'sqlite'
+        ? new SqliteDialect({ database: new (await import('better-sqlite3')).default(location) })
+        : new PostgresDialect({ pool: new (await import('pg')).default.Pool({ connectionString: location }) })
+    const db = new Kysely<unknown>({ dialect })
+    try {
+      await migrateToLatest(db, location, { upTo })
+    } finally {
+      await db.destroy()
+    }
+  }
   return {
     engine,
     location,
     connect,
     execute,
+    migrateUpTo,
     async [Symbol.asyncDispose]() {
       await Promise.all(opened.map((store) => store.close()))
       cleanup()

@@ -14,6 +14,7 @@ describe('settings routes', () => {
     expect(await (await t.api('/api/settings')).json()).toEqual({
       defaultAgent: 'builtin',
       maxConcurrentRuns: 4,
+      worktreeRetentionDays: 7,
       policy: { rules: [] },
     })
     const patched = await t.api('/api/settings', {
@@ -27,6 +28,7 @@ describe('settings routes', () => {
     expect(await patched.json()).toEqual({
       defaultAgent: 'builtin',
       maxConcurrentRuns: 8,
+      worktreeRetentionDays: 7,
       defaultModel: 'm1',
       policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'deny' }] },
     })

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { addUsage, Task, zeroUsage } from '../../core/entities.ts'
@@ -9,6 +10,7 @@ import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
 import { ApprovalDecision, decideApproval } from '../../tasks/decide-approval.ts'
 import { SendMessageInput, sendMessage } from '../../tasks/send-message.ts'
 import { transitionTask } from '../../tasks/transition-task.ts'
+import { workspaceSpec } from '../../workspaces/workspace-spec.ts'
 import { errors, IdParam, json, jsonBody, TaskDetail, TaskList } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
@@ -75,10 +77,21 @@ export const taskRoutes = (deps: AppDeps) => {
         const { id } = c.req.valid('param')
         const task = await store.tasks.get(id)
         if (!task) throw notFound('task', id)
-        const [threads, runs] = await Promise.all([store.threads.list(id), store.runs.list(id)])
+        const [threads, runs, project] = await Promise.all([
+          store.threads.list(id),
+          store.runs.list(id),
+          store.projects.get(task.projectId),
+        ])
         const usage = runs.reduce((sum, run) => addUsage(sum, run.usage), zeroUsage)
         const costUsd = runs.reduce((sum, run) => sum + run.costUsd, 0)
-        return c.json({ ...task, threads, runs, usage, costUsd }, 200)
+        const spec = project && workspaceSpec(task, project)
+        const workspace = spec && {
+          path: deps.sandboxes.locate(spec),
+          branch: spec.branch,
+          baseBranch: spec.baseBranch,
+          exists: existsSync(deps.sandboxes.locate(spec)),
+        }
+        return c.json({ ...task, threads, runs, usage, costUsd, ...(workspace && { workspace }) }, 200)
       },
     )
     .openapi(
