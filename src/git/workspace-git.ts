@@ -14,6 +14,13 @@ const safe = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-
 
 const gitTimeoutMs = 120_000
 
+/** What git said went wrong: its fatal and error lines, else the end of what it printed. */
+const gitSaid = (result: { stdout: string; stderr: string; exitCode: number | null }) => {
+  const lines = (result.stderr || result.stdout).trim().split('\n')
+  const errors = lines.filter((line) => /^(fatal|error):/.test(line))
+  return (errors.length > 0 ? errors : lines.slice(-3)).join(' ') || `exit ${result.exitCode}`
+}
+
 /**
  * Runs git in the workspace through the sandbox's exec (so it serves worktrees, containers and pods
  * alike); the trimmed stdout, or a CadreError with what git said.
@@ -33,11 +40,7 @@ export const runGit = async (
   if (result.exitCode === 0 || (result.exitCode !== null && options.allowExit?.includes(result.exitCode))) {
     return result.stdout.replace(/\n$/, '')
   }
-  const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')
-  throw new CadreError(
-    'internal',
-    `git ${args[0]} failed in the workspace: ${said || `exit ${result.exitCode}`}`,
-  )
+  throw new CadreError('internal', `git ${args[0]} failed in the workspace: ${gitSaid(result)}`)
 }
 
 /**
@@ -52,8 +55,7 @@ g() { git ${safe.join(' ')} "$@"; }
 ${body}`
   const result = await sandbox.exec({ command: ['/bin/sh', '-c', script], env, timeoutMs: gitTimeoutMs })
   if (result.exitCode !== 0) {
-    const said = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')
-    throw new CadreError('internal', `git failed in the workspace: ${said || `exit ${result.exitCode}`}`)
+    throw new CadreError('internal', `git failed in the workspace: ${gitSaid(result)}`)
   }
   return result.stdout.trim()
 }
@@ -111,4 +113,30 @@ g checkout-index -a -f
 g ls-files -z --others --exclude-standard | xargs -0 -r rm -f --`,
     { CADRE_COMMIT: snapshot.commit },
   )
+}
+
+/**
+ * Removes the lock files a git process killed mid-way left behind in this workspace: its own index
+ * and HEAD, its branch, and `ownRefs` (the task's hidden refs). Only for when nothing of the task
+ * can be running (a run starting after its server died): a live git would lose its lock.
+ */
+export const clearStaleLocks = async (sandbox: Sandbox, ownRefs: readonly string[]): Promise<void> => {
+  const result = await sandbox.exec({
+    command: [
+      '/bin/sh',
+      '-c',
+      `set -e
+gitdir=$(git rev-parse --absolute-git-dir)
+common=$(git rev-parse --path-format=absolute --git-common-dir)
+rm -f "$gitdir"/*.lock
+branch=$(git symbolic-ref -q HEAD || true)
+if [ -n "$branch" ]; then rm -f "$common/$branch.lock"; fi
+for ref in $CADRE_REFS; do rm -f "$common/$ref.lock" "$common/$ref"/*.lock; done`,
+    ],
+    env: { CADRE_REFS: ownRefs.join(' ') },
+    timeoutMs: gitTimeoutMs,
+  })
+  if (result.exitCode !== 0) {
+    throw new CadreError('internal', `cannot clear stale git locks in the workspace: ${result.stderr.trim()}`)
+  }
 }

@@ -9,6 +9,7 @@ import type { RunBudget } from '../core/settings.ts'
 import { commitEvents } from '../events/commit-events.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
+import { clearStaleLocks } from '../git/workspace-git.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
@@ -120,6 +121,8 @@ export const executeRun = async (
       events,
       controller.signal,
     )
+    // A git command the dead server's run was in the middle of left its locks: nothing of the task runs now.
+    await clearStaleLocks(sandbox, [`refs/cadre/${task.id}`])
     // Checkpoint 0 is the workspace before the agent touched it; then one after each writing step.
     const checkpoints = createCheckpointer(sandbox, task.id, events, record)
     if (!events.some((event) => event.type === 'checkpoint.created')) await checkpoints.take(0)
