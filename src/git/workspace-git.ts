@@ -60,9 +60,16 @@ ${body}`
   return result.stdout.trim()
 }
 
+/**
+ * The scratch index starts as a copy of the workspace's own, whose file stats let `git add -A` look
+ * only at files that changed instead of hashing every file again; without one, from HEAD.
+ */
+const startFromOwnIndex = `own="$(env -u GIT_INDEX_FILE git rev-parse --git-path index)"
+if [ -f "$own" ]; then cp "$own" "$GIT_INDEX_FILE"; else g read-tree HEAD; fi`
+
 /** The tree of everything in the workspace now — tracked, changed and untracked files, not ignored ones. */
 export const workspaceTree = (sandbox: Sandbox): Promise<string> =>
-  withScratchIndex(sandbox, 'g read-tree HEAD\ng add -A\ng write-tree')
+  withScratchIndex(sandbox, `${startFromOwnIndex}\ng add -A\ng write-tree`)
 
 export interface Snapshot {
   commit: string
@@ -84,7 +91,7 @@ export const snapshotWorkspace = async (
 ): Promise<Snapshot | undefined> => {
   const out = await withScratchIndex(
     sandbox,
-    `g read-tree HEAD
+    `${startFromOwnIndex}
 g add -A
 tree=$(g write-tree)
 head=$(g rev-parse HEAD)

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { realpath } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { CadreError } from '../core/errors.ts'
+import { branchExists as hasBranch } from '../git/branch-exists.ts'
 import { openGit } from '../git/open-git.ts'
 import type { Bubblewrap, IsolationLayout } from './bubblewrap.ts'
 import { openDirectorySandbox } from './directory-sandbox.ts'
@@ -44,14 +45,26 @@ const requireCommit = async (git: ReturnType<typeof openGit>, spec: WorktreeSpec
   )
 }
 
+/** The git directory a worktree's `.git` link names, as an absolute path. */
+const adminDirOf = (path: string) => {
+  const link = /^gitdir: (.+)$/m.exec(readFileSync(join(path, '.git'), 'utf8'))
+  if (!link) throw new CadreError('internal', `${path}/.git is not a worktree link`)
+  return resolve(path, link[1]!.trim())
+}
+
+/** The repository's shared git directory, read from the worktree's own files (no git process). */
+const commonDirOf = (path: string) => {
+  const admin = adminDirOf(path)
+  return resolve(admin, readFileSync(join(admin, 'commondir'), 'utf8').trim())
+}
+
 /**
  * Whether `git worktree add` made this worktree and was stopped before it finished (Cadre killed
  * mid-checkout): git marks a worktree being made as locked "initializing" until it is complete.
  */
 const unfinished = (path: string) => {
-  const link = /^gitdir: (.+)$/m.exec(readFileSync(join(path, '.git'), 'utf8'))
-  const lock = link ? join(resolve(path, link[1]!.trim()), 'locked') : undefined
-  return lock !== undefined && existsSync(lock) && readFileSync(lock, 'utf8').includes('initializing')
+  const lock = join(adminDirOf(path), 'locked')
+  return existsSync(lock) && readFileSync(lock, 'utf8').includes('initializing')
 }
 
 /** Adds the worktree (and its branch when new), unless one is already there. */
@@ -68,18 +81,23 @@ const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
     )
   }
   const git = openGit(spec.repository, { timeoutMs: 120_000 })
-  // A worktree whose folder was deleted by hand still holds its branch: forget it first.
-  await git.raw(['worktree', 'prune'])
-  const branchExists = (await git.raw(['branch', '--list', spec.branch])).trim() !== ''
-  if (!branchExists) await requireCommit(git, spec)
+  const branchExists = await hasBranch(spec.repository, spec.branch)
   mkdirSync(dirname(spec.path), { recursive: true })
-  try {
-    await git.raw(
+  const add = () =>
+    git.raw(
       branchExists
         ? ['worktree', 'add', spec.path, spec.branch]
         : ['worktree', 'add', '-b', spec.branch, spec.path, spec.base],
     )
+  try {
+    await add().catch(async (error: Error) => {
+      // A worktree whose folder was deleted by hand still holds its branch: forget it, try again.
+      if (!/already (checked out|used by worktree|registered)/.test(error.message)) throw error
+      await git.raw(['worktree', 'prune'])
+      await add()
+    })
   } catch (error) {
+    if (!branchExists) await requireCommit(git, spec)
     throw new CadreError(
       'bad_request',
       `cannot create the task's worktree from ${branchExists ? spec.branch : spec.base}: ${(error as Error).message.trim()}`,
@@ -98,10 +116,7 @@ const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
 export const openWorktreeSandbox = async (spec: WorktreeSpec): Promise<WorktreeSandbox> => {
   const created = await ensureWorktree(spec)
   const workspace = await realpath(spec.path)
-  const commonDir = (
-    await openGit(workspace).raw(['rev-parse', '--path-format=absolute', '--git-common-dir'])
-  ).trim()
-  const gitCommonDir = await realpath(resolve(workspace, commonDir))
+  const gitCommonDir = await realpath(commonDirOf(workspace))
   // A missing hooks directory would be created (writable) inside the sandbox: make it exist.
   mkdirSync(join(gitCommonDir, 'hooks'), { recursive: true })
   const { isolation } = spec
