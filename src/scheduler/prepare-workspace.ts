@@ -88,7 +88,7 @@ const runSetup = async (
     onOutput: (_stream, text) => output.push({ type: 'setup.output', data: { blockId: 'setup', text } }),
   })
   output.flush()
-  const printed = `${result.stdout}${result.stderr ? `\n${result.stderr}` : ''}`.trim()
+  const printed = [result.stdout.trim(), result.stderr.trim()].filter(Boolean).join('\n')
   await deps.record([
     {
       type: 'setup.finished',

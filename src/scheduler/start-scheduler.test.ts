@@ -135,6 +135,13 @@ describe('scheduler', () => {
         data: { text: 'Picked up where it stopped.' },
       })
       expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1))
+      // No bubblewrap given here: the task's log says its processes were not isolated, and why.
+      expect(events.find((e) => e.type === 'workspace.ready')).toMatchObject({
+        data: {
+          isolation: 'none',
+          warning: expect.stringMatching(/^processes run without isolation: bubblewrap/),
+        },
+      })
       expect(leftover.exitCode ?? leftover.signalCode).toBe('SIGKILL')
       expect(unrelated.exitCode ?? unrelated.signalCode).toBeNull()
     } finally {

@@ -41,6 +41,11 @@ const bash = (command: string) => ({ toolCall: { tool: 'bash', input: { command 
 const scenario: ScenarioInput = {
   name: 'workspace',
   rules: [
+    // A commit message asked for by Cadre (POST /commit without one).
+    {
+      when: { lastUserMessage: { contains: 'The changes:' } },
+      reply: [{ text: 'Record the second release' }],
+    },
     // Greeting task: two writing steps (a tracked file, then an untracked one), then done.
     {
       when: { lastUserMessage: { contains: 'greet the' }, toolResult: 'none' },
@@ -91,6 +96,17 @@ const scenario: ScenarioInput = {
       reply: [write('CHANGELOG', 'v1\n')],
     },
     { when: { lastUserMessage: { contains: 'changelog' } }, reply: [{ text: 'Logged.' }] },
+    // A commit message asked for by Cadre (POST /commit without one).
+    {
+      when: { lastUserMessage: { contains: 'The changes:' } },
+      reply: [{ text: 'Record the second release' }],
+    },
+    // Wipe task: deletes most of the repository.
+    {
+      when: { lastUserMessage: { contains: 'wipe' }, toolResult: 'none' },
+      reply: [bash('git rm -rq pkg* && echo wiped')],
+    },
+    { when: { lastUserMessage: { contains: 'wipe' } }, reply: [{ text: 'Cleaned up.' }] },
     { reply: [{ text: 'Nothing to do.' }] },
   ],
 }
@@ -283,6 +299,91 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
       code: 2,
       stderr: expect.stringContaining('--strategy is merge, squash or rebase'),
     })
+  })
+
+  it("writes a commit message with the task's model when none is given", async () => {
+    const changelog = await create('write a changelog again')
+    await served.settled(changelog, ['review', 'failed', 'done'])
+    await served.api(`/api/tasks/${changelog}/messages`, { text: 'changelog: add v2' })
+    await served.settled(changelog, ['review', 'failed', 'done'])
+    const committed = await (await served.api(`/api/tasks/${changelog}/commit`, {})).json()
+    expect(committed).toMatchObject({ message: 'Record the second release', files: 1 })
+    const { workspace } = await (await served.api(`/api/tasks/${changelog}`)).json()
+    expect(git(workspace.path, 'log', '--format=%s', '-1')).toBe('Record the second release')
+  })
+
+  it('flags a diff that deletes most of the repository as suspicious', async () => {
+    const wipe = await create('wipe the packages')
+    await served.settled(wipe, ['review', 'failed', 'done'])
+    const diff = await (await served.api(`/api/tasks/${wipe}/diff`)).json()
+    expect(diff.stats.files).toBe(5050)
+    expect(diff.suspicious).toMatch(/^it deletes 5050 of the 505\d files the repository had/)
+    const summary = await runCli(['task', 'diff', wipe, '--stat'], {
+      CADRE_HOME: served.home,
+      CADRE_TOKEN: '',
+      CADRE_URL: '',
+    })
+    expect(summary.stdout).toMatch(/^! suspicious: it deletes 5050 of/)
+  })
+
+  it("runs the project's setup script once in a new workspace, and fails the task clearly when it fails", async () => {
+    const withSetup = (script: string) => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'cadre-setup-')), 'app')
+      mkdirSync(join(dir, '.cadre'), { recursive: true })
+      git(dir, 'init', '-q', '-b', 'main')
+      writeFileSync(join(dir, '.cadre', 'setup.sh'), script)
+      git(dir, 'add', '-A')
+      git(dir, 'commit', '-q', '-m', 'with a setup script')
+      return dir
+    }
+    const good = (
+      await (
+        await served.api('/api/projects', { path: withSetup('echo installing; echo done > .setup-ran\n') })
+      ).json()
+    ).id
+    const id = (
+      await (
+        await served.api('/api/tasks', {
+          projectId: good,
+          prompt: 'changelog please',
+          model: 'anthropic:claude-sonnet-4-5',
+        })
+      ).json()
+    ).id
+    await served.settled(id, ['review', 'failed', 'done'])
+    const setups = (await events(id)).filter((e) => e.type === 'setup.finished')
+    expect(setups).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ script: '.cadre/setup.sh', exitCode: 0, output: 'installing' }),
+      }),
+    ])
+    expect(existsSync(join(await served.workspaceOf(id), '.setup-ran'))).toBe(true)
+    // A follow-up finds the workspace set up: the script does not run again.
+    await served.api(`/api/tasks/${id}/messages`, { text: 'changelog: one more' })
+    await served.settled(id, ['review', 'failed', 'done'])
+    expect((await events(id)).filter((e) => e.type === 'setup.finished')).toHaveLength(1)
+
+    const bad = (
+      await (
+        await served.api('/api/projects', {
+          path: withSetup('echo fetching dependencies\necho "npm ERR! network unreachable" >&2\nexit 7\n'),
+        })
+      ).json()
+    ).id
+    const failing = (
+      await (
+        await served.api('/api/tasks', {
+          projectId: bad,
+          prompt: 'changelog please',
+          model: 'anthropic:claude-sonnet-4-5',
+        })
+      ).json()
+    ).id
+    const failed = await served.settled(failing, ['review', 'failed', 'done'])
+    expect(failed.status).toBe('failed')
+    expect(failed.statusReason).toBe(
+      'the setup script (.cadre/setup.sh) failed (exit 7):\nfetching dependencies\nnpm ERR! network unreachable',
+    )
   })
 
   it('cleans up finished worktrees, keeping every change under the ref it reports', async () => {
