@@ -178,7 +178,14 @@ describe('cadre serve runs queued tasks with the built-in agent', () => {
     const task = await waitFor(async () => {
       const current = await (await api(`/api/tasks/${id}`)).json()
       return current.runs[0]?.status === 'cancelled' ? current : undefined
-    }, 'the run to end')
+    }, 'the run to end').catch(async (error: Error) => {
+      // Rare on a loaded machine: say what the run and the server were doing.
+      const { events } = await (await api(`/api/tasks/${id}/events`)).json()
+      const runs = (await (await api(`/api/tasks/${id}`)).json()).runs
+      throw new Error(
+        `${error.message}\nruns: ${JSON.stringify(runs)}\nevents: ${JSON.stringify(events.map((e: { type: string }) => e.type))}\nserver: ${served.server.output.stderr.slice(-4000)}`,
+      )
+    })
     expect(task.status).toBe('cancelled')
     expect(performance.now() - started).toBeLessThan(5000)
     const { events } = await (await api(`/api/tasks/${id}/events`)).json()
