@@ -127,6 +127,18 @@ export const followRun = async (
           done.abort()
         })
         return
+      case 'workspace.ready':
+        if (event.data.warning) line(`  ! ${event.data.warning}`)
+        return busy('setting up the workspace')
+      case 'setup.finished': {
+        const seconds = (event.data.durationMs / 1000).toFixed(1)
+        const failed = event.data.exitCode !== 0
+        const detail = failed
+          ? ` — exit ${event.data.exitCode ?? 'killed'}: ${firstLine(event.data.output.split('\n').at(-1) ?? '')}`
+          : ''
+        line(`  ${failed ? '✗' : '✓'} setup ${event.data.script}  ${seconds}s${detail}`)
+        return failed ? undefined : busy('thinking')
+      }
       case 'task.status_changed':
         if (event.data.to === 'queued') busy('waiting for a free slot')
         if (event.data.to === 'running') busy('thinking')

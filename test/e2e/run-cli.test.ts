@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -47,6 +47,10 @@ describe('cadre run and cadre demo, with no server running', () => {
 
   it('runs a task end to end in its own server, showing each step and a summary', async () => {
     const repo = createGitRepo()
+    mkdirSync(join(repo, '.cadre'))
+    writeFileSync(join(repo, '.cadre', 'setup.sh'), 'echo ready\n')
+    execFileSync('git', ['-C', repo, 'add', '-A'])
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'setup'])
     const result = await runCli(
       ['run', 'Add a NOTES.md', '--project', repo, '--model', 'anthropic:claude-sonnet-4-5'],
       env(),
@@ -56,6 +60,7 @@ describe('cadre run and cadre demo, with no server running', () => {
     expect(result.stdout).toMatch(
       /^▸ Add a NOTES\.md {2}\(task tsk_\w+, builtin, anthropic:claude-sonnet-4-5, auto\)\n/,
     )
+    expect(result.stdout).toMatch(/\n {2}✓ setup \.cadre\/setup\.sh {2}\d+\.\ds\n/)
     expect(result.stdout).toContain('Adding the notes.\n  ✓ write_file NOTES.md  ')
     const summary =
       /✔ Finished with changes — [\d,]+ tokens in, [\d,]+ out, \$0\.\d{4}, [\d.]+s; changes to review in (\S+) \(branch (cadre\/add-a-notes-md-\w+)\): cadre task diff tsk_\w+, then cadre task merge tsk_\w+/
