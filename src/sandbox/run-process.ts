@@ -1,5 +1,10 @@
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { killMarked } from './marked-processes.ts'
 import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
+
+/** The environment variable marking every process of one exec (see `markedProcesses`). */
+export const execMarker = 'CADRE_EXEC_ID'
 
 const defaultMaxOutputBytes = 1024 * 1024
 /** After SIGTERM, how long a process group gets before SIGKILL. */
@@ -54,9 +59,12 @@ export const runProcess = (
     const [file, ...args] = Array.isArray(request.command)
       ? (request.command as string[])
       : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
+    // Every process the command starts inherits this mark, so none escapes a kill by leaving the
+    // group (a daemon) or being out of reach of group signals (a sandbox's own PID namespace).
+    const mark = randomUUID()
     const child = spawn(file ?? '', args, {
       cwd: request.cwd,
-      env: request.env,
+      env: { ...request.env, [execMarker]: mark },
       detached: true,
       // No input is /dev/null, not an empty pipe: Node's pipes are sockets, and bash, seeing its
       // input is a socket, takes itself for a remote shell and sources the user's ~/.bashrc.
@@ -70,10 +78,14 @@ export const runProcess = (
     let settled = false
     const timers: NodeJS.Timeout[] = []
 
+    const killAll = () => {
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
+      killMarked(execMarker, mark)
+    }
     const kill = () => {
       if (child.pid === undefined) return
       signalGroup(child.pid, 'SIGTERM')
-      timers.push(setTimeout(() => signalGroup(child.pid ?? 0, 'SIGKILL'), termGraceMs).unref())
+      timers.push(setTimeout(killAll, termGraceMs).unref())
     }
     const onAbort = () => {
       cancelled = true
@@ -125,11 +137,7 @@ export const runProcess = (
     child.once('exit', (code, signal) => {
       exit = { code, signal }
       // Background children may hold the output open: give them a moment, then end the group.
-      timers.push(
-        setTimeout(() => {
-          if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL')
-        }, drainMs).unref(),
-      )
+      timers.push(setTimeout(killAll, drainMs).unref())
     })
     child.once('close', () => finish())
   })

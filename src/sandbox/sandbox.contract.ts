@@ -145,6 +145,19 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
         await eventually(() => !sleeps.some(isRunning), 'the background sleeps to be gone')
       })
 
+      it('leaves nothing running when cancelled at any moment, even while the process is starting', async () => {
+        for (let attempt = 0; attempt < 15; attempt++) {
+          const sleep = uniqueSleep()
+          const controller = new AbortController()
+          const running = sandbox.exec({ command: ['bash', '-c', sleep], signal: controller.signal })
+          setTimeout(() => controller.abort(), attempt % 5)
+          const started = performance.now()
+          expect(await running).toMatchObject({ cancelled: true })
+          expect(performance.now() - started).toBeLessThan(3000)
+          await eventually(() => !isRunning(sleep), 'the cancelled command to be gone')
+        }
+      })
+
       it('ends when the command does, even if a child it left holds the output open', async () => {
         let group = 0
         const result = await sandbox.exec({
