@@ -116,6 +116,7 @@ const streamLatencies = async (samples: number) => {
     store,
     bus,
     sandboxes: createWorktreeSandboxes({ home, root: join(home, 'worktrees') }),
+    home,
     log: pino({ level: 'silent' }),
     version: 'bench',
     redactor,

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { loadConfig } from '../config.ts'
 import { CadreError } from '../core/errors.ts'
 import { version } from '../version.ts'
+import { registerAgentCommands } from './commands/agent-commands.ts'
 import { registerDoctorCommand } from './commands/doctor-command.ts'
 import { registerModelCommands } from './commands/model-commands.ts'
 import { registerProjectCommands } from './commands/project-commands.ts'
@@ -33,6 +34,7 @@ const buildProgram = () => {
   registerReviewCommands(program, globals)
   registerSimCommand(program)
   registerDoctorCommand(program)
+  registerAgentCommands(program, globals)
   registerModelCommands(program, globals)
   registerRunCommands(program, globals)
   return program

@@ -17,6 +17,8 @@ export interface AppDeps {
   models: ModelClient
   /** Where tasks' workspaces are: the server opens them to diff, commit, merge, roll back. */
   sandboxes: SandboxBackend
+  /** Cadre's home on this machine (where agents are installed). */
+  home: string
   /** Knows every secret Cadre holds; applied to every JSON answer as a last line of defence. */
   redactor: Redactor
   version: string

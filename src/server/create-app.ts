@@ -8,6 +8,7 @@ import { errorJson, toErrorResponse, validationHook } from './error-responses.ts
 import { streamPath } from './event-stream-socket.ts'
 import { guardRequests } from './guard-requests.ts'
 import { redactResponses } from './redact-responses.ts'
+import { agentRoutes } from './routes/agent-routes.ts'
 import { eventRoutes } from './routes/event-routes.ts'
 import { modelRoutes } from './routes/model-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
@@ -85,6 +86,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', projectRoutes(deps))
     .route('/', taskRoutes(deps))
     .route('/', workspaceRoutes(deps))
+    .route('/', agentRoutes(deps))
     .route('/', eventRoutes(deps))
     .route('/', settingsRoutes(deps))
     .route('/', providerRoutes(deps))

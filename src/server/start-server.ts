@@ -26,6 +26,8 @@ export interface ServerOptions {
   models: ModelClient
   redactor: Redactor
   sandboxes: SandboxBackend
+  /** Cadre's home on this machine (where agents are installed). */
+  home: string
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -71,6 +73,7 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     models: options.models,
     redactor: options.redactor,
     sandboxes: options.sandboxes,
+    home: options.home,
     version: options.version,
     shutdown: shutdown.signal,
     guard: createAccessGuard({

@@ -80,6 +80,7 @@ export const startTestServer = async (
     store,
     bus,
     sandboxes,
+    home,
     log: log ?? pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' }),
     version: '0.0.0-test',
     providers,

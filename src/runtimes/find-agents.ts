@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process'
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+import { promisify } from 'node:util'
+import { type KnownAgent, knownAgents } from './agent-catalog.ts'
+
+const run = promisify(execFile)
+
+/** Where `cadre agents install` puts agents: an npm prefix of Cadre's own. */
+export const agentsDir = (home: string) => join(home, 'agents')
+
+export interface AgentStatus {
+  name: string
+  title: string
+  installed: boolean
+  /** Where it was found: Cadre's own agents folder, or the PATH. */
+  path?: string
+  version?: string
+  /** The version `cadre agents install` installs. */
+  pinnedVersion?: string
+  capabilities: KnownAgent['capabilities']
+  needs: string
+  runnable: boolean
+  notYet?: string
+}
+
+const executable = (path: string) => {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The command in Cadre's agents folder, else on the PATH. */
+const findCommand = (command: string, home: string, path = process.env.PATH ?? '') => {
+  const own = join(agentsDir(home), 'node_modules', '.bin', command)
+  if (executable(own)) return own
+  return path
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, command))
+    .find(executable)
+}
+
+const versionOf = async (path: string) => {
+  try {
+    const { stdout, stderr } = await run(path, ['--version'], { timeout: 15_000 })
+    const text = (stdout || stderr).trim().split('\n')[0] ?? ''
+    return /\d+\.\d+\.\d+[\w.-]*/.exec(text)?.[0] ?? text
+  } catch {
+    return undefined
+  }
+}
+
+/** A library agent (an SDK) installed in Cadre's agents folder, with its version. */
+const findLibrary = (packageName: string, home: string) => {
+  const manifest = join(agentsDir(home), 'node_modules', ...packageName.split('/'), 'package.json')
+  if (!existsSync(manifest)) return undefined
+  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }
+  return { path: join(manifest, '..'), version }
+}
+
+/** Every agent Cadre knows, whether it is installed here, where, and at which version. */
+export const findAgents = (home: string): Promise<AgentStatus[]> =>
+  Promise.all(
+    knownAgents.map(async (agent): Promise<AgentStatus> => {
+      const base = {
+        name: agent.name,
+        title: agent.title,
+        capabilities: agent.capabilities,
+        needs: agent.needs,
+        runnable: agent.runnable,
+        ...(agent.notYet && { notYet: agent.notYet }),
+        ...(agent.package && { pinnedVersion: agent.package.version }),
+      }
+      if (agent.name === 'builtin') return { ...base, installed: true }
+      const found = agent.command
+        ? await (async () => {
+            const path = findCommand(agent.command!, home)
+            return path ? { path, version: await versionOf(path) } : undefined
+          })()
+        : agent.package && findLibrary(agent.package.name, home)
+      return found
+        ? { ...base, installed: true, path: found.path, ...(found.version && { version: found.version }) }
+        : { ...base, installed: false }
+    }),
+  )
