@@ -134,12 +134,11 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
         const cancelled = sandbox.exec({
           command: { shell: `${sleeps[1]} & echo started; wait` },
           signal: controller.signal,
-          onOutput: (_stream, text) => {
-            started.push(text)
-            expect(isRunning(sleeps[1]!)).toBe(true)
-            controller.abort()
-          },
+          onOutput: (_stream, text) => started.push(text),
         })
+        // Cancelled once the background sleep is really running (not just forked).
+        await eventually(() => isRunning(sleeps[1]!), 'the background sleep to run')
+        controller.abort()
         expect(await cancelled).toMatchObject({ cancelled: true, timedOut: false })
         expect(started).toHaveLength(2)
         await eventually(() => !sleeps.some(isRunning), 'the background sleeps to be gone')

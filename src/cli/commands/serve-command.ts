@@ -26,17 +26,9 @@ export const registerServeCommand = (program: Command): void => {
       })
       const redactor = createRedactor(environmentSecrets(process.env))
       const log = await createLogger({ level: config.logLevel, redactor })
-      const cadre = await startCadre(config, { log, redactor })
-      // The link carries the token, so it goes only to a terminal, never into captured logs.
-      if (process.stdout.isTTY) {
-        console.log(
-          `\n  Cadre is running. Open ${cadre.server.url}/?token=${encodeURIComponent(cadre.token)}\n`,
-        )
-      } else {
-        const where = config.token ? 'CADRE_TOKEN' : tokenFile(config.home)
-        console.log(`Cadre is running at ${cadre.server.url}/ — sign in with the token from ${where}`)
-      }
-      await new Promise<void>((resolve) => {
+      // Listening for stop signals before starting: one that arrives while Cadre starts (its address
+      // file may already be written) is honoured as soon as it has started, never by dying mid-way.
+      const stopped = new Promise<void>((resolve) => {
         let firstAt = 0
         const stop = (signal: NodeJS.Signals) => {
           if (firstAt === 0) {
@@ -50,6 +42,17 @@ export const registerServeCommand = (program: Command): void => {
         }
         for (const signal of stopSignals) process.on(signal, stop)
       })
+      const cadre = await startCadre(config, { log, redactor })
+      // The link carries the token, so it goes only to a terminal, never into captured logs.
+      if (process.stdout.isTTY) {
+        console.log(
+          `\n  Cadre is running. Open ${cadre.server.url}/?token=${encodeURIComponent(cadre.token)}\n`,
+        )
+      } else {
+        const where = config.token ? 'CADRE_TOKEN' : tokenFile(config.home)
+        console.log(`Cadre is running at ${cadre.server.url}/ — sign in with the token from ${where}`)
+      }
+      await stopped
       await cadre.close()
       log.info('stopped')
       log.flush()
