@@ -105,7 +105,19 @@ describe('the agent loop against the simulator', () => {
         'step.finished',
       ])
       expect(events.map((e) => e.seq)).toEqual(events.map((_e, i) => i + 1))
+      // Each call in the vocabulary every agent shares: what it does, the file, the command.
+      expect(
+        events.flatMap((e) =>
+          e.type === 'tool.started' ? [[e.data.kind, e.data.paths ?? e.data.command]] : [],
+        ),
+      ).toEqual([
+        ['file_edit', ['hello.txt']],
+        ['file_read', ['hello.txt']],
+        ['file_edit', ['hello.txt']],
+        ['command', 'cat hello.txt'],
+      ])
       const finished = events.filter((e) => e.type === 'tool.finished')
+      expect(finished.map((e) => e.data.exitCode)).toEqual([undefined, undefined, undefined, 0])
       expect(finished.map((e) => [e.data.isError, e.data.output])).toEqual([
         [false, 'wrote hello.txt (1 lines, 6 bytes)'],
         [false, '1\thello'],

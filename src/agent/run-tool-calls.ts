@@ -59,6 +59,21 @@ const executeCall = async (deps: ToolCallDeps, call: Call): Promise<ToolResult> 
 }
 
 /**
+ * What a call does, in the vocabulary shared by every agent: its tool's kind, the file it reads or
+ * changes, the command it runs. An unknown tool is `other`.
+ */
+const describeCall = (tool: Tool | undefined, input: unknown) => {
+  const fields = input as { path?: unknown; command?: unknown } | null
+  const kind = tool?.kind ?? 'other'
+  const touchesFile = kind === 'file_read' || kind === 'file_edit'
+  return {
+    kind,
+    ...(touchesFile && typeof fields?.path === 'string' && { paths: [fields.path] }),
+    ...(kind === 'command' && typeof fields?.command === 'string' && { command: fields.command }),
+  }
+}
+
+/**
  * Runs a reply's tool calls in order, each recorded as `tool.started` before it runs and
  * `tool.finished` after (a denied call too, answered without running); live output goes out as
  * `tool.output`. Returns the results for the model, and why it stopped when a decision said stop.
@@ -72,9 +87,12 @@ export const runToolCalls = async (
   for (const call of calls) {
     const decision = deps.decide(call)
     if ('stop' in decision) return { results, stopped: { ...decision, call } }
-    await deps.record([{ type: 'tool.started', data: { threadId, callId: call.callId, tool: call.tool } }])
+    const action = describeCall(deps.tools.get(call.tool), call.input)
+    await deps.record([
+      { type: 'tool.started', data: { threadId, callId: call.callId, tool: call.tool, ...action } },
+    ])
     const started = performance.now()
-    const outcome =
+    const outcome: ToolResult =
       'answer' in decision ? { output: decision.answer, isError: true } : await executeCall(deps, call)
     deps.deltas.flush()
     const durationMs = Math.round(performance.now() - started)
@@ -88,6 +106,9 @@ export const runToolCalls = async (
           output: outcome.output,
           isError: outcome.isError,
           durationMs,
+          kind: action.kind,
+          ...(action.paths && { paths: action.paths }),
+          ...(outcome.exitCode !== undefined && { exitCode: outcome.exitCode }),
         },
       },
     ])

@@ -1,9 +1,6 @@
 import { z } from 'zod'
+import { ActionKind } from '../core/action-kind.ts'
 import { Usage } from '../core/entities.ts'
-
-/** What a tool call does, whatever the agent calls its tool. */
-export const ActionKind = z.enum(['file_read', 'file_edit', 'command', 'search', 'web', 'mcp', 'other'])
-export type ActionKind = z.infer<typeof ActionKind>
 
 export const ActionStatus = z.enum(['pending', 'running', 'completed', 'error'])
 export type ActionStatus = z.infer<typeof ActionStatus>

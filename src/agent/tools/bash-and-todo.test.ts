@@ -21,7 +21,11 @@ describe('bash and todo tools', () => {
       { command: 'mkdir -p sub && cd sub && pwd && echo oops >&2 && exit 4' },
       { ...context(), onOutput: (text) => live.push(text) },
     )
-    expect(result).toEqual({ output: `exit code 4\n${sandbox.root}/sub\n[stderr]\noops`, isError: false })
+    expect(result).toEqual({
+      output: `exit code 4\n${sandbox.root}/sub\n[stderr]\noops`,
+      isError: false,
+      exitCode: 4,
+    })
     expect(live.join('')).toContain(`${sandbox.root}/sub`)
     expect((await bashTool.execute({ command: 'pwd', cwd: 'sub' }, context())).output).toBe(
       `exit code 0\n${sandbox.root}/sub`,

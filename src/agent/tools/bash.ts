@@ -16,6 +16,7 @@ export const bashTool = defineTool({
     timeout_seconds: z.int().min(1).max(maxTimeoutSeconds).optional(),
   }),
   readOnly: false,
+  kind: 'command',
   async run(
     { command, cwd, timeout_seconds = defaultTimeoutSeconds },
     { sandbox, signal, onOutput, onProcessStart, env },
@@ -40,6 +41,6 @@ export const bashTool = defineTool({
     if (result.stdout) parts.push(result.stdout.trimEnd())
     if (result.stderr) parts.push(`[stderr]\n${result.stderr.trimEnd()}`)
     if (result.truncated) parts.push('[output beyond 1 MiB per stream was not kept]')
-    return parts.join('\n')
+    return { output: parts.join('\n'), exitCode: result.exitCode }
   },
 })

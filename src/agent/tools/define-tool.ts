@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { ActionKind } from '../../core/action-kind.ts'
 import { CadreError } from '../../core/errors.ts'
 import type { Sandbox } from '../../sandbox/sandbox.ts'
 
@@ -19,7 +20,12 @@ export interface ToolContext {
 export interface ToolResult {
   output: string
   isError: boolean
+  /** A command's exit code (null: ended by a signal). */
+  exitCode?: number | null
 }
+
+/** What a tool's run gives back: its output, and a command's exit code. */
+export type ToolOutput = string | { output: string; exitCode: number | null }
 
 export interface ToolSpec<Input> {
   name: string
@@ -28,7 +34,9 @@ export interface ToolSpec<Input> {
   input: z.ZodType<Input>
   /** Changes nothing: allowed in plan mode, and may simply run again after a crash. */
   readOnly: boolean
-  run(input: Input, context: ToolContext): Promise<string>
+  /** What its calls do, in Cadre's vocabulary shared by every agent. */
+  kind: ActionKind
+  run(input: Input, context: ToolContext): Promise<ToolOutput>
 }
 
 export interface Tool<Input = unknown> extends ToolSpec<Input> {
@@ -56,7 +64,10 @@ export const defineTool = <Input>(spec: ToolSpec<Input>): Tool<Input> => ({
       return { output: `invalid input for ${spec.name}: ${describeIssues(parsed.error)}`, isError: true }
     }
     try {
-      return { output: truncated(await spec.run(parsed.data, context)), isError: false }
+      const result = await spec.run(parsed.data, context)
+      return typeof result === 'string'
+        ? { output: truncated(result), isError: false }
+        : { output: truncated(result.output), isError: false, exitCode: result.exitCode }
     } catch (error) {
       if (error instanceof CadreError) return { output: error.message, isError: true }
       throw error

@@ -24,6 +24,7 @@ export const editFileTool = defineTool({
     edits: z.array(Edit).min(1).max(100),
   }),
   readOnly: false,
+  kind: 'file_edit',
   async run({ path, edits }, { sandbox }) {
     let text = (await sandbox.readFile(path)).toString('utf8')
     edits.forEach((edit, index) => {

@@ -16,6 +16,7 @@ export const grepTool = defineTool({
     ignore_case: z.boolean().optional(),
   }),
   readOnly: true,
+  kind: 'search',
   async run({ pattern, path, glob, ignore_case }, { sandbox, signal }) {
     await sandbox.list(path, { limit: 1 }).catch((error: unknown) => {
       // A file is fine to search; only a path outside the workspace or a missing one is refused.

@@ -37,6 +37,7 @@ export const listFilesTool = defineTool({
     pattern: z.string().min(1).optional().describe('glob matched against the path from the workspace root'),
   }),
   readOnly: true,
+  kind: 'search',
   async run({ path, pattern }, context) {
     await context.sandbox.list(path, { limit: 1 }) // refuses a path outside, or a missing one, clearly
     const files =

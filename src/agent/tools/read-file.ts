@@ -16,6 +16,7 @@ export const readFileTool = defineTool({
     limit: z.int().min(1).max(10_000).optional().describe(`lines to read (default ${defaultLineLimit})`),
   }),
   readOnly: true,
+  kind: 'file_read',
   async run({ path, offset = 1, limit = defaultLineLimit }, { sandbox }) {
     const bytes = await sandbox.readFile(path)
     if (bytes.subarray(0, 8000).includes(0)) throw new CadreError('bad_request', `${path} is a binary file`)

@@ -27,6 +27,7 @@ export const todoTool = defineTool({
       }),
   }),
   readOnly: true,
+  kind: 'other',
   async run({ items }) {
     if (items.length === 0) return 'plan cleared'
     return items.map((item) => `${marks[item.status]} ${item.text}`).join('\n')

@@ -11,6 +11,7 @@ export const writeFileTool = defineTool({
     content: z.string(),
   }),
   readOnly: false,
+  kind: 'file_edit',
   async run({ path, content }, { sandbox }) {
     await sandbox.writeFile(path, content)
     const lines = content === '' ? 0 : content.split('\n').length - (content.endsWith('\n') ? 1 : 0)

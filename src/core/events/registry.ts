@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ActionKind } from '../action-kind.ts'
 import { Usage } from '../entities.ts'
 import { AgentMode } from '../settings.ts'
 import { TaskStatus, taskActions } from '../task-status.ts'
@@ -60,10 +61,21 @@ export const eventDefinitions = [
         'One completed model reply in a thread: its text (streamed before as deltas) and the tool calls it made.',
     },
   ),
-  defineEvent('tool.started', z.object({ threadId: z.string(), callId: z.string(), tool: z.string() }), {
-    durable: true,
-    description: 'A tool call is about to run (stored first: after a crash it is known to have started).',
-  }),
+  defineEvent(
+    'tool.started',
+    z.object({
+      threadId: z.string(),
+      callId: z.string(),
+      tool: z.string(),
+      kind: ActionKind.optional().describe('what the call does (absent in logs from before kinds existed)'),
+      paths: z.array(z.string()).optional().describe('the files it reads or changes'),
+      command: z.string().optional().describe('the command line it runs'),
+    }),
+    {
+      durable: true,
+      description: 'A tool call is about to run (stored first: after a crash it is known to have started).',
+    },
+  ),
   defineEvent(
     'tool.process',
     z.object({
@@ -86,6 +98,14 @@ export const eventDefinitions = [
       tool: z.string(),
       output: z.string().describe('what the model is given back'),
       isError: z.boolean(),
+      kind: ActionKind.optional(),
+      paths: z.array(z.string()).optional(),
+      exitCode: z
+        .number()
+        .int()
+        .nullable()
+        .optional()
+        .describe("a command's exit code (null: ended by a signal)"),
       durationMs: z.number().int().nonnegative(),
     }),
     { durable: true, description: 'A tool call ended; its output goes back to the model.' },
