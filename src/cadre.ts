@@ -8,6 +8,7 @@ import type { EventBus } from './events/event-bus.ts'
 import { createModelLayer } from './models/create-model-layer.ts'
 import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
+import { loadRuntimes } from './runtimes/load-runtimes.ts'
 import { findBubblewrap } from './sandbox/bubblewrap.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
@@ -105,7 +106,7 @@ export const startCadre = async (
   const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
-        { store, bus, models, sandboxes, log, redactor },
+        { store, bus, models, sandboxes, log, redactor, runtimes: await loadRuntimes(config.home) },
         {
           workerId,
           ...takeWorkerIdentity(config.home, workerId),

@@ -65,6 +65,19 @@ export const createModelClient = ({ providers }: { providers: ProviderRegistry }
   }
 
   return {
+    async endpoint(id) {
+      const { config, provider, model } = await usableProvider(id)
+      if (!config.baseUrl)
+        throw new CadreError('bad_request', `model ${id}: provider ${provider} has no base URL; set one`)
+      return {
+        id: `${provider}:${model}`,
+        model,
+        kind: config.kind,
+        baseUrl: config.baseUrl,
+        apiKey: config.apiKey ?? '',
+      }
+    },
+
     async resolve(id) {
       const { config, provider, model } = await usableProvider(id)
       const fullId = `${provider}:${model}`

@@ -25,8 +25,21 @@ export interface ModelListing {
   providers: { name: string; ok: boolean; message: string | null }[]
 }
 
+/** Where an external agent reaches a model itself: its provider's protocol, address and key. */
+export interface ModelEndpoint {
+  /** `provider:model` */
+  id: string
+  model: string
+  kind: ProviderKind
+  baseUrl: string
+  /** Empty for a local server that takes none. */
+  apiKey: string
+}
+
 /** The built-in agent's access to models, on the AI SDK's providers. */
 export interface ModelClient {
+  /** The model's provider endpoint, for an agent that calls the model itself; fails, saying what to set, when it cannot be used. */
+  endpoint(id: string): Promise<ModelEndpoint>
   /** The model behind `provider:model`; fails at once, saying what to set, when it cannot be used. */
   resolve(id: string): Promise<ResolvedModel>
   /** Like `resolve`, and also reaches the provider once (answer cached briefly) to prove it answers. */

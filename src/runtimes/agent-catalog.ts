@@ -41,10 +41,9 @@ export const knownAgents: readonly KnownAgent[] = [
     title: 'Codex',
     package: { name: '@openai/codex', version: '0.169.0' },
     command: 'codex',
-    capabilities: { ...noCapabilities, resume: true, mcp: true },
-    needs: 'an OpenAI Responses API provider (openai)',
-    runnable: false,
-    notYet: adapterComing,
+    capabilities: { ...noCapabilities, resume: true },
+    needs: 'an OpenAI Responses API provider (openai), and the project network on',
+    runnable: true,
   },
   {
     name: 'gemini',

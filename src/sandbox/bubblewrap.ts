@@ -10,6 +10,8 @@ export interface IsolationLayout {
   workspace: string
   /** Hidden behind an empty directory (Cadre's home: its token, database, keys, other workspaces). */
   hidden: readonly string[]
+  /** Seen read-only even inside a hidden place (the agents Cadre installed, in its home); skipped when missing. */
+  exposed?: readonly string[]
   /** Writable besides the workspace (the repository's git directory, so commits work). */
   writable: readonly string[]
   /** Read-only even inside a writable place (git hooks and config, the worktree's `.git` link). */
@@ -45,6 +47,7 @@ const wrapCommand = (
   '--tmpfs',
   '/tmp',
   ...layout.hidden.flatMap((path) => ['--tmpfs', path]),
+  ...(layout.exposed ?? []).filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]),
   '--bind',
   layout.workspace,
   layout.workspace,

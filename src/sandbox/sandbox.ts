@@ -82,6 +82,8 @@ export interface WorkspaceInfo {
   isolation: 'bubblewrap' | 'none'
   /** Made by this call: new, so its setup has not run yet. */
   created: boolean
+  /** The task's private state folder (an external agent's home, config, sessions), writable by its processes. */
+  stateDir: string
 }
 
 export interface Workspace extends Sandbox {

@@ -17,8 +17,15 @@ export interface WorktreeSpec {
   branch: string
   /** A branch or commit the new branch starts from. */
   base: string
+  /** The task's private state (an external agent's home, config and sessions): writable inside. */
+  stateDir?: string
   /** Run processes under bubblewrap: these places hidden, the network on or off. */
-  isolation?: { bubblewrap: Bubblewrap; hidden: readonly string[]; network: 'on' | 'off' }
+  isolation?: {
+    bubblewrap: Bubblewrap
+    hidden: readonly string[]
+    exposed?: readonly string[]
+    network: 'on' | 'off'
+  }
 }
 
 export interface WorktreeSandbox extends Sandbox {
@@ -123,7 +130,8 @@ export const openWorktreeSandbox = async (spec: WorktreeSpec): Promise<WorktreeS
   const layout: IsolationLayout | undefined = isolation && {
     workspace,
     hidden: isolation.hidden,
-    writable: [gitCommonDir],
+    exposed: isolation.exposed,
+    writable: [gitCommonDir, ...(spec.stateDir ? [spec.stateDir] : [])],
     readOnly: [join(gitCommonDir, 'hooks'), join(gitCommonDir, 'config'), join(workspace, '.git')],
     network: isolation.network,
   }

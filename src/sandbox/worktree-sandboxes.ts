@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import type { GlobalSettings } from '../core/settings.ts'
 import { openGit } from '../git/open-git.ts'
+import { agentsDir } from '../runtimes/find-agents.ts'
 import type { Bubblewrap } from './bubblewrap.ts'
 import type { SandboxBackend } from './sandbox.ts'
 import { openWorktreeSandbox } from './worktree-sandbox.ts'
@@ -32,15 +33,21 @@ export const createWorktreeSandboxes = ({
   const hidden = within(home, root) ? [home] : [home, root]
   const locate = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
     join(root, projectId, taskId)
+  const stateOf = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
+    join(home, 'agent-state', projectId, taskId)
   return {
     locate,
     async create(spec) {
+      const stateDir = stateOf(spec)
+      mkdirSync(stateDir, { recursive: true, mode: 0o700 })
       const sandbox = await openWorktreeSandbox({
+        stateDir,
         repository: spec.projectPath,
         path: locate(spec),
         branch: spec.branch,
         base: spec.baseBranch,
-        isolation: bubblewrap && { bubblewrap, hidden, network: spec.network },
+        // The agents Cadre installed live in its home: their programs stay visible, read-only.
+        isolation: bubblewrap && { bubblewrap, hidden, exposed: [agentsDir(home)], network: spec.network },
       })
       return {
         ...sandbox,
@@ -49,6 +56,7 @@ export const createWorktreeSandboxes = ({
           branch: sandbox.branch,
           isolation: sandbox.isolation,
           created: sandbox.created,
+          stateDir,
         },
       }
     },
@@ -57,6 +65,7 @@ export const createWorktreeSandboxes = ({
       const git = openGit(spec.projectPath, { timeoutMs: 120_000 })
       if (existsSync(path)) await git.raw(['worktree', 'remove', '--force', path])
       await git.raw(['worktree', 'prune'])
+      rmSync(stateOf(spec), { recursive: true, force: true })
     },
   }
 }

@@ -11,6 +11,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
 import { clearStaleLocks } from '../git/workspace-git.ts'
 import type { ModelClient } from '../models/model-client.ts'
+import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
 import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
@@ -19,6 +20,7 @@ import { createCheckpointer } from '../workspaces/checkpoints.ts'
 import { workspaceSpec } from '../workspaces/workspace-spec.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
 import { prepareWorkspace } from './prepare-workspace.ts'
+import { runExternalAgent } from './run-external-agent.ts'
 
 export interface RunDeps {
   store: Store
@@ -28,6 +30,8 @@ export interface RunDeps {
   log: Logger
   /** Redacts streamed text before it goes out live (stored events are redacted by the store). */
   redactor?: Redactor
+  /** The external agents this server can run, by name (the built-in agent is always there). */
+  runtimes?: ReadonlyMap<string, AgentRuntime>
 }
 
 /**
@@ -89,6 +93,19 @@ export const executeRun = async (
       )
     }
     const model = await deps.models.resolve(modelId)
+    const runtime = task.agent === 'builtin' ? undefined : deps.runtimes?.get(task.agent)
+    if (task.agent !== 'builtin' && !runtime) {
+      throw new CadreError(
+        'unavailable',
+        `the ${task.agent} agent cannot run on this server: install it (cadre agents install ${task.agent}) and restart, or choose another agent`,
+      )
+    }
+    if (runtime && project.settings.sandbox.network === 'off') {
+      throw new CadreError(
+        'bad_request',
+        `${task.agent} calls its model itself and needs the network: set the project's sandbox.network to "on"`,
+      )
+    }
     const { budget } = project.settings
     const spentBeforeStart = await dailyBudgetSpent(store, project.id, budget)
     if (spentBeforeStart) throw new CadreError('unavailable', `stopped: ${spentBeforeStart}`)
@@ -147,6 +164,42 @@ export const executeRun = async (
           await applyTaskAction(session, emit, task.id, 'follow_up', 'a message arrived as the run ended')
         }
       })
+    // The task is done (review or done), failed with the reason, or cancelled: the same for every agent.
+    const finish = async (outcome: { cancelled: boolean; failure?: string }) => {
+      if (outcome.cancelled) {
+        if (!cancelledByUser) return // shutting down: left running, resumed at the next start
+        await settle('cancelled', 'cancelled by user')
+        return
+      }
+      if (outcome.failure) {
+        await settle('failed', outcome.failure)
+        await settleTask('fail', outcome.failure)
+        return
+      }
+      const changed = await hasChanges(sandbox, workspaceSpec(task, project).baseBranch)
+      await settle('succeeded', changed ? 'finished with changes' : 'finished')
+      await settleTask(changed ? 'finish_with_changes' : 'finish')
+    }
+    if (runtime) {
+      const { errors } = await runExternalAgent(
+        {
+          store,
+          models: deps.models,
+          runtime,
+          workspace: sandbox,
+          model,
+          taskId: task.id,
+          runId: run.id,
+          threadId: run.threadId,
+          signal: controller.signal,
+          record,
+          onTurnEnd: (step) => checkpoints.take(step),
+        },
+        events,
+      )
+      const failure = errors.length > 0 ? `${task.agent}: ${errors.join('; ')}` : undefined
+      return await finish({ cancelled: controller.signal.aborted, ...(failure && { failure }) })
+    }
     const result = await runAgentLoop(
       {
         model,
@@ -173,11 +226,7 @@ export const executeRun = async (
       conversation.messages,
       conversation,
     )
-    if (result.outcome === 'cancelled') {
-      if (!cancelledByUser) return // shutting down: left running, resumed at the next start
-      await settle('cancelled', 'cancelled by user')
-      return
-    }
+    if (result.outcome === 'cancelled') return await finish({ cancelled: true })
     if (result.outcome === 'ask' && result.approval) {
       // Paused, not failed: the decision queues the task again and a new run takes the call from here.
       const { callId, tool, input } = result.approval
@@ -196,10 +245,7 @@ export const executeRun = async (
     }
     if (result.outcome === 'budget' || result.outcome === 'loop') {
       // Stopped cleanly: the work so far is kept, and a follow-up can continue it.
-      const reason = `stopped: ${result.reason}`
-      await settle('failed', reason)
-      await settleTask('fail', reason)
-      return
+      return await finish({ cancelled: false, failure: `stopped: ${result.reason}` })
     }
     if (task.mode === 'plan') {
       // The plan is the last reply: it waits for a person, who approves it or says what to change.
@@ -223,9 +269,7 @@ export const executeRun = async (
       })
       return
     }
-    const changed = await hasChanges(sandbox, workspaceSpec(task, project).baseBranch)
-    await settle('succeeded', changed ? 'finished with changes' : 'finished')
-    await settleTask(changed ? 'finish_with_changes' : 'finish')
+    await finish({ cancelled: false })
   } catch (error) {
     if (shutdown.aborted && !cancelledByUser) return
     const reason = error instanceof CadreError ? error.message : `the run failed: ${(error as Error).message}`

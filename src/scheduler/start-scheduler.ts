@@ -21,9 +21,6 @@ export interface Scheduler {
   stop(): Promise<void>
 }
 
-// The agents this server can run itself; external runtimes register here when they exist.
-const runnableAgents = ['builtin']
-
 /**
  * Claims queued tasks up to the concurrency limit and runs them, keeping each run's lease alive;
  * takes over runs whose lease expired (their server died) and resumes them from their events.
@@ -83,7 +80,8 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
       while (running.size < options.concurrency && !shutdown.signal.aborted) {
         const claim = await claimQueuedTask(deps, {
           workerId,
-          agents: runnableAgents,
+          // Only tasks of agents this server can run: the built-in one, and the external ones installed here.
+          agents: ['builtin', ...(deps.runtimes?.keys() ?? [])],
           leaseExpiresAt: leaseUntil,
         })
         if (!claim) break

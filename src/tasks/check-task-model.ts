@@ -9,15 +9,15 @@ interface CheckDeps {
 }
 
 /**
- * A built-in task about to be queued must name a model that can be called now: no key, an unknown
- * provider or an unreachable endpoint fails the request before anything changes, saying what to
- * set. (External agents choose their own models.)
+ * A task about to be queued must name a model that can be called now (an external agent calls it
+ * itself, through the same provider settings): no key, an unknown provider or an unreachable
+ * endpoint fails the request before anything changes, saying what to set.
  */
 export const checkModelBeforeQueueing = async (
   { models }: Pick<CheckDeps, 'models'>,
   task: { agent: string; model: string | null | undefined },
 ): Promise<void> => {
-  if (task.agent === 'builtin' && task.model) await models.ensureUsable(task.model)
+  if (task.model) await models.ensureUsable(task.model)
 }
 
 /** `checkModelBeforeQueueing` for a task being created, with the project's defaults filled in. */

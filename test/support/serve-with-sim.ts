@@ -7,8 +7,8 @@ import { readServerUrl, spawnCli, waitFor } from './cli.ts'
 import type { TestResponse } from './test-server.ts'
 
 /**
- * A real `cadre serve` (a child process, its worker on) whose Anthropic provider is the model
- * simulator serving these scenarios, and helpers to drive it over HTTP.
+ * A real `cadre serve` (a child process, its worker on) whose Anthropic and OpenAI providers are
+ * the model simulator serving these scenarios, and helpers to drive it over HTTP.
  */
 export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS.ProcessEnv = {}) => {
   const home = mkdtempSync(join(tmpdir(), 'cadre-serve-'))
@@ -19,6 +19,8 @@ export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS
     CADRE_TOKEN: '',
     ANTHROPIC_BASE_URL: sim.url,
     ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
+    OPENAI_BASE_URL: `${sim.url}/v1`,
+    OPENAI_API_KEY: 'sk-sim-0123456789abcdefghij',
     ...env,
   })
   const url = await waitFor(() => readServerUrl(home), 'the server to start')

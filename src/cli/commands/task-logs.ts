@@ -58,6 +58,8 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} from ${event.data.fromTaskId} checkpoint ${event.data.checkpoint}`
     case 'workspace.removed':
       return `${head} ${event.data.path} (${event.data.archiveRef ? `changes kept at ${event.data.archiveRef}` : `work on ${event.data.branch}`})`
+    case 'agent.other':
+      return `${head} ${event.data.agent}: ${firstLine(JSON.stringify(event.data.raw))}`
     case 'setup.finished':
       return `${head} ${event.data.script} ${event.data.exitCode === 0 ? 'done' : `failed (exit ${event.data.exitCode ?? 'killed'})`} in ${event.data.durationMs} ms`
     case 'step.finished': {

@@ -283,6 +283,14 @@ export const eventDefinitions = [
     },
   ),
   defineEvent(
+    'agent.other',
+    z.object({ agent: z.string(), raw: z.unknown().describe('the message as the agent printed it') }),
+    {
+      durable: true,
+      description: 'An external agent printed something Cadre does not know how to read; kept whole.',
+    },
+  ),
+  defineEvent(
     'assistant.delta',
     z.object({ threadId: z.string(), blockId: z.string(), text: z.string(), snapshot }),
     {

@@ -1,0 +1,87 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { AgentAction } from '../agent-action.ts'
+import { type AgentRuntime, defineRuntime, type RuntimeRun } from '../agent-runtime.ts'
+import { execLines } from '../exec-lines.ts'
+import { translateCodexEvent } from './translate-codex-event.ts'
+
+// Cadre runs Codex inside its own sandbox, so Codex's sandbox and approvals are off; its state
+// (config, sessions) lives in the task's state folder, never in the user's ~/.codex.
+const flags = ['--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox']
+const keyVariable = 'CADRE_CODEX_API_KEY'
+
+/** Codex's configuration for one task: the task's model through a provider of its own, nothing phoning home. */
+const writeConfig = (home: string, run: RuntimeRun) => {
+  mkdirSync(home, { recursive: true })
+  const toml = (value: string) => JSON.stringify(value)
+  writeFileSync(
+    join(home, 'config.toml'),
+    [
+      `model = ${toml(run.model.model)}`,
+      'model_provider = "cadre"',
+      'approval_policy = "never"',
+      'sandbox_mode = "danger-full-access"',
+      'check_for_update_on_startup = false',
+      '[analytics]',
+      'enabled = false',
+      '[features]',
+      'plugins = false',
+      'remote_plugin = false',
+      'apps = false',
+      '[model_providers.cadre]',
+      'name = "cadre"',
+      `base_url = ${toml(run.model.baseUrl)}`,
+      `env_key = ${toml(keyVariable)}`,
+      'wire_api = "responses"',
+      'request_max_retries = 0',
+      'stream_max_retries = 0',
+      '',
+    ].join('\n'),
+  )
+}
+
+/** One `codex exec` turn in the workspace, its JSON lines translated as they come. */
+async function* turn(command: string, run: RuntimeRun, args: string[]): AsyncGenerator<AgentAction> {
+  const home = join(run.stateDir, 'codex')
+  writeConfig(home, run)
+  const lines = execLines(run.workspace, {
+    command: [command, ...args],
+    env: {
+      CODEX_HOME: home,
+      HOME: join(run.stateDir, 'home'),
+      [keyVariable]: run.model.apiKey || 'none',
+    },
+    signal: run.signal,
+  })
+  let next = await lines.next()
+  while (!next.done) {
+    let message: unknown
+    try {
+      message = JSON.parse(next.value)
+    } catch {
+      message = next.value
+    }
+    yield* translateCodexEvent(message, run.workspace.root)
+    next = await lines.next()
+  }
+  const result = next.value
+  if (result.exitCode !== 0 && !result.cancelled) {
+    const said = result.stderr.trim().split('\n').slice(-3).join(' ')
+    yield {
+      type: 'error',
+      message: `codex exited with ${result.exitCode ?? result.signal}${said ? `: ${said}` : ''}`,
+    }
+  }
+}
+
+/** Codex (`codex exec --json`), its sessions continued with `codex exec resume`. */
+export const createCodexRuntime = (command: string): AgentRuntime =>
+  defineRuntime({
+    name: 'codex',
+    capabilities: { resume: true },
+    start: (run, prompt) => turn(command, run, ['exec', ...flags, prompt]),
+    followUp: (run, message) =>
+      run.sessionId
+        ? turn(command, run, ['exec', 'resume', ...flags, run.sessionId, message])
+        : turn(command, run, ['exec', ...flags, message]),
+  })

@@ -1,0 +1,141 @@
+import type { EventInput, StoredEvent } from '../core/events/registry.ts'
+import type { ModelClient, ResolvedModel } from '../models/model-client.ts'
+import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
+import type { Workspace } from '../sandbox/sandbox.ts'
+import type { Store } from '../store/store.ts'
+
+export interface ExternalRunDeps {
+  store: Store
+  models: ModelClient
+  runtime: AgentRuntime
+  workspace: Workspace
+  model: ResolvedModel
+  taskId: string
+  runId: string
+  threadId: string
+  signal: AbortSignal
+  record(events: readonly EventInput[]): Promise<void>
+  /** After each turn of the agent (its usage known): a checkpoint when files changed. */
+  onTurnEnd(step: number): Promise<void>
+}
+
+/** What the person said that the agent has not answered yet: the thread's messages after its last turn. */
+const unanswered = (events: readonly StoredEvent[], threadId: string): string => {
+  let lastTurn = -1
+  events.forEach((event, index) => {
+    if (event.type === 'step.finished' && event.data.threadId === threadId) lastTurn = index
+  })
+  return events
+    .slice(lastTurn + 1)
+    .flatMap((event) =>
+      event.type === 'message.user' && event.data.threadId === threadId ? [event.data.text] : [],
+    )
+    .join('\n\n')
+}
+
+/**
+ * One run of an external agent: the person's unanswered messages as a new session, or as a
+ * follow-up in the agent's own session (after a restart too, when it resumes). What the agent does
+ * is recorded in Cadre's events as it comes: its text as replies, each tool call started and
+ * finished with its action kind, paths, command and exit code, each turn's usage and cost; its
+ * session id kept on the thread. Returns the errors the agent reported.
+ */
+export const runExternalAgent = async (
+  deps: ExternalRunDeps,
+  events: readonly StoredEvent[],
+): Promise<{ errors: string[] }> => {
+  const { store, runtime, threadId } = deps
+  const thread = await store.threads.get(threadId)
+  const endpoint = await deps.models.endpoint(deps.model.id)
+  const run = {
+    taskId: deps.taskId,
+    runId: deps.runId,
+    workspace: deps.workspace,
+    model: { model: endpoint.model, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey },
+    stateDir: deps.workspace.info.stateDir,
+    ...(thread?.agentSessionId && { sessionId: thread.agentSessionId }),
+    signal: deps.signal,
+  }
+  const said = unanswered(events, threadId) || 'Continue where you left off.'
+  const turn = run.sessionId ? runtime.followUp(run, said) : runtime.start(run, said)
+  const errors: string[] = []
+  const started = new Map<string, number>()
+  let step =
+    events.filter((event) => event.type === 'step.finished' && event.data.threadId === threadId).length + 1
+  for await (const action of turn) {
+    switch (action.type) {
+      case 'session':
+        if (action.sessionId !== thread?.agentSessionId)
+          await store.threads.setAgentSession(threadId, action.sessionId)
+        break
+      case 'text':
+        await deps.record([
+          { type: 'message.assistant', data: { threadId, text: action.text, toolCalls: [] } },
+        ])
+        break
+      case 'reasoning':
+        await deps.record([
+          { type: 'message.assistant', data: { threadId, text: '', reasoning: action.text, toolCalls: [] } },
+        ])
+        break
+      case 'tool': {
+        const { callId, tool, kind, paths, command } = action
+        const opening: EventInput[] = started.has(callId)
+          ? []
+          : [
+              {
+                type: 'tool.started',
+                data: { threadId, callId, tool, kind, ...(paths && { paths }), ...(command && { command }) },
+              },
+            ]
+        if (!started.has(callId)) started.set(callId, performance.now())
+        if (action.status === 'pending' || action.status === 'running') {
+          if (opening.length > 0) await deps.record(opening)
+          break
+        }
+        await deps.record([
+          ...opening,
+          {
+            type: 'tool.finished',
+            data: {
+              threadId,
+              callId,
+              tool,
+              output: action.output ?? '',
+              isError: action.status === 'error',
+              durationMs: Math.round(performance.now() - (started.get(callId) ?? performance.now())),
+              kind,
+              ...(paths && { paths }),
+              ...(action.exitCode !== undefined && { exitCode: action.exitCode }),
+            },
+          },
+        ])
+        break
+      }
+      case 'usage':
+        await deps.record([
+          {
+            type: 'step.finished',
+            data: {
+              threadId,
+              step,
+              model: deps.model.id,
+              usage: action.usage,
+              costUsd: action.costUsd ?? deps.model.cost(action.usage),
+              finishReason: 'turn',
+            },
+          },
+        ])
+        await deps.onTurnEnd(step)
+        step++
+        break
+      case 'error':
+        errors.push(action.message)
+        break
+      case 'other':
+        await deps.record([{ type: 'agent.other', data: { agent: runtime.name, raw: action.raw } }])
+        break
+    }
+  }
+  return { errors }
+}
