@@ -1,3 +1,4 @@
+import { basename, dirname } from 'node:path'
 import type { Workspace } from '../sandbox/sandbox.ts'
 import type { AgentAction } from './agent-action.ts'
 
@@ -51,6 +52,8 @@ export interface RuntimeRun {
 export interface AgentRuntime {
   readonly name: string
   readonly capabilities: RuntimeCapabilities
+  /** Where its program lives: its sandbox must see these folders, read-only. */
+  readonly exposed?: readonly string[]
   /** The first turn, from the task's prompt. */
   start(run: RuntimeRun, prompt: string): AsyncIterable<AgentAction>
   /** A later turn in the same session (`run.sessionId`). */
@@ -61,3 +64,12 @@ export interface AgentRuntime {
 export const defineRuntime = (
   runtime: Omit<AgentRuntime, 'capabilities'> & { capabilities?: Partial<RuntimeCapabilities> },
 ): AgentRuntime => ({ ...runtime, capabilities: { ...noCapabilities, ...runtime.capabilities } })
+
+/**
+ * The folder an installed command's program lives in: for an npm-installed one
+ * (`…/node_modules/.bin/name`), the whole `node_modules` (its package and the native binary it runs).
+ */
+export const installationOf = (command: string): string => {
+  const bin = dirname(command)
+  return basename(bin) === '.bin' ? dirname(bin) : bin
+}

@@ -72,6 +72,8 @@ export interface WorkspaceSpec {
   branch: string
   baseBranch: string
   network: 'on' | 'off'
+  /** Folders its processes must see read-only wherever they are (the program of an external agent). */
+  exposed?: readonly string[]
 }
 
 /** How a workspace came to be and how its processes are held. */

@@ -47,7 +47,12 @@ export const createWorktreeSandboxes = ({
         branch: spec.branch,
         base: spec.baseBranch,
         // The agents Cadre installed live in its home: their programs stay visible, read-only.
-        isolation: bubblewrap && { bubblewrap, hidden, exposed: [agentsDir(home)], network: spec.network },
+        isolation: bubblewrap && {
+          bubblewrap,
+          hidden,
+          exposed: [agentsDir(home), ...(spec.exposed ?? [])],
+          network: spec.network,
+        },
       })
       return {
         ...sandbox,

@@ -137,6 +137,7 @@ export const executeRun = async (
       project,
       events,
       controller.signal,
+      runtime?.exposed,
     )
     // A git command the dead server's run was in the middle of left its locks: nothing of the task runs now.
     await clearStaleLocks(sandbox, [`refs/cadre/${task.id}`])

@@ -43,8 +43,9 @@ export const prepareWorkspace = async (
   project: Project,
   events: readonly StoredEvent[],
   signal: AbortSignal,
+  exposed: readonly string[] = [],
 ): Promise<Workspace> => {
-  const spec = workspaceSpec(task, project)
+  const spec = { ...workspaceSpec(task, project), exposed }
   const workspace = await deps.sandboxes.create(spec)
   try {
     if (!events.some((event) => event.type === 'workspace.ready')) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentAction } from '../agent-action.ts'
-import { type AgentRuntime, defineRuntime, type RuntimeRun } from '../agent-runtime.ts'
+import { type AgentRuntime, defineRuntime, installationOf, type RuntimeRun } from '../agent-runtime.ts'
 import { execLines } from '../exec-lines.ts'
 import { translateCodexEvent } from './translate-codex-event.ts'
 
@@ -79,6 +79,7 @@ export const createCodexRuntime = (command: string): AgentRuntime =>
   defineRuntime({
     name: 'codex',
     capabilities: { resume: true },
+    exposed: [installationOf(command)],
     start: (run, prompt) => turn(command, run, ['exec', ...flags, prompt]),
     followUp: (run, message) =>
       run.sessionId
