@@ -50,10 +50,9 @@ export const knownAgents: readonly KnownAgent[] = [
     title: 'Gemini CLI',
     package: { name: '@google/gemini-cli', version: '0.61.0' },
     command: 'gemini',
-    capabilities: { ...noCapabilities, mcp: true },
-    needs: 'a Google provider (a key)',
-    runnable: false,
-    notYet: adapterComing,
+    capabilities: { ...noCapabilities, resume: true },
+    needs: 'a Google provider (a key), and the project network on',
+    runnable: true,
   },
   {
     name: 'opencode',

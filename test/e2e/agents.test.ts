@@ -51,8 +51,9 @@ describe('cadre agents: what can run tasks, and installing an agent', () => {
       path: join(home, 'agents', 'node_modules', '.bin', 'gemini'),
       version: '0.61.0',
       pinnedVersion: '0.61.0',
-      runnable: false,
+      runnable: true,
     })
+    expect(byName.opencode).toMatchObject({ runnable: false, notYet: expect.stringContaining('adapter') })
     expect(byName.codex).toMatchObject({
       installed: false,
       pinnedVersion: '0.169.0',

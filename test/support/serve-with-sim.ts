@@ -21,6 +21,8 @@ export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS
     ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
     OPENAI_BASE_URL: `${sim.url}/v1`,
     OPENAI_API_KEY: 'sk-sim-0123456789abcdefghij',
+    GOOGLE_GEMINI_BASE_URL: sim.url,
+    GEMINI_API_KEY: 'sim-gemini-key-0123456789',
     ...env,
   })
   const url = await waitFor(() => readServerUrl(home), 'the server to start')

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentAction } from '../agent-action.ts'
 import { type AgentRuntime, defineRuntime, installationOf, type RuntimeRun } from '../agent-runtime.ts'
-import { execLines } from '../exec-lines.ts'
+import { runAgentCommand } from '../run-agent-command.ts'
 import { translateCodexEvent } from './translate-codex-event.ts'
 
 // Cadre runs Codex inside its own sandbox, so Codex's sandbox and approvals are off; its state
@@ -41,37 +41,17 @@ const writeConfig = (home: string, run: RuntimeRun) => {
 }
 
 /** One `codex exec` turn in the workspace, its JSON lines translated as they come. */
-async function* turn(command: string, run: RuntimeRun, args: string[]): AsyncGenerator<AgentAction> {
+const turn = (command: string, run: RuntimeRun, args: string[]): AsyncGenerator<AgentAction> => {
   const home = join(run.stateDir, 'codex')
   writeConfig(home, run)
-  const lines = execLines(run.workspace, {
-    command: [command, ...args],
-    env: {
-      CODEX_HOME: home,
-      HOME: join(run.stateDir, 'home'),
-      [keyVariable]: run.model.apiKey || 'none',
-    },
-    signal: run.signal,
-  })
-  let next = await lines.next()
-  while (!next.done) {
-    let message: unknown
-    try {
-      message = JSON.parse(next.value)
-    } catch {
-      message = next.value
-    }
-    yield* translateCodexEvent(message, run.workspace.root)
-    next = await lines.next()
+  const env = {
+    CODEX_HOME: home,
+    HOME: join(run.stateDir, 'home'),
+    [keyVariable]: run.model.apiKey || 'none',
   }
-  const result = next.value
-  if (result.exitCode !== 0 && !result.cancelled) {
-    const said = result.stderr.trim().split('\n').slice(-3).join(' ')
-    yield {
-      type: 'error',
-      message: `codex exited with ${result.exitCode ?? result.signal}${said ? `: ${said}` : ''}`,
-    }
-  }
+  return runAgentCommand(run, 'codex', [command, ...args], env, (message) =>
+    translateCodexEvent(message, run.workspace.root),
+  )
 }
 
 /** Codex (`codex exec --json`), its sessions continued with `codex exec resume`. */

@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { AgentAction } from '../agent-action.ts'
+import { type AgentRuntime, defineRuntime, installationOf, type RuntimeRun } from '../agent-runtime.ts'
+import { runAgentCommand } from '../run-agent-command.ts'
+import { createGeminiTranslator } from './translate-gemini-event.ts'
+
+/** Gemini CLI's settings for one task: API-key auth, no folder-trust prompt, nothing phoning home. */
+const writeSettings = (home: string) => {
+  mkdirSync(join(home, '.gemini'), { recursive: true })
+  writeFileSync(
+    join(home, '.gemini', 'settings.json'),
+    JSON.stringify({
+      security: { auth: { selectedType: 'gemini-api-key' }, folderTrust: { enabled: false } },
+      privacy: { usageStatisticsEnabled: false },
+      telemetry: { enabled: false },
+      general: { disableAutoUpdate: true, disableUpdateNag: true },
+    }),
+  )
+}
+
+/** The Gemini CLI wants the host (`http://host:port`); Cadre keeps the versioned API path. */
+const hostOf = (baseUrl: string) => baseUrl.replace(/\/v1(beta)?\/?$/, '')
+
+/** One `gemini -p` turn in the workspace; a follow-up resumes the task's latest session. */
+const turn = (
+  command: string,
+  run: RuntimeRun,
+  prompt: string,
+  resume: boolean,
+): AsyncGenerator<AgentAction> => {
+  const home = join(run.stateDir, 'gemini')
+  writeSettings(home)
+  const args = [
+    '-p',
+    prompt,
+    '--output-format',
+    'stream-json',
+    '--approval-mode',
+    'yolo',
+    '-m',
+    run.model.model,
+  ]
+  const env = {
+    HOME: home,
+    GEMINI_CLI_HOME: home,
+    GEMINI_API_KEY: run.model.apiKey || 'none',
+    GOOGLE_GEMINI_BASE_URL: hostOf(run.model.baseUrl),
+    GEMINI_SANDBOX: 'false',
+    GEMINI_TELEMETRY_ENABLED: 'false',
+  }
+  return runAgentCommand(
+    run,
+    'gemini',
+    [command, ...(resume ? ['--resume', 'latest'] : []), ...args],
+    env,
+    createGeminiTranslator(run.workspace.root),
+    { joinText: true },
+  )
+}
+
+/** Gemini CLI (`gemini -p … --output-format stream-json`); its sessions are kept per task, so `--resume latest` is the task's own. */
+export const createGeminiRuntime = (command: string): AgentRuntime =>
+  defineRuntime({
+    name: 'gemini',
+    capabilities: { resume: true },
+    exposed: [installationOf(command)],
+    start: (run, prompt) => turn(command, run, prompt, false),
+    followUp: (run, message) => turn(command, run, message, run.sessionId !== undefined),
+  })

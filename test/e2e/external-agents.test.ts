@@ -1,0 +1,160 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { createGitRepo } from '../support/git-repo.ts'
+import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
+import { serveWithSimulator } from '../support/serve-with-sim.ts'
+
+type ToolCall = { tool: string; input: string | Record<string, unknown> }
+
+/** How one external agent is driven: its model, its own tool names, how it reports a command. */
+interface AgentCase {
+  agent: string
+  model: string
+  shell: (command: string) => ToolCall
+  write: (path: string, content: string) => ToolCall
+  /** The command line as the agent reports it. */
+  reported: (command: string) => string
+  /** What the agent writes in its state folder. */
+  stateFile: string
+}
+
+const cases: AgentCase[] = [
+  {
+    agent: 'codex',
+    model: 'openai:gpt-5.5',
+    shell: (command) => ({ tool: 'exec_command', input: { cmd: command } }),
+    write: (path, content) => ({
+      tool: 'apply_patch',
+      input: `*** Begin Patch\n*** Add File: ${path}\n+${content.trimEnd()}\n*** End Patch\n`,
+    }),
+    reported: (command) => `/bin/bash -lc '${command}'`,
+    stateFile: join('codex', 'config.toml'),
+  },
+  {
+    agent: 'gemini',
+    model: 'google:gemini-2.5-pro',
+    shell: (command) => ({ tool: 'run_shell_command', input: { command } }),
+    write: (path, content) => ({ tool: 'write_file', input: { file_path: path, content } }),
+    reported: (command) => command,
+    stateFile: join('gemini', '.gemini', 'settings.json'),
+  },
+]
+
+const sleep = 'sleep 30.123456789'
+
+// Each agent's scenario is chosen by its model's name; usage is given exactly on each request.
+const scenarioFor = (test: AgentCase): ScenarioInput => ({
+  name: test.model.slice(test.model.indexOf(':') + 1),
+  rules: [
+    { when: { lastUserMessage: { contains: 'sleep' } }, reply: [{ toolCall: test.shell(sleep) }] },
+    { when: { lastUserMessage: { contains: 'and now' } }, reply: [{ text: 'Still done.' }] },
+    {
+      when: { toolResult: 'none' },
+      reply: [{ text: 'Writing.' }, { toolCall: test.shell('echo hi > out.txt && cat out.txt') }],
+      usage: { inputTokens: 100, outputTokens: 10 },
+    },
+    {
+      when: { lastToolResult: { contains: 'hi' } },
+      reply: [{ toolCall: test.write('notes.md', '# notes\n') }],
+      usage: { inputTokens: 200, outputTokens: 20 },
+    },
+    { reply: [{ text: 'Done.' }], usage: { inputTokens: 300, outputTokens: 30 } },
+  ],
+})
+
+const isRunning = (command: string) =>
+  readdirSync('/proc').some((entry) => {
+    try {
+      return (
+        /^\d+$/.test(entry) &&
+        readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === command
+      )
+    } catch {
+      return false
+    }
+  })
+
+describe('external agents as Cadre runtimes, for real, against the simulator', () => {
+  let served: Awaited<ReturnType<typeof serveWithSimulator>>
+  let projectId: string
+  beforeAll(async () => {
+    installTestAgents(cases.map((test) => test.agent))
+    // The agents are found on the PATH; their models are the simulator's.
+    served = await serveWithSimulator(cases.map(scenarioFor), {
+      PATH: `${testAgentsBin}:${process.env.PATH}`,
+    })
+    projectId = (await (await served.api('/api/projects', { path: createGitRepo() })).json()).id
+  }, 120_000)
+  afterAll(() => served.close())
+
+  const create = async (test: AgentCase, prompt: string) =>
+    (
+      await (
+        await served.api('/api/tasks', { projectId, prompt, agent: test.agent, model: test.model })
+      ).json()
+    ).id as string
+  const events = async (id: string) =>
+    (await (await served.api(`/api/tasks/${id}/events`)).json()).events as {
+      type: string
+      data: Record<string, unknown>
+    }[]
+
+  describe.each(cases)('$agent', (test) => {
+    it('works in the task worktree, every action in Cadre vocabulary, with the usage the model reported', async () => {
+      const id = await create(test, 'make notes')
+      const task = await served.settled(id, ['review', 'failed', 'done'])
+      expect(task).toMatchObject({ status: 'review', agent: test.agent, statusReason: null })
+      const worktree = await served.workspaceOf(id)
+      expect(readFileSync(join(worktree, 'out.txt'), 'utf8')).toBe('hi\n')
+      expect(readFileSync(join(worktree, 'notes.md'), 'utf8')).toBe('# notes\n')
+      const log = await events(id)
+      const summary = log.flatMap((e) => {
+        if (e.type === 'message.assistant') return [`says ${e.data.text}`]
+        if (e.type === 'tool.started')
+          return [`starts ${e.data.kind} ${JSON.stringify(e.data.paths ?? e.data.command)}`]
+        if (e.type === 'tool.finished') return [`ends ${e.data.kind}${e.data.isError ? ' failed' : ''}`]
+        return []
+      })
+      expect(summary).toEqual([
+        'says Writing.',
+        `starts command ${JSON.stringify(test.reported('echo hi > out.txt && cat out.txt'))}`,
+        'ends command',
+        'starts file_edit ["notes.md"]',
+        'ends file_edit',
+        'says Done.',
+      ])
+      const turns = log.filter((e) => e.type === 'step.finished')
+      expect(turns).toHaveLength(1)
+      expect(turns[0]?.data.usage).toMatchObject({ inputTokens: 600, outputTokens: 60 })
+      expect(task.usage).toMatchObject({ inputTokens: 600, outputTokens: 60 })
+      expect(task.costUsd).toBeGreaterThan(0) // priced from the catalog
+      expect(log.filter((e) => e.type === 'checkpoint.created')).toHaveLength(2) // as made, then after the turn
+      expect(task.threads[0].agentSessionId).toMatch(/^[0-9a-f-]{36}$/)
+      // Its state lived in the task's own folder under CADRE_HOME, never in a home of the user's.
+      expect(existsSync(join(served.home, 'agent-state', projectId, id, test.stateFile))).toBe(true)
+
+      // A follow-up continues the agent's own session.
+      await served.api(`/api/tasks/${id}/messages`, { text: 'and now?' })
+      const again = await served.settled(id, ['review', 'failed', 'done'])
+      expect(again).toMatchObject({ status: 'review', statusReason: null })
+      expect(again.threads[0].agentSessionId).toBe(task.threads[0].agentSessionId)
+      expect((await events(id)).filter((e) => e.type === 'message.assistant').at(-1)?.data.text).toBe(
+        'Still done.',
+      )
+    })
+
+    it('ends the agent and everything it started when cancelled', async () => {
+      const id = await create(test, 'sleep please')
+      await expect.poll(() => isRunning(sleep), { timeout: 30_000 }).toBe(true)
+      expect((await served.api(`/api/tasks/${id}/cancel`, {})).status).toBe(200)
+      await expect.poll(() => isRunning(sleep), { timeout: 5_000 }).toBe(false)
+      await expect
+        .poll(async () => (await (await served.api(`/api/tasks/${id}`)).json()).runs[0].status, {
+          timeout: 5_000,
+        })
+        .toBe('cancelled')
+    })
+  })
+})
