@@ -59,10 +59,9 @@ export const knownAgents: readonly KnownAgent[] = [
     title: 'OpenCode',
     package: { name: 'opencode-ai', version: '1.18.33' },
     command: 'opencode',
-    capabilities: { ...noCapabilities, mcp: true },
-    needs: 'any OpenAI-compatible provider',
-    runnable: false,
-    notYet: adapterComing,
+    capabilities: { ...noCapabilities, resume: true },
+    needs: 'any OpenAI-compatible provider, and the project network on',
+    runnable: true,
   },
 ]
 

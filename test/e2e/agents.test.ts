@@ -53,7 +53,10 @@ describe('cadre agents: what can run tasks, and installing an agent', () => {
       pinnedVersion: '0.61.0',
       runnable: true,
     })
-    expect(byName.opencode).toMatchObject({ runnable: false, notYet: expect.stringContaining('adapter') })
+    expect(byName['claude-code']).toMatchObject({
+      runnable: false,
+      notYet: expect.stringContaining('adapter'),
+    })
     expect(byName.codex).toMatchObject({
       installed: false,
       pinnedVersion: '0.169.0',
