@@ -56,6 +56,8 @@ export const followRun = async (
 ): Promise<RunOutcome> => {
   const done = new AbortController()
   const calls = new Map<string, { tool: string; input: unknown }>()
+  const subjects = new Map<string, string>()
+  let streamed = false
   const unseen = createUnseenText()
   const spinner = createActivitySpinner()
   let midLine = false
@@ -95,18 +97,28 @@ export const followRun = async (
         spinner.hide()
         process.stdout.write(unseen(event))
         midLine = true
+        streamed = true
         return
       case 'message.assistant':
         for (const call of event.data.toolCalls) calls.set(call.callId, call)
+        // An external agent's reply comes whole, not streamed: shown as it is stored.
+        if (!streamed && event.data.text) line(event.data.text)
+        streamed = false
         return
-      case 'tool.started':
-        return busy(`${event.data.tool} ${summarize(calls.get(event.data.callId)?.input)}`.trim())
+      case 'tool.started': {
+        // What the call works on: the agent's own report (paths, command), else its input.
+        const reported = event.data.command ?? event.data.paths?.join(', ')
+        const subject = reported
+          ? summarize({ command: reported })
+          : summarize(calls.get(event.data.callId)?.input)
+        subjects.set(event.data.callId, subject)
+        return busy(`${event.data.tool} ${subject}`.trim())
+      }
       case 'tool.finished': {
-        const call = calls.get(event.data.callId)
         const mark = event.data.isError ? '✗' : '✓'
         const seconds = (event.data.durationMs / 1000).toFixed(1)
         const detail = event.data.isError ? ` — ${firstLine(event.data.output)}` : ''
-        const subject = summarize(call?.input)
+        const subject = subjects.get(event.data.callId) ?? summarize(calls.get(event.data.callId)?.input)
         line(`  ${mark} ${event.data.tool}${subject ? ` ${subject}` : ''}  ${seconds}s${detail}`)
         // The agent's plan is shown as it writes it: the checklist under its line.
         if (event.data.tool === 'todo' && !event.data.isError) {

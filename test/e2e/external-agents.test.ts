@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { runCli } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
@@ -88,13 +89,15 @@ const isRunning = (command: string) =>
 describe('external agents as Cadre runtimes, for real, against the simulator', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let projectId: string
+  let projectPath: string
   beforeAll(async () => {
     installTestAgents(cases.map((test) => test.agent))
     // The agents are found on the PATH; their models are the simulator's.
     served = await serveWithSimulator(cases.map(scenarioFor), {
       PATH: `${testAgentsBin}:${process.env.PATH}`,
     })
-    projectId = (await (await served.api('/api/projects', { path: createGitRepo() })).json()).id
+    projectPath = createGitRepo()
+    projectId = (await (await served.api('/api/projects', { path: projectPath })).json()).id
   }, 120_000)
   afterAll(() => served.close())
 
@@ -158,6 +161,21 @@ describe('external agents as Cadre runtimes, for real, against the simulator', (
       expect((await events(id)).filter((e) => e.type === 'message.assistant').at(-1)?.data.text).toBe(
         'Still done.',
       )
+    })
+
+    it('runs from the command line, showing its replies and its tool calls', async () => {
+      const result = await runCli(
+        ['run', 'make notes', '--project', projectPath, '--agent', test.agent, '--model', test.model],
+        {
+          CADRE_HOME: served.home,
+          CADRE_TOKEN: '',
+          CADRE_URL: '',
+        },
+      )
+      expect(result.code).toBe(0)
+      const command = test.reported('echo hi > out.txt && cat out.txt')
+      expect(result.stdout).toContain(`Writing.\n  ✓ ${test.shell('').tool} ${command}  `)
+      expect(result.stdout).toMatch(/Done\.\n\n✔ Finished with changes/)
     })
 
     it('ends the agent and everything it started when cancelled', async () => {
