@@ -53,7 +53,8 @@ export const runExternalAgent = async (
     workspace: deps.workspace,
     model: { model: endpoint.model, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey },
     stateDir: deps.workspace.info.stateDir,
-    ...(thread?.agentSessionId && { sessionId: thread.agentSessionId }),
+    // A workspace made anew (its old one was cleaned up) has lost the agent's session state with it.
+    ...(thread?.agentSessionId && !deps.workspace.info.created && { sessionId: thread.agentSessionId }),
     signal: deps.signal,
   }
   const said = unanswered(events, threadId) || 'Continue where you left off.'
