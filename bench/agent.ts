@@ -3,16 +3,17 @@
 //   claimed, run, settled — against the same two model requests made straight to the simulator;
 // - the server's resident memory with 1, 10 and 100 sessions at once.
 // Prints markdown; see docs/benchmarks.md.   node bench/agent.ts [--runs 5]
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../src/sim/start-simulator.ts'
+import { createGitRepo } from '../test/support/git-repo.ts'
+import { machine, spread } from './support/figures.ts'
+import { serveCadre } from './support/serve-cadre.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
 const runs = Number(values.runs)
-const root = join(import.meta.dirname, '..')
 
 const sim = await startSimulator({
   scenarios: [
@@ -32,74 +33,15 @@ const sim = await startSimulator({
   ],
 })
 
-const gitRepo = () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cadre-bench-repo-')), 'repo')
-  execFileSync('git', ['init', '-q', '-b', 'main', dir])
-  execFileSync('git', [
-    '-C',
-    dir,
-    '-c',
-    'user.name=b',
-    '-c',
-    'user.email=b@b',
-    'commit',
-    '-q',
-    '--allow-empty',
-    '-m',
-    'start',
-  ])
-  return dir
-}
-
-/** A `cadre serve` child with its own home, pointed at the simulator. */
+/** A `cadre serve` with the concurrency asked for, its model the simulator. */
 const startServer = async (concurrency: number) => {
   const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
-  const env = {
-    ...process.env,
-    CADRE_HOME: home,
-    CADRE_PORT: '0',
-    CADRE_TOKEN: 'bench-token-0123456789',
-    ANTHROPIC_BASE_URL: sim.url,
-    ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000',
-  }
-  const launch = async () => {
-    const child = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'serve'], { env, stdio: 'ignore' })
-    for (let i = 0; i < 200; i++) {
-      try {
-        const info = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8'))
-        if (info.pid === child.pid) return { child, url: info.url as string }
-      } catch {}
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-    throw new Error('the server did not start')
-  }
-  const api = (url: string) => async (path: string, body?: unknown, method?: string) =>
-    (
-      await fetch(`${url}${path}`, {
-        method: method ?? (body === undefined ? 'GET' : 'POST'),
-        headers: { authorization: 'Bearer bench-token-0123456789', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-    ).json() as Promise<{ id: string; status: string; statusReason: string | null }>
+  const env = { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000' }
   // The scheduler reads its concurrency at start: set it, then start again.
-  let server = await launch()
-  await api(server.url)('/api/settings', { maxConcurrentRuns: concurrency }, 'PATCH')
-  server.child.kill('SIGTERM')
-  await new Promise((resolve) => server.child.once('exit', resolve))
-  server = await launch()
-  return {
-    ...server,
-    api: api(server.url),
-    rssKb: (field: 'VmRSS' | 'VmHWM') =>
-      Number(
-        new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1],
-      ),
-    async stop() {
-      server.child.kill('SIGTERM')
-      await new Promise((resolve) => server.child.once('exit', resolve))
-      rmSync(home, { recursive: true, force: true })
-    },
-  }
+  const first = await serveCadre(env, home)
+  await first.api('/api/settings', { maxConcurrentRuns: concurrency }, 'PATCH')
+  await first.stop({ removeHome: false })
+  return serveCadre(env, home)
 }
 
 /** Creates `count` tasks at once and waits until every one has settled; returns the wall time. */
@@ -107,7 +49,7 @@ const session = async (server: Awaited<ReturnType<typeof startServer>>, count: n
   const started = performance.now()
   const ids = await Promise.all(
     Array.from({ length: count }, async () => {
-      const project = await server.api('/api/projects', { path: gitRepo() })
+      const project = await server.api('/api/projects', { path: createGitRepo() })
       return (
         await server.api('/api/tasks', {
           projectId: project.id,
@@ -159,10 +101,6 @@ const floor = async () => {
   return performance.now() - started
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
-const range = (xs: number[], digits = 1) =>
-  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
-
 const cadreMs: number[] = []
 const floorMs: number[] = []
 const ratios: number[] = []
@@ -189,13 +127,11 @@ for (const sessions of [1, 10, 100]) {
 }
 await sim.close()
 
-console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-)
+console.log(machine())
 console.log(`${runs} runs; median (min–max)\n`)
 console.log('| two-turn session | through Cadre (ms) | model requests alone (ms) | Cadre ÷ floor |')
 console.log('| --- | --- | --- | --- |')
-console.log(`| task created → settled | ${range(cadreMs)} | ${range(floorMs)} | ${range(ratios)} |\n`)
+console.log(`| task created → settled | ${spread(cadreMs)} | ${spread(floorMs)} | ${spread(ratios)} |\n`)
 console.log('| sessions at once | server RSS idle (MB) | server peak RSS (MB) | all settled in (s) |')
 console.log('| --- | --- | --- | --- |')
 for (const row of memory)

@@ -3,7 +3,7 @@
 //   npm run bench              (or: node bench/events.ts --runs 5 --events 5000)
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import BetterSqlite from 'better-sqlite3'
@@ -20,6 +20,7 @@ import { createRedactor } from '../src/secrets/redactor.ts'
 import { createSecretBox } from '../src/secrets/secret-box.ts'
 import { startServer } from '../src/server/start-server.ts'
 import { openSqliteStore } from '../src/store/open-sqlite.ts'
+import { machine, spread } from './support/figures.ts'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, events: { type: 'string', default: '5000' } },
@@ -153,13 +154,6 @@ const streamLatencies = async (samples: number) => {
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-const median = (xs: number[]) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  )
-const spread = (xs: number[], digits = 0) =>
-  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
 
 const results = {
   cadreSingle: [] as number[],
@@ -186,17 +180,15 @@ const ratio = (cadre: number[], raw: number[]) => {
   const ratios = cadre.map((c, i) => c / raw[i]!)
   return spread(ratios, 2)
 }
-console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-)
+console.log(machine())
 console.log(`${runs} runs of ${eventCount} events; median (min–max)\n`)
 console.log('| measure | Cadre | raw better-sqlite3 | Cadre ÷ raw |')
 console.log('| --- | --- | --- | --- |')
 console.log(
-  `| events/s, one per append | ${spread(results.cadreSingle)} | ${spread(results.rawSingle)} | ${ratio(results.cadreSingle, results.rawSingle)} |`,
+  `| events/s, one per append | ${spread(results.cadreSingle, 0)} | ${spread(results.rawSingle, 0)} | ${ratio(results.cadreSingle, results.rawSingle)} |`,
 )
 console.log(
-  `| events/s, batches of ${batchSize} | ${spread(results.cadreBatch)} | ${spread(results.rawBatch)} | ${ratio(results.cadreBatch, results.rawBatch)} |`,
+  `| events/s, batches of ${batchSize} | ${spread(results.cadreBatch, 0)} | ${spread(results.rawBatch, 0)} | ${ratio(results.cadreBatch, results.rawBatch)} |`,
 )
 console.log(`\n| append → WebSocket subscriber | p50 ms | p99 ms |`)
 console.log('| --- | --- | --- |')

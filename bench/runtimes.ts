@@ -5,9 +5,8 @@
 //   checkpoints), from creation to settled;
 // - the built-in agent driven by Cadre, the same way.
 // Prints markdown; see docs/benchmarks.md.   node bench/runtimes.ts [--runs 3]
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createCodexRuntime } from '../src/runtimes/codex/codex-runtime.ts'
@@ -16,11 +15,13 @@ import { createOpencodeRuntime } from '../src/runtimes/opencode/opencode-runtime
 import { openDirectorySandbox } from '../src/sandbox/directory-sandbox.ts'
 import type { ScenarioInput } from '../src/sim/scenario.ts'
 import { startSimulator } from '../src/sim/start-simulator.ts'
+import { createGitRepo } from '../test/support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../test/support/install-test-agents.ts'
+import { machine, median, spread } from './support/figures.ts'
+import { serveCadre } from './support/serve-cadre.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } })
 const runs = Number(values.runs)
-const root = join(import.meta.dirname, '..')
 
 const agents = [
   {
@@ -68,25 +69,6 @@ const sim = await startSimulator({
   scenarios: [...agents, builtin].map((agent) => twoTurn(agent.model, agent.shell)),
 })
 
-const gitRepo = () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cadre-bench-rt-')), 'repo')
-  execFileSync('git', ['init', '-q', '-b', 'main', dir])
-  execFileSync('git', [
-    '-C',
-    dir,
-    '-c',
-    'user.name=b',
-    '-c',
-    'user.email=b@b',
-    'commit',
-    '-q',
-    '--allow-empty',
-    '-m',
-    'start',
-  ])
-  return dir
-}
-
 const endpoints: Record<string, string> = {
   codex: `${sim.url}/v1`,
   gemini: `${sim.url}/v1beta`,
@@ -95,7 +77,7 @@ const endpoints: Record<string, string> = {
 
 /** The CLI alone: its adapter runs it in a plain directory, nothing recorded. */
 const alone = async (agent: (typeof agents)[number]) => {
-  const repo = gitRepo()
+  const repo = createGitRepo()
   const state = mkdtempSync(join(tmpdir(), 'cadre-bench-state-'))
   mkdirSync(join(state, 'home'), { recursive: true })
   const workspace = await openDirectorySandbox(repo)
@@ -125,43 +107,20 @@ const alone = async (agent: (typeof agents)[number]) => {
 }
 
 /** A `cadre serve` that finds the test agents on its PATH and reaches the simulator. */
-const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
-const server = spawn(process.execPath, [join(root, 'src/cli/main.ts'), 'serve'], {
-  env: {
-    ...process.env,
-    CADRE_HOME: home,
-    CADRE_PORT: '0',
-    CADRE_TOKEN: 'bench-token-0123456789',
-    PATH: `${testAgentsBin}:${process.env.PATH}`,
-    ANTHROPIC_BASE_URL: sim.url,
-    ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000',
-    OPENAI_BASE_URL: `${sim.url}/v1`,
-    OPENAI_API_KEY: 'sk-bench-0000000000000000',
-    GOOGLE_GEMINI_BASE_URL: sim.url,
-    GEMINI_API_KEY: 'bench-gemini-key-000000',
-  },
-  stdio: 'ignore',
+const server = await serveCadre({
+  PATH: `${testAgentsBin}:${process.env.PATH}`,
+  ANTHROPIC_BASE_URL: sim.url,
+  ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000',
+  OPENAI_BASE_URL: `${sim.url}/v1`,
+  OPENAI_API_KEY: 'sk-bench-0000000000000000',
+  GOOGLE_GEMINI_BASE_URL: sim.url,
+  GEMINI_API_KEY: 'bench-gemini-key-000000',
 })
-let url = ''
-for (let i = 0; i < 400 && !url; i++) {
-  try {
-    url = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8')).url
-  } catch {
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-const api = async (path: string, body?: unknown) =>
-  (
-    await fetch(`${url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: 'Bearer bench-token-0123456789', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  ).json() as Promise<{ id: string; status: string; statusReason: string | null }>
+const { api } = server
 
 /** The same scenario as a Cadre task, from creation to settled. */
 const throughCadre = async (agent: { name: string; id: string }) => {
-  const project = await api('/api/projects', { path: gitRepo() })
+  const project = await api('/api/projects', { path: createGitRepo() })
   const started = performance.now()
   const { id } = await api('/api/tasks', {
     projectId: project.id,
@@ -179,10 +138,6 @@ const throughCadre = async (agent: { name: string; id: string }) => {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-const summary = (values: number[]) =>
-  `${median(values).toFixed(0)} (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`
-
 const rows: string[] = []
 for (const agent of agents) {
   const own: number[] = []
@@ -199,22 +154,17 @@ for (const agent of agents) {
     process.stderr.write(`${agent.name} run ${run + 1}/${runs} done\n`)
   }
   const ratios = own.map((ms, i) => cadre[i]! / ms)
-  rows.push(`| ${agent.name} | ${summary(own)} | ${summary(cadre)} | ${median(ratios).toFixed(2)} |`)
+  rows.push(`| ${agent.name} | ${spread(own)} | ${spread(cadre)} | ${median(ratios).toFixed(2)} |`)
 }
 const builtinRuns: number[] = []
 for (let run = 0; run < runs; run++) builtinRuns.push(await throughCadre(builtin))
-rows.push(`| builtin | — | ${summary(builtinRuns)} | — |`)
+rows.push(`| builtin | — | ${spread(builtinRuns)} | — |`)
 
-const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
-console.log(
-  `Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`,
-)
+console.log(machine())
 console.log(`${runs} runs; median (min–max), milliseconds\n`)
 console.log('| runtime | CLI alone | driven by Cadre | Cadre ÷ alone |')
 console.log('| --- | --- | --- | --- |')
 for (const row of rows) console.log(row)
 
-server.kill('SIGTERM')
-await new Promise((resolve) => server.once('exit', resolve))
+await server.stop()
 await sim.close()
-rmSync(home, { recursive: true, force: true })

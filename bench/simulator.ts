@@ -4,9 +4,9 @@
 //   node bench/simulator.ts [--runs 5] [--requests 400]
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../src/sim/start-simulator.ts'
+import { machine, spread } from './support/figures.ts'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, requests: { type: 'string', default: '400' } },
@@ -62,10 +62,6 @@ const load = async (url: string, concurrency: number) => {
   return { perSecond: requestCount / seconds, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0 }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
-const range = (xs: number[], digits: number) =>
-  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
-
 const sim = await startSimulator({ scenarios: [scenario] })
 // The floor replays the simulator's own reply bytes in the same chunks, with no parsing or matching.
 const sample = await (
@@ -108,9 +104,7 @@ for (let run = 0; run < runs; run++) {
 await sim.close()
 floor.close()
 
-console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-)
+console.log(machine())
 console.log(
   `${runs} runs of ${requestCount} streamed Anthropic replies (${chunks.length} SSE events, ${sample.length} bytes each); median (min–max)\n`,
 )
@@ -120,6 +114,6 @@ console.log(
 console.log('| --- | --- | --- | --- | --- | --- |')
 for (const [concurrency, entry] of results) {
   console.log(
-    `| ${concurrency} | ${range(entry.sim, 0)} | ${range(entry.raw, 0)} | ${range(entry.ratio, 2)} | ${range(entry.simP99, 1)} | ${range(entry.rawP99, 1)} |`,
+    `| ${concurrency} | ${spread(entry.sim, 0)} | ${spread(entry.raw, 0)} | ${spread(entry.ratio, 2)} | ${spread(entry.simP99, 1)} | ${spread(entry.rawP99, 1)} |`,
   )
 }

@@ -5,12 +5,13 @@
 // Prints markdown; see docs/benchmarks.md.   node bench/workspace.ts [--runs 7] [--files 5000]
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { snapshotWorkspace } from '../src/git/workspace-git.ts'
 import { findBubblewrap } from '../src/sandbox/bubblewrap.ts'
 import { createWorktreeSandboxes } from '../src/sandbox/worktree-sandboxes.ts'
+import { machine, spread } from './support/figures.ts'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '7' }, files: { type: 'string', default: '5000' } },
@@ -35,12 +36,6 @@ const makeRepository = () => {
   return dir
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]!
-}
-const summary = (values: number[]) =>
-  `${median(values).toFixed(1)} (${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)})`
 const time = async (work: () => unknown) => {
   const started = performance.now()
   await work()
@@ -105,18 +100,15 @@ for (let step = 1; step <= runs * 2; step++) {
 }
 await workspace.close()
 
-const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU'
-console.log(
-  `Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 1024 ** 3)} GiB, Node ${process.version}`,
-)
+console.log(machine())
 console.log(`${runs} runs; median (min–max); isolation: ${bubblewrap ? 'bubblewrap' : 'none'}\n`)
 console.log(`| workspace ready, ${fileCount} files | Cadre (ms) | git worktree add (ms) | Cadre ÷ git |`)
 console.log('| --- | --- | --- | --- |')
-console.log(`| new task branch | ${summary(cadre)} | ${summary(raw)} | ${summary(ratios)} |\n`)
+console.log(`| new task branch | ${spread(cadre)} | ${spread(raw)} | ${spread(ratios)} |\n`)
 console.log('| checkpoint per step | ms |')
 console.log('| --- | --- |')
-console.log(`| one file changed | ${summary(changed)} |`)
-console.log(`| nothing changed (checked, not saved) | ${summary(unchanged)} |`)
+console.log(`| one file changed | ${spread(changed)} |`)
+console.log(`| nothing changed (checked, not saved) | ${spread(unchanged)} |`)
 
 rmSync(join(repository, '..'), { recursive: true, force: true })
 rmSync(home, { recursive: true, force: true })
