@@ -8,6 +8,7 @@ import type { EventBus } from './events/event-bus.ts'
 import { createModelLayer } from './models/create-model-layer.ts'
 import type { ModelClient } from './models/model-client.ts'
 import type { ProviderRegistry } from './models/provider-registry.ts'
+import { agentsDir } from './runtimes/find-agents.ts'
 import { loadRuntimes } from './runtimes/load-runtimes.ts'
 import { findBubblewrap } from './sandbox/bubblewrap.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
@@ -82,6 +83,8 @@ export const startCadre = async (
     home: config.home,
     root: worktreeRoot(config.home, settings),
     bubblewrap,
+    // The agents Cadre installed live in its home: their programs stay visible, read-only.
+    exposed: [agentsDir(config.home)],
   })
   let server: RunningServer
   try {
@@ -106,7 +109,7 @@ export const startCadre = async (
   const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
-        { store, bus, models, sandboxes, log, redactor, runtimes: await loadRuntimes(config.home) },
+        { store, bus, models, sandboxes, log, redactor, runtimes: loadRuntimes(config.home) },
         {
           workerId,
           ...takeWorkerIdentity(config.home, workerId),

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { mkdirSync, statfsSync } from 'node:fs'
 import { promisify } from 'node:util'
+import { findAgents } from '../runtimes/find-agents.ts'
 import { findBubblewrap } from '../sandbox/bubblewrap.ts'
 
 const run = promisify(execFile)
@@ -72,28 +73,21 @@ const checkRipgrep = async (): Promise<Check> => {
       }
 }
 
-/** The external agents Cadre can run, by the command each installs. */
-const agentClis = [
-  { name: 'Claude Code', command: 'claude' },
-  { name: 'Codex', command: 'codex' },
-  { name: 'Gemini CLI', command: 'gemini' },
-  { name: 'OpenCode', command: 'opencode' },
-]
-
-const checkAgents = async (): Promise<Check[]> =>
-  Promise.all(
-    agentClis.map(async ({ name, command }): Promise<Check> => {
-      const version = await versionOf(command)
-      return version
-        ? { name, status: 'ok', detail: `${command} ${version}` }
-        : {
-            name,
-            status: 'warn',
-            detail: `${command} not found on PATH`,
-            fix: `install it to run tasks with ${name}`,
-          }
-    }),
-  )
+/** The external agents, as `cadre agents` finds them: where each is, at which version. */
+const checkAgents = async (home: string): Promise<Check[]> =>
+  (await findAgents(home))
+    .filter((agent) => agent.name !== 'builtin')
+    .map(
+      (agent): Check =>
+        agent.installed
+          ? { name: agent.title, status: 'ok', detail: `${agent.version ?? 'installed'} at ${agent.path}` }
+          : {
+              name: agent.title,
+              status: 'warn',
+              detail: 'not installed',
+              fix: `cadre agents install ${agent.name}, to run tasks with ${agent.title}`,
+            },
+    )
 
 /** Less than this free where Cadre keeps worktrees is a warning. */
 const lowDiskBytes = 2 * 1024 ** 3
@@ -123,6 +117,6 @@ export const runChecks = async (home: string): Promise<Check[]> => [
   await checkGit(),
   await checkBubblewrap(),
   await checkRipgrep(),
-  ...(await checkAgents()),
+  ...(await checkAgents(home)),
   checkDisk(home),
 ]

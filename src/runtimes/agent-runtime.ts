@@ -43,6 +43,8 @@ export interface RuntimeRun {
   /** The agent's session to continue (a follow-up, or a resume after a crash). */
   sessionId?: string
   signal: AbortSignal
+  /** Added to the agent's environment (Cadre's run marker, found after a crash). */
+  env?: Readonly<Record<string, string>>
 }
 
 /**

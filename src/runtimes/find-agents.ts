@@ -62,6 +62,12 @@ const findLibrary = (packageName: string, home: string) => {
   return { path: join(manifest, '..'), version }
 }
 
+/** Where each agent's program is on this machine (Cadre's agents folder, then the PATH); no program is run. */
+export const locateAgent = (agent: KnownAgent, home: string): string | undefined =>
+  agent.command
+    ? findCommand(agent.command, home)
+    : agent.package && findLibrary(agent.package.name, home)?.path
+
 /** Every agent Cadre knows, whether it is installed here, where, and at which version. */
 export const findAgents = (home: string): Promise<AgentStatus[]> =>
   Promise.all(
@@ -76,14 +82,11 @@ export const findAgents = (home: string): Promise<AgentStatus[]> =>
         ...(agent.package && { pinnedVersion: agent.package.version }),
       }
       if (agent.name === 'builtin') return { ...base, installed: true }
-      const found = agent.command
-        ? await (async () => {
-            const path = findCommand(agent.command!, home)
-            return path ? { path, version: await versionOf(path) } : undefined
-          })()
-        : agent.package && findLibrary(agent.package.name, home)
-      return found
-        ? { ...base, installed: true, path: found.path, ...(found.version && { version: found.version }) }
-        : { ...base, installed: false }
+      const path = locateAgent(agent, home)
+      if (!path) return { ...base, installed: false }
+      const version = agent.command
+        ? await versionOf(path)
+        : agent.package && findLibrary(agent.package.name, home)?.version
+      return { ...base, installed: true, path, ...(version && { version }) }
     }),
   )

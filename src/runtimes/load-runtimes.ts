@@ -1,6 +1,7 @@
+import { knownAgents } from './agent-catalog.ts'
 import type { AgentRuntime } from './agent-runtime.ts'
 import { createCodexRuntime } from './codex/codex-runtime.ts'
-import { findAgents } from './find-agents.ts'
+import { locateAgent } from './find-agents.ts'
 import { createGeminiRuntime } from './gemini/gemini-runtime.ts'
 import { createOpencodeRuntime } from './opencode/opencode-runtime.ts'
 
@@ -11,12 +12,16 @@ const adapters: Record<string, (command: string) => AgentRuntime> = {
   opencode: createOpencodeRuntime,
 }
 
-/** The external agents this machine can run: installed (in Cadre's agents folder or on the PATH) and adapted. */
-export const loadRuntimes = async (home: string): Promise<Map<string, AgentRuntime>> => {
+/**
+ * The external agents this machine can run: adapted, and installed (in Cadre's agents folder or on
+ * the PATH). Found from the files alone, so a server starts without running any agent's program.
+ */
+export const loadRuntimes = (home: string): Map<string, AgentRuntime> => {
   const runtimes = new Map<string, AgentRuntime>()
-  for (const agent of await findAgents(home)) {
+  for (const agent of knownAgents) {
     const adapt = adapters[agent.name]
-    if (adapt && agent.installed && agent.path) runtimes.set(agent.name, adapt(agent.path))
+    const path = adapt && locateAgent(agent, home)
+    if (adapt && path) runtimes.set(agent.name, adapt(path))
   }
   return runtimes
 }

@@ -15,7 +15,7 @@ export async function* runAgentCommand(
   translate: (message: unknown) => AgentAction[],
   { joinText = false }: { joinText?: boolean } = {},
 ): AsyncGenerator<AgentAction> {
-  const lines = execLines(run.workspace, { command, env, signal: run.signal })
+  const lines = execLines(run.workspace, { command, env: { ...run.env, ...env }, signal: run.signal })
   let text = ''
   let next = await lines.next()
   while (!next.done) {

@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import type { GlobalSettings } from '../core/settings.ts'
 import { openGit } from '../git/open-git.ts'
-import { agentsDir } from '../runtimes/find-agents.ts'
 import type { Bubblewrap } from './bubblewrap.ts'
 import type { SandboxBackend } from './sandbox.ts'
 import { openWorktreeSandbox } from './worktree-sandbox.ts'
@@ -14,6 +13,8 @@ export interface WorktreeSandboxesOptions {
   root: string
   /** Isolates processes; absent, they run with the user's own rights. */
   bubblewrap?: Bubblewrap
+  /** Seen read-only by every workspace's processes though hidden with the home (the agents Cadre installed). */
+  exposed?: readonly string[]
 }
 
 /** Where task worktrees live: the global setting, else `$CADRE_HOME/worktrees` (read at start-up). */
@@ -28,6 +29,7 @@ export const createWorktreeSandboxes = ({
   home,
   root,
   bubblewrap,
+  exposed = [],
 }: WorktreeSandboxesOptions): SandboxBackend => {
   // A worktree root inside Cadre's home is hidden with it.
   const hidden = within(home, root) ? [home] : [home, root]
@@ -46,11 +48,10 @@ export const createWorktreeSandboxes = ({
         path: locate(spec),
         branch: spec.branch,
         base: spec.baseBranch,
-        // The agents Cadre installed live in its home: their programs stay visible, read-only.
         isolation: bubblewrap && {
           bubblewrap,
           hidden,
-          exposed: [agentsDir(home), ...(spec.exposed ?? [])],
+          exposed: [...exposed, ...(spec.exposed ?? [])],
           network: spec.network,
         },
       })

@@ -33,6 +33,8 @@ describe('cadre doctor', () => {
     const result = await runCli(['doctor'], { CADRE_HOME: home(), PATH: '/nonexistent' })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/✗ git +not found\n +→ install git/)
-    expect(result.stdout).toMatch(/! Codex +codex not found on PATH/)
+    expect(result.stdout).toMatch(
+      /! Codex +not installed\n +→ cadre agents install codex, to run tasks with Codex/,
+    )
   })
 })
