@@ -9,11 +9,19 @@ import { createUnseenText } from './unseen-text.ts'
 
 const settled = new Set(['review', 'done', 'failed', 'cancelled'])
 
+/** Text cut to fit on one line of the live view. */
+const clip = (text: string) => (text.length > 70 ? `${text.slice(0, 69)}…` : text)
+
+/** What a call works on, from its input: its command line, else its path. */
 const summarize = (input: unknown): string => {
   const fields = input as { command?: unknown; path?: unknown } | null
-  const text =
-    typeof fields?.command === 'string' ? fields.command : typeof fields?.path === 'string' ? fields.path : ''
-  return text.length > 70 ? `${text.slice(0, 69)}…` : text
+  return clip(
+    typeof fields?.command === 'string'
+      ? fields.command
+      : typeof fields?.path === 'string'
+        ? fields.path
+        : '',
+  )
 }
 
 const firstLine = (text: string) => (text.split('\n', 1)[0] ?? '').slice(0, 100)
@@ -108,9 +116,7 @@ export const followRun = async (
       case 'tool.started': {
         // What the call works on: the agent's own report (paths, command), else its input.
         const reported = event.data.command ?? event.data.paths?.join(', ')
-        const subject = reported
-          ? summarize({ command: reported })
-          : summarize(calls.get(event.data.callId)?.input)
+        const subject = reported ? clip(reported) : summarize(calls.get(event.data.callId)?.input)
         subjects.set(event.data.callId, subject)
         return busy(`${event.data.tool} ${subject}`.trim())
       }

@@ -43,14 +43,9 @@ export const runGit = async (
   throw new CadreError('internal', `git ${args[0]} failed in the workspace: ${gitSaid(result)}`)
 }
 
-/**
- * A shell script run in one exec, so its temporary index (in the sandbox's private temp) lives as
- * long as it needs to: git commands against a scratch index never touch the workspace's own.
- */
-const withScratchIndex = async (sandbox: Sandbox, body: string, env: Record<string, string> = {}) => {
+/** A shell script of git commands (`g` is Cadre's safe git) run in one exec; its trimmed output. */
+const runGitScript = async (sandbox: Sandbox, body: string, env: Record<string, string> = {}) => {
   const script = `set -e
-export GIT_INDEX_FILE="$(mktemp)"
-trap 'rm -f "$GIT_INDEX_FILE"' EXIT
 g() { git ${safe.join(' ')} "$@"; }
 ${body}`
   const result = await sandbox.exec({ command: ['/bin/sh', '-c', script], env, timeoutMs: gitTimeoutMs })
@@ -58,6 +53,33 @@ ${body}`
     throw new CadreError('internal', `git failed in the workspace: ${gitSaid(result)}`)
   }
   return result.stdout.trim()
+}
+
+/**
+ * A script against a scratch index, made in the sandbox's private temp and living as long as the
+ * one exec: git commands on it never touch the workspace's own index.
+ */
+const withScratchIndex = (sandbox: Sandbox, body: string, env: Record<string, string> = {}) =>
+  runGitScript(
+    sandbox,
+    `export GIT_INDEX_FILE="$(mktemp)"
+trap 'rm -f "$GIT_INDEX_FILE"' EXIT
+${body}`,
+    env,
+  )
+
+/**
+ * Whether the task changed anything: files not committed yet, or commits on its branch past
+ * `base`. One exec for both questions.
+ */
+export const workspaceChanged = async (sandbox: Sandbox, base: string): Promise<boolean> => {
+  const lines = (
+    await runGitScript(sandbox, 'g status --porcelain\ng rev-list --count "$CADRE_BASE..HEAD"', {
+      CADRE_BASE: base,
+    })
+  ).split('\n')
+  const ahead = Number(lines.pop())
+  return lines.some((line) => line.trim() !== '') || ahead > 0
 }
 
 /**
@@ -128,22 +150,14 @@ g ls-files -z --others --exclude-standard | xargs -0 -r rm -f --`,
  * can be running (a run starting after its server died): a live git would lose its lock.
  */
 export const clearStaleLocks = async (sandbox: Sandbox, ownRefs: readonly string[]): Promise<void> => {
-  const result = await sandbox.exec({
-    command: [
-      '/bin/sh',
-      '-c',
-      `set -e
-gitdir=$(git rev-parse --absolute-git-dir)
-common=$(git rev-parse --path-format=absolute --git-common-dir)
+  await runGitScript(
+    sandbox,
+    `gitdir=$(g rev-parse --absolute-git-dir)
+common=$(g rev-parse --path-format=absolute --git-common-dir)
 rm -f "$gitdir"/*.lock
-branch=$(git symbolic-ref -q HEAD || true)
+branch=$(g symbolic-ref -q HEAD || true)
 if [ -n "$branch" ]; then rm -f "$common/$branch.lock"; fi
 for ref in $CADRE_REFS; do rm -f "$common/$ref.lock" "$common/$ref"/*.lock; done`,
-    ],
-    env: { CADRE_REFS: ownRefs.join(' ') },
-    timeoutMs: gitTimeoutMs,
-  })
-  if (result.exitCode !== 0) {
-    throw new CadreError('internal', `cannot clear stale git locks in the workspace: ${result.stderr.trim()}`)
-  }
+    { CADRE_REFS: ownRefs.join(' ') },
+  )
 }

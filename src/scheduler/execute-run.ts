@@ -9,10 +9,10 @@ import type { RunBudget } from '../core/settings.ts'
 import { commitEvents } from '../events/commit-events.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
-import { clearStaleLocks } from '../git/workspace-git.ts'
+import { clearStaleLocks, workspaceChanged } from '../git/workspace-git.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
-import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
+import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
@@ -46,20 +46,9 @@ const dailyBudgetSpent = async (store: Store, projectId: string, budget: RunBudg
   return `the project's daily budget of $${budget.dailyCostUsd} is spent ($${spent.toFixed(4)} today); raise budget.dailyCostUsd or wait for tomorrow (UTC)`
 }
 
-/** Whether the task changed anything: files not committed yet, or commits on its branch past its base. */
-const hasChanges = async (sandbox: Workspace, baseBranch: string) => {
-  const status = await sandbox.exec({ command: ['git', 'status', '--porcelain'], timeoutMs: 30_000 })
-  if (status.exitCode === 0 && status.stdout.trim() !== '') return true
-  const ahead = await sandbox.exec({
-    command: ['git', 'rev-list', '--count', `${baseBranch}..HEAD`],
-    timeoutMs: 30_000,
-  })
-  return ahead.exitCode === 0 && Number(ahead.stdout.trim()) > 0
-}
-
 /**
- * Runs (or resumes) one run of the built-in agent on its task, from the conversation stored so far,
- * and settles the task: review when the workspace has changes, done when not, failed with the reason.
+ * Runs (or resumes) one run of the task's agent — the built-in one from the conversation stored so
+ * far, or an external runtime in its own session — and settles the task: review when the workspace has changes, done when not, failed with the reason.
  * Aborting `shutdown` stops the loop and leaves run and task as they are, to be resumed.
  */
 export const executeRun = async (
@@ -128,7 +117,7 @@ export const executeRun = async (
         at: new Date().toISOString(),
       } as never)
     // A run taken over from a dead server first ends the commands that server left running.
-    const leftovers = await killLeftoverProcesses(events, run.id)
+    const leftovers = killLeftoverProcesses(run.id)
     if (leftovers > 0)
       log.info({ runId: run.id, processes: leftovers }, 'ended processes left by a dead server')
     await using sandbox = await prepareWorkspace(
@@ -139,12 +128,12 @@ export const executeRun = async (
       controller.signal,
       runtime?.exposed,
     )
-    // A git command the dead server's run was in the middle of left its locks: nothing of the task runs now.
-    await clearStaleLocks(sandbox, [`refs/cadre/${task.id}`])
+    // A git command the dead server's run was in the middle of left its locks: nothing of the task
+    // runs now. (A worktree made just now has none.)
+    if (!sandbox.info.created) await clearStaleLocks(sandbox, [`refs/cadre/${task.id}`])
     // Checkpoint 0 is the workspace before the agent touched it; then one after each writing step.
     const checkpoints = createCheckpointer(sandbox, task.id, events, record)
     if (!events.some((event) => event.type === 'checkpoint.created')) await checkpoints.take(0)
-    const conversation = conversationFromEvents(events, run.threadId)
     // Messages sent while the run goes on reach the model at the next step boundary.
     let cursor = events.at(-1)?.seq ?? 0
     const followUps = async () => {
@@ -177,7 +166,7 @@ export const executeRun = async (
         await settleTask('fail', outcome.failure)
         return
       }
-      const changed = await hasChanges(sandbox, workspaceSpec(task, project).baseBranch)
+      const changed = await workspaceChanged(sandbox, workspaceSpec(task, project).baseBranch)
       await settle('succeeded', changed ? 'finished with changes' : 'finished')
       await settleTask(changed ? 'finish_with_changes' : 'finish')
     }
@@ -193,6 +182,7 @@ export const executeRun = async (
           runId: run.id,
           threadId: run.threadId,
           signal: controller.signal,
+          processEnv: { [runMarker]: run.id },
           record,
           onTurnEnd: (step) => checkpoints.take(step),
         },
@@ -201,6 +191,7 @@ export const executeRun = async (
       const failure = errors.length > 0 ? `${task.agent}: ${errors.join('; ')}` : undefined
       return await finish({ cancelled: controller.signal.aborted, ...(failure && { failure }) })
     }
+    const conversation = conversationFromEvents(events, run.threadId)
     const result = await runAgentLoop(
       {
         model,

@@ -14,6 +14,8 @@ export interface ExternalRunDeps {
   runId: string
   threadId: string
   signal: AbortSignal
+  /** Added to the environment of the agent and everything it starts (marks them as this run's). */
+  processEnv: Readonly<Record<string, string>>
   record(events: readonly EventInput[]): Promise<void>
   /** After each turn of the agent (its usage known): a checkpoint when files changed. */
   onTurnEnd(step: number): Promise<void>
@@ -56,6 +58,7 @@ export const runExternalAgent = async (
     // A workspace made anew (its old one was cleaned up) has lost the agent's session state with it.
     ...(thread?.agentSessionId && !deps.workspace.info.created && { sessionId: thread.agentSessionId }),
     signal: deps.signal,
+    env: deps.processEnv,
   }
   const said = unanswered(events, threadId) || 'Continue where you left off.'
   const turn = run.sessionId ? runtime.followUp(run, said) : runtime.start(run, said)

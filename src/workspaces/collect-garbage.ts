@@ -83,16 +83,10 @@ export const collectGarbage = async (deps: WorkspaceDeps & EventDeps, input: GcI
       await workspace.close()
     }
     await deps.sandboxes.destroy(spec)
-    const entry = {
-      taskId: task.id,
-      path,
-      branch: task.branch,
-      ...(saved && { archiveRef: saved }),
-      freedBytes,
-    }
-    removed.push(entry)
-    const { taskId: _taskId, ...data } = entry
-    await commitEvents(deps, (_session, emit) => emit(task.id, [{ type: 'workspace.removed', data }]))
+    // What the task's log says went, and where its work is.
+    const gone = { path, branch: task.branch, ...(saved && { archiveRef: saved }), freedBytes }
+    removed.push({ taskId: task.id, ...gone })
+    await commitEvents(deps, (_session, emit) => emit(task.id, [{ type: 'workspace.removed', data: gone }]))
   }
   return { removed, freedBytes: removed.reduce((sum, entry) => sum + entry.freedBytes, 0) }
 }

@@ -74,17 +74,18 @@ const scenarioFor = (test: AgentCase): ScenarioInput => ({
   ],
 })
 
-const isRunning = (command: string) =>
-  readdirSync('/proc').some((entry) => {
+/** The environments of the processes running `command` on this machine. */
+const environmentsOf = (command: string) =>
+  readdirSync('/proc').flatMap((entry) => {
     try {
-      return (
-        /^\d+$/.test(entry) &&
-        readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() === command
-      )
+      if (!/^\d+$/.test(entry)) return []
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim() !== command) return []
+      return [readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0')]
     } catch {
-      return false
+      return []
     }
   })
+const isRunning = (command: string) => environmentsOf(command).length > 0
 
 describe('external agents as Cadre runtimes, for real, against the simulator', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
@@ -181,6 +182,9 @@ describe('external agents as Cadre runtimes, for real, against the simulator', (
     it('ends the agent and everything it started when cancelled', async () => {
       const id = await create(test, 'sleep please')
       await expect.poll(() => isRunning(sleep), { timeout: 30_000 }).toBe(true)
+      // What the agent started carries the run's mark, so a server restarted after a crash finds it.
+      const [run] = (await (await served.api(`/api/tasks/${id}`)).json()).runs
+      expect(environmentsOf(sleep)[0]).toContain(`CADRE_RUN_ID=${run.id}`)
       expect((await served.api(`/api/tasks/${id}/cancel`, {})).status).toBe(200)
       await expect.poll(() => isRunning(sleep), { timeout: 5_000 }).toBe(false)
       await expect

@@ -115,12 +115,14 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let repo: string
   let projectId: string
-  const create = async (prompt: string) =>
+  const create = async (prompt: string, project = projectId) =>
     (
       await (
-        await served.api('/api/tasks', { projectId, prompt, model: 'anthropic:claude-sonnet-4-5' })
+        await served.api('/api/tasks', { projectId: project, prompt, model: 'anthropic:claude-sonnet-4-5' })
       ).json()
     ).id as string
+  const addProject = async (path: string) =>
+    (await (await served.api('/api/projects', { path })).json()).id as string
   const events = async (id: string) =>
     (await (await served.api(`/api/tasks/${id}/events`)).json()).events as {
       type: string
@@ -131,7 +133,7 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
   beforeAll(async () => {
     repo = bigRepository()
     served = await serveWithSimulator([scenario])
-    projectId = (await (await served.api('/api/projects', { path: repo })).json()).id
+    projectId = await addProject(repo)
   })
   afterAll(() => served.close())
 
@@ -336,20 +338,8 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
       git(dir, 'commit', '-q', '-m', 'with a setup script')
       return dir
     }
-    const good = (
-      await (
-        await served.api('/api/projects', { path: withSetup('echo installing; echo done > .setup-ran\n') })
-      ).json()
-    ).id
-    const id = (
-      await (
-        await served.api('/api/tasks', {
-          projectId: good,
-          prompt: 'changelog please',
-          model: 'anthropic:claude-sonnet-4-5',
-        })
-      ).json()
-    ).id
+    const good = await addProject(withSetup('echo installing; echo done > .setup-ran\n'))
+    const id = await create('changelog please', good)
     await served.settled(id, ['review', 'failed', 'done'])
     const setups = (await events(id)).filter((e) => e.type === 'setup.finished')
     expect(setups).toEqual([
@@ -363,22 +353,10 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
     await served.settled(id, ['review', 'failed', 'done'])
     expect((await events(id)).filter((e) => e.type === 'setup.finished')).toHaveLength(1)
 
-    const bad = (
-      await (
-        await served.api('/api/projects', {
-          path: withSetup('echo fetching dependencies\necho "npm ERR! network unreachable" >&2\nexit 7\n'),
-        })
-      ).json()
-    ).id
-    const failing = (
-      await (
-        await served.api('/api/tasks', {
-          projectId: bad,
-          prompt: 'changelog please',
-          model: 'anthropic:claude-sonnet-4-5',
-        })
-      ).json()
-    ).id
+    const bad = await addProject(
+      withSetup('echo fetching dependencies\necho "npm ERR! network unreachable" >&2\nexit 7\n'),
+    )
+    const failing = await create('changelog please', bad)
     const failed = await served.settled(failing, ['review', 'failed', 'done'])
     expect(failed.status).toBe('failed')
     expect(failed.statusReason).toBe(
