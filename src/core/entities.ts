@@ -29,6 +29,10 @@ export const Task = z.object({
     .string()
     .nullable()
     .describe("the branch it starts from and merges into; null: the project's base branch"),
+  parentId: z
+    .string()
+    .nullable()
+    .describe('the comparison this task is one agent of (POST /api/tasks with agents); null for others'),
   lastSeq: z.number().int().describe('seq of the newest event of this task'),
   createdAt: timestamp,
   updatedAt: timestamp,

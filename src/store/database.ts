@@ -22,6 +22,7 @@ export interface TasksTable {
   mode: string
   branch: string
   base_branch: string | null
+  parent_id: string | null
   last_seq: number
   created_at: string
   updated_at: string

@@ -35,7 +35,7 @@ for (const engine of engines) {
       const failure = await database.connect().catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CadreError)
       expect((failure as CadreError).message).toMatch(
-        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 4\)/,
+        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 5\)/,
       )
       expect(await store.projects.list()).toHaveLength(1)
     })
@@ -72,6 +72,7 @@ for (const engine of engines) {
         mode: 'default',
         branch: 'cadre/tsk_old',
         baseBranch: null,
+        parentId: null,
       })
       expect((await migrated.projects.get('prj_old'))?.settings.defaultMode).toBe('default')
       expect(await migrated.events.list('tsk_old', { after: 0, limit: 1 })).toMatchObject([

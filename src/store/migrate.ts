@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial.ts'
 import * as providers from './migrations/0002-providers.ts'
 import * as defaultMode from './migrations/0003-default-mode.ts'
 import * as taskBranches from './migrations/0004-task-branches.ts'
+import * as taskParents from './migrations/0005-task-parents.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0002-providers': providers,
   '0003-default-mode': defaultMode,
   '0004-task-branches': taskBranches,
+  '0005-task-parents': taskParents,
 }
 
 const schemaVersion = Object.keys(migrations).length

@@ -91,6 +91,34 @@ export const describeStoreContract = (engine: StoreEngine) =>
       ])
     })
 
+    it("lists a task's children oldest first, and deletes them with it", async () => {
+      const project = await newProject()
+      const parent = await newTask(project.id)
+      const child = (title: string) =>
+        store.tasks.create({
+          projectId: project.id,
+          title,
+          prompt: 'p',
+          status: 'queued',
+          agent: 'builtin',
+          model: null,
+          mode: 'auto',
+          branch: `cadre/${title}`,
+          baseBranch: null,
+          parentId: parent.id,
+        })
+      const first = await child('a')
+      const second = await child('b')
+      await newTask(project.id)
+      expect(parent.parentId).toBeNull()
+      expect(first.parentId).toBe(parent.id)
+      expect((await store.tasks.listChildren(parent.id)).map((t) => t.id)).toEqual([first.id, second.id])
+      expect(await store.tasks.get(second.id)).toEqual(second)
+      expect(await store.tasks.listChildren(first.id)).toEqual([])
+      await database.execute(`delete from tasks where id = '${parent.id}'`)
+      expect(await store.tasks.get(first.id)).toBeUndefined()
+    })
+
     it('changes a task status only from the status the caller saw', async () => {
       const task = await newTask((await newProject()).id)
       const running = await store.tasks.setStatus(task.id, 'queued', 'running', null)

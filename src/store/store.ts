@@ -23,6 +23,8 @@ export interface NewTask {
   mode: AgentMode
   branch: string
   baseBranch: string | null
+  /** The task it belongs to (a comparison's children); none by default. */
+  parentId?: string | null
 }
 
 export interface TaskFilter {
@@ -72,6 +74,8 @@ export interface TaskRepo {
   get(id: string): Promise<Task | undefined>
   /** Tasks matching the filter, newest first. */
   list(filter?: TaskFilter): Promise<Task[]>
+  /** The tasks whose parent is this task, oldest first. */
+  listChildren(parentId: string): Promise<Task[]>
   /**
    * Moves the task to `to` only if it is still in `from` (compare-and-set); returns the updated
    * task, or undefined when its status had changed meanwhile.

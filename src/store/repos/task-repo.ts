@@ -18,6 +18,7 @@ const toTask = (row: TasksTable): Task => ({
   mode: row.mode as AgentMode,
   branch: row.branch,
   baseBranch: row.base_branch,
+  parentId: row.parent_id,
   lastSeq: Number(row.last_seq),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -40,6 +41,7 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
       mode: task.mode,
       branch: task.branch,
       base_branch: task.baseBranch,
+      parent_id: task.parentId ?? null,
       last_seq: 0,
       created_at: at,
       updated_at: at,
@@ -63,6 +65,16 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
         ? query.orderBy('updated_at', 'asc').orderBy('id', 'asc')
         : query.orderBy('id', 'desc')
     const rows = await ordered.limit(filter.limit ?? defaultListLimit).execute()
+    return rows.map(toTask)
+  },
+
+  async listChildren(parentId) {
+    const rows = await db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('parent_id', '=', parentId)
+      .orderBy('id', 'asc')
+      .execute()
     return rows.map(toTask)
   },
 
