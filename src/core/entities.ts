@@ -21,10 +21,14 @@ export const Task = z.object({
   prompt: z.string(),
   status: TaskStatus,
   statusReason: z.string().nullable().describe('why the task is failed or cancelled, when it is'),
-  agent: z.string(),
+  agent: z
+    .string()
+    .describe('the agent that runs it; "compare" for a comparison, whose tasks run one agent each'),
   model: z.string().nullable(),
   mode: AgentMode,
-  branch: z.string().describe('the git branch the task works on'),
+  branch: z
+    .string()
+    .describe("the git branch the task works on ('' for a comparison: each of its tasks has its own)"),
   baseBranch: z
     .string()
     .nullable()

@@ -32,12 +32,19 @@ export const taskActions = [
   'resume',
   'conflict',
   'discard',
+  'children_changed',
 ] as const
 export type TaskAction = (typeof taskActions)[number]
 
+/**
+ * The actions of the machine below. `children_changed` is not one: it is how a comparison's status
+ * follows its children's (see comparison.ts), which no transition of a task's own decides.
+ */
+export type TransitionAction = Exclude<TaskAction, 'children_changed'>
+
 const active: readonly TaskStatus[] = ['backlog', 'queued', 'running', 'needs_input', 'review']
 
-const transitions: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskStatus }> = {
+const transitions: Record<TransitionAction, { from: readonly TaskStatus[]; to: TaskStatus }> = {
   enqueue: { from: ['backlog'], to: 'queued' },
   start_run: { from: ['queued'], to: 'running' },
   ask: { from: ['running'], to: 'needs_input' },
@@ -54,13 +61,13 @@ const transitions: Record<TaskAction, { from: readonly TaskStatus[]; to: TaskSta
 }
 
 /** The status a task moves to when `action` happens in `from`, or undefined when it may not. */
-export const nextTaskStatus = (from: TaskStatus, action: TaskAction): TaskStatus | undefined => {
+export const nextTaskStatus = (from: TaskStatus, action: TransitionAction): TaskStatus | undefined => {
   const rule = transitions[action]
   return rule.from.includes(from) ? rule.to : undefined
 }
 
 /** Like nextTaskStatus, but refuses an invalid transition with a 409 that says what was tried. */
-export const requireTaskTransition = (from: TaskStatus, action: TaskAction): TaskStatus => {
+export const requireTaskTransition = (from: TaskStatus, action: TransitionAction): TaskStatus => {
   const to = nextTaskStatus(from, action)
   if (to === undefined) {
     const allowed = transitions[action].from.join(', ')

@@ -39,7 +39,9 @@ export const TaskDetail = Task.extend({
       baseBranch: z.string(),
       exists: z.boolean().describe('false before its first run, and after it was cleaned up'),
     })
-    .optional(),
+    .optional()
+    .describe('absent for a comparison, which has none of its own'),
+  children: z.array(Task).optional().describe("a comparison's tasks, one per agent"),
 })
 export const EventPage = z.object({
   events: z.array(StoredEventSchema),

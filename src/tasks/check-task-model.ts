@@ -1,7 +1,8 @@
+import { isComparison } from '../core/comparison.ts'
 import { notFound } from '../core/errors.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { Store } from '../store/store.ts'
-import { CreateTaskInput } from './create-task.ts'
+import { CreateTaskRequest, modelFor } from './create-comparison.ts'
 
 interface CheckDeps {
   store: Store
@@ -20,21 +21,21 @@ export const checkModelBeforeQueueing = async (
   if (task.model) await models.ensureUsable(task.model)
 }
 
-/** `checkModelBeforeQueueing` for a task being created, with the project's defaults filled in. */
-export const checkNewTaskModel = async (deps: CheckDeps, raw: CreateTaskInput): Promise<void> => {
-  const input = CreateTaskInput.parse(raw)
+/** `checkModelBeforeQueueing` for a task being created (each of a comparison's), with the project's defaults filled in. */
+export const checkNewTaskModel = async (deps: CheckDeps, raw: CreateTaskRequest): Promise<void> => {
+  const input = CreateTaskRequest.parse(raw)
   if (!input.start) return
   const project = await deps.store.projects.get(input.projectId)
   if (!project) throw notFound('project', input.projectId)
-  await checkModelBeforeQueueing(deps, {
-    agent: input.agent ?? project.settings.defaultAgent,
-    model: input.model ?? project.settings.defaultModel,
-  })
+  for (const agent of input.agents ?? [input.agent ?? project.settings.defaultAgent]) {
+    await checkModelBeforeQueueing(deps, { agent, model: modelFor(agent, input, project) })
+  }
 }
 
-/** `checkModelBeforeQueueing` for a stored task (a backlog task being started). */
+/** `checkModelBeforeQueueing` for a stored task (a backlog task being started; a comparison's each). */
 export const checkStoredTaskModel = async (deps: CheckDeps, taskId: string): Promise<void> => {
   const task = await deps.store.tasks.get(taskId)
   if (!task) throw notFound('task', taskId)
-  await checkModelBeforeQueueing(deps, task)
+  const tasks = isComparison(task) ? await deps.store.tasks.listChildren(taskId) : [task]
+  for (const each of tasks) await checkModelBeforeQueueing(deps, each)
 }

@@ -3,8 +3,9 @@ import type { Task } from '../core/entities.ts'
 import { notFound } from '../core/errors.ts'
 import { newId } from '../core/ids.ts'
 import { AgentMode, AgentName } from '../core/settings.ts'
-import { commitEvents, type EventDeps } from '../events/commit-events.ts'
+import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
 import { taskBranch } from '../git/task-branch.ts'
+import type { NewTask, StoreSession } from '../store/store.ts'
 
 export const CreateTaskInput = z.object({
   projectId: z.string().min(1),
@@ -27,9 +28,39 @@ export type CreateTaskInput = z.input<typeof CreateTaskInput>
 const titleLength = 80
 
 /** The first line of the prompt, shortened: a title a person recognises on a board. */
-const titleFromPrompt = (prompt: string): string => {
+export const titleFromPrompt = (prompt: string): string => {
   const line = prompt.trim().split('\n', 1)[0]!.trim()
   return line.length <= titleLength ? line : `${line.slice(0, titleLength - 1).trimEnd()}…`
+}
+
+/**
+ * Inserts a task on its own branch, with its first thread, the prompt as that thread's first
+ * message, and its creation events, inside an open transaction.
+ */
+export const insertTask = async (
+  session: StoreSession,
+  emit: Emit,
+  fields: Omit<NewTask, 'id' | 'branch'>,
+): Promise<Task> => {
+  const id = newId('task')
+  const task = await session.tasks.create({ ...fields, id, branch: taskBranch(fields.title, id) })
+  const thread = await session.threads.create({ taskId: task.id, title: 'Main' })
+  const events = await emit(task.id, [
+    {
+      type: 'task.created',
+      data: {
+        title: task.title,
+        prompt: task.prompt,
+        agent: task.agent,
+        model: task.model,
+        mode: task.mode,
+        status: task.status,
+      },
+    },
+    { type: 'thread.created', data: { threadId: thread.id, title: thread.title } },
+    { type: 'message.user', data: { threadId: thread.id, text: task.prompt } },
+  ])
+  return { ...task, lastSeq: events.at(-1)!.seq }
 }
 
 /**
@@ -41,13 +72,9 @@ export const createTask = (deps: EventDeps, raw: CreateTaskInput): Promise<Task>
   return commitEvents(deps, async (session, emit) => {
     const project = await session.projects.get(input.projectId)
     if (!project) throw notFound('project', input.projectId)
-    const id = newId('task')
-    const title = input.title ?? titleFromPrompt(input.prompt)
-    const task = await session.tasks.create({
-      id,
+    return insertTask(session, emit, {
       projectId: project.id,
-      title,
-      branch: taskBranch(title, id),
+      title: input.title ?? titleFromPrompt(input.prompt),
       baseBranch: input.baseBranch ?? null,
       prompt: input.prompt,
       status: input.start ? 'queued' : 'backlog',
@@ -55,22 +82,5 @@ export const createTask = (deps: EventDeps, raw: CreateTaskInput): Promise<Task>
       model: input.model ?? project.settings.defaultModel ?? null,
       mode: input.mode ?? project.settings.defaultMode,
     })
-    const thread = await session.threads.create({ taskId: task.id, title: 'Main' })
-    const events = await emit(task.id, [
-      {
-        type: 'task.created',
-        data: {
-          title: task.title,
-          prompt: task.prompt,
-          agent: task.agent,
-          model: task.model,
-          mode: task.mode,
-          status: task.status,
-        },
-      },
-      { type: 'thread.created', data: { threadId: thread.id, title: thread.title } },
-      { type: 'message.user', data: { threadId: thread.id, text: task.prompt } },
-    ])
-    return { ...task, lastSeq: events.at(-1)!.seq }
   })
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { isComparison } from '../core/comparison.ts'
 import type { Task } from '../core/entities.ts'
-import { notFound } from '../core/errors.ts'
+import { CadreError, notFound } from '../core/errors.ts'
 import type { StoredEvent } from '../core/events/registry.ts'
 import { nextTaskStatus } from '../core/task-status.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
@@ -26,6 +27,13 @@ export const sendMessage = (
   return commitEvents(deps, async (session, emit) => {
     const task = await session.tasks.get(taskId)
     if (!task) throw notFound('task', taskId)
+    if (isComparison(task)) {
+      const children = await session.tasks.listChildren(taskId)
+      throw new CadreError(
+        'bad_request',
+        `task ${taskId} is a comparison and runs no agent of its own: send the message to one of its tasks (${children.map((child) => `${child.agent} ${child.id}`).join(', ')})`,
+      )
+    }
     const thread = input.threadId
       ? await session.threads.get(input.threadId)
       : (await session.threads.list(taskId))[0]

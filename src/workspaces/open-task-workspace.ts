@@ -1,3 +1,4 @@
+import { isComparison } from '../core/comparison.ts'
 import type { Project, Task } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
 import type { SandboxBackend, Workspace, WorkspaceSpec } from '../sandbox/sandbox.ts'
@@ -30,6 +31,12 @@ export const openTaskWorkspace = async (
 ): Promise<TaskWorkspace> => {
   const task = await deps.store.tasks.get(taskId)
   if (!task) throw notFound('task', taskId)
+  if (isComparison(task)) {
+    throw new CadreError(
+      'bad_request',
+      `task ${taskId} is a comparison and has no workspace of its own: review each of its tasks (GET /api/tasks/${taskId}/compare lists them)`,
+    )
+  }
   if (options.change && busy.has(task.status)) {
     throw new CadreError(
       'invalid_transition',

@@ -62,6 +62,12 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} ${event.data.agent}: ${firstLine(JSON.stringify(event.data.raw))}`
     case 'setup.finished':
       return `${head} ${event.data.script} ${event.data.exitCode === 0 ? 'done' : `failed (exit ${event.data.exitCode ?? 'killed'})`} in ${event.data.durationMs} ms`
+    case 'check.finished':
+      return `${head} ${event.data.command} ${event.data.exitCode === 0 ? 'passed' : `failed (${event.data.timedOut ? 'timed out' : `exit ${event.data.exitCode ?? 'killed'}`})`} in ${event.data.durationMs} ms`
+    case 'compare.created':
+      return `${head} ${event.data.children.map((child) => `${child.agent} ${child.taskId}`).join(', ')}`
+    case 'compare.child_changed':
+      return `${head} ${event.data.agent} ${event.data.childId}: ${event.data.from} → ${event.data.to}${event.data.reason ? ` (${event.data.reason})` : ''}`
     case 'step.finished': {
       const { usage, costUsd } = event.data
       const cost = costUsd === null ? 'cost unknown' : `$${costUsd.toFixed(4)}`

@@ -195,6 +195,50 @@ export const eventDefinitions = [
     },
   ),
   defineEvent(
+    'check.finished',
+    z.object({
+      command: z.string().describe("the project's checkCommand"),
+      exitCode: z
+        .number()
+        .int()
+        .nullable()
+        .describe('0: it passed; null when it was killed (timeout, cancel)'),
+      timedOut: z.boolean(),
+      durationMs: z.number().int().nonnegative(),
+      output: z.string().describe('the end of what it printed'),
+    }),
+    {
+      durable: true,
+      description:
+        "The project's check command ran in the workspace after the agent finished; its result is shown, it does not fail the task.",
+    },
+  ),
+  defineEvent(
+    'compare.created',
+    z.object({
+      children: z.array(z.object({ taskId: z.string(), agent: z.string(), model: z.string().nullable() })),
+    }),
+    {
+      durable: true,
+      description: 'The comparison was created with one child task per agent, each on its own branch.',
+    },
+  ),
+  defineEvent(
+    'compare.child_changed',
+    z.object({
+      childId: z.string(),
+      agent: z.string(),
+      from: TaskStatus,
+      to: TaskStatus,
+      reason: z.string().optional(),
+    }),
+    {
+      durable: true,
+      description:
+        "One of the comparison's children changed status (its own log has the details); the comparison's status follows.",
+    },
+  ),
+  defineEvent(
     'checkpoint.created',
     z.object({
       checkpoint: z.number().int().nonnegative().describe('0: the workspace as it was made; then 1, 2, 3 …'),

@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs'
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
+import { isComparison } from '../../core/comparison.ts'
 import { addUsage, Task, zeroUsage } from '../../core/entities.ts'
 import { notFound } from '../../core/errors.ts'
 import { StoredEventSchema } from '../../core/events/registry.ts'
 import { TaskStatus } from '../../core/task-status.ts'
 import { checkNewTaskModel, checkStoredTaskModel } from '../../tasks/check-task-model.ts'
-import { CreateTaskInput, createTask } from '../../tasks/create-task.ts'
+import { compareChildren, TaskComparison } from '../../tasks/compare-children.ts'
+import { CreateTaskRequest, createComparison } from '../../tasks/create-comparison.ts'
+import { createTask } from '../../tasks/create-task.ts'
 import { ApprovalDecision, decideApproval } from '../../tasks/decide-approval.ts'
 import { SendMessageInput, sendMessage } from '../../tasks/send-message.ts'
 import { transitionTask } from '../../tasks/transition-task.ts'
@@ -43,13 +46,25 @@ export const taskRoutes = (deps: AppDeps) => {
         method: 'post',
         path: '/api/tasks',
         tags,
-        summary: 'Create a task (queued by default, or in the backlog with start: false)',
-        request: { body: jsonBody(CreateTaskInput) },
-        responses: { 201: json(Task, 'the new task'), 400: errors[400], 404: errors[404] },
+        summary:
+          'Create a task (queued by default, or in the backlog with start: false); with agents, a comparison: one task per agent',
+        request: { body: jsonBody(CreateTaskRequest) },
+        responses: {
+          201: json(
+            Task.extend({
+              children: z.array(Task).optional().describe("a comparison's tasks, one per agent"),
+            }),
+            'the new task (a comparison with its children)',
+          ),
+          400: errors[400],
+          404: errors[404],
+        },
       }),
       async (c) => {
         const input = c.req.valid('json')
         await checkNewTaskModel(deps, input)
+        const { agents } = input
+        if (agents) return c.json(await createComparison(deps, { ...input, agents }), 201)
         return c.json(await createTask(deps, input), 201)
       },
     )
@@ -77,13 +92,16 @@ export const taskRoutes = (deps: AppDeps) => {
         const { id } = c.req.valid('param')
         const task = await store.tasks.get(id)
         if (!task) throw notFound('task', id)
-        const [threads, runs, project] = await Promise.all([
+        const comparison = isComparison(task)
+        const [threads, runs, project, children] = await Promise.all([
           store.threads.list(id),
           store.runs.list(id),
           store.projects.get(task.projectId),
+          comparison ? store.tasks.listChildren(id) : undefined,
         ])
         const usage = runs.reduce((sum, run) => addUsage(sum, run.usage), zeroUsage)
         const costUsd = runs.reduce((sum, run) => sum + run.costUsd, 0)
+        if (children) return c.json({ ...task, threads, runs, usage, costUsd, children }, 200)
         const spec = project && workspaceSpec(task, project)
         const workspace = spec && {
           path: deps.sandboxes.locate(spec),
@@ -93,6 +111,22 @@ export const taskRoutes = (deps: AppDeps) => {
         }
         return c.json({ ...task, threads, runs, usage, costUsd, ...(workspace && { workspace }) }, 200)
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/tasks/{id}/compare',
+        tags,
+        summary:
+          "A comparison's tasks side by side: status, time, tokens, cost, diff size and check result of each agent",
+        request: { params: IdParam },
+        responses: {
+          200: json(TaskComparison, 'the comparison and one entry per agent'),
+          400: errors[400],
+          404: errors[404],
+        },
+      }),
+      async (c) => c.json(await compareChildren(deps, c.req.valid('param').id), 200),
     )
     .openapi(
       createRoute({
@@ -117,7 +151,7 @@ export const taskRoutes = (deps: AppDeps) => {
         method: 'post',
         path: '/api/tasks/{id}/start',
         tags,
-        summary: 'Queue a backlog task',
+        summary: "Queue a backlog task (a comparison's: all its tasks)",
         request: { params: IdParam },
         responses: {
           200: json(Task, 'the queued task'),
@@ -161,7 +195,8 @@ export const taskRoutes = (deps: AppDeps) => {
         method: 'post',
         path: '/api/tasks/{id}/cancel',
         tags,
-        summary: 'Cancel a task',
+        summary:
+          'Cancel a task (a comparison: with its tasks that have not finished; those in review are kept)',
         request: { params: IdParam, body: { ...jsonBody(CancelInput), required: false } },
         responses: { 200: json(Task, 'the cancelled task'), 404: errors[404], 409: errors[409] },
       }),

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs'
+import { z } from 'zod'
+import { isComparison } from '../core/comparison.ts'
+import { addUsage, type Run, Task, Usage, zeroUsage } from '../core/entities.ts'
+import { CadreError, notFound } from '../core/errors.ts'
+import { TaskStatus } from '../core/task-status.ts'
+import { readAllEvents } from '../events/read-all-events.ts'
+import type { WorkspaceDeps } from '../workspaces/open-task-workspace.ts'
+import { diffTask } from '../workspaces/task-diff.ts'
+import { workspaceSpec } from '../workspaces/workspace-spec.ts'
+
+const timestamp = z.iso.datetime()
+
+export const CheckResult = z.object({
+  command: z.string(),
+  exitCode: z.number().int().nullable().describe('0: it passed; null when it was killed'),
+  timedOut: z.boolean(),
+  durationMs: z.number().int(),
+  output: z.string().describe('the end of what it printed'),
+  at: timestamp,
+})
+
+/** One agent's task of a comparison, in figures. */
+export const ComparedTask = z.object({
+  taskId: z.string(),
+  agent: z.string(),
+  model: z.string().nullable(),
+  status: TaskStatus,
+  statusReason: z.string().nullable(),
+  branch: z.string(),
+  runs: z.number().int().describe('how many runs it took (follow-ups and resumed approvals add one each)'),
+  startedAt: timestamp.nullable().describe('when its first run started'),
+  endedAt: timestamp.nullable().describe('when its last run ended; null while one runs'),
+  durationMs: z
+    .number()
+    .int()
+    .nullable()
+    .describe('first run start to last run end (until now while one runs); null before any started'),
+  usage: Usage.describe('all its runs together'),
+  costUsd: z.number().nonnegative().describe('all its runs together, USD (steps of unknown price count 0)'),
+  diff: z
+    .object({ files: z.number().int(), additions: z.number().int(), deletions: z.number().int() })
+    .nullable()
+    .describe(
+      'its changes against its base, as GET /api/tasks/{id}/diff counts them; null while it has no workspace (not started yet, or cleaned up)',
+    ),
+  check: CheckResult.nullable().describe("the check command's latest result; null when none ran"),
+})
+export type ComparedTask = z.infer<typeof ComparedTask>
+
+export const TaskComparison = z.object({
+  comparison: Task,
+  checkCommand: z.string().nullable().describe("the project's checkCommand, run after each agent finishes"),
+  children: z.array(ComparedTask).describe('one per agent, in the order they were given'),
+})
+export type TaskComparison = z.infer<typeof TaskComparison>
+
+/** First run start to last run end, or to now while one runs. */
+const timing = (runs: readonly Run[]) => {
+  const starts = runs.flatMap((run) => (run.startedAt ? [run.startedAt] : [])).sort()
+  const startedAt = starts[0] ?? null
+  const running = runs.some((run) => run.startedAt && !run.endedAt)
+  const endedAt = running
+    ? null
+    : (runs
+        .flatMap((run) => (run.endedAt ? [run.endedAt] : []))
+        .sort()
+        .at(-1) ?? null)
+  const durationMs = startedAt && Date.parse(endedAt ?? new Date().toISOString()) - Date.parse(startedAt)
+  return { startedAt, endedAt, durationMs: startedAt ? Math.max(0, durationMs || 0) : null }
+}
+
+/**
+ * `GET /api/tasks/:id/compare`: each agent's task of a comparison side by side — status, time,
+ * tokens, cost, its diff's size and its check's result.
+ */
+export const compareChildren = async (deps: WorkspaceDeps, taskId: string): Promise<TaskComparison> => {
+  const comparison = await deps.store.tasks.get(taskId)
+  if (!comparison) throw notFound('task', taskId)
+  if (!isComparison(comparison)) {
+    throw new CadreError(
+      'bad_request',
+      `task ${taskId} is not a comparison (those are created with agents: [...]); its figures are in GET /api/tasks/${taskId}`,
+    )
+  }
+  const project = await deps.store.projects.get(comparison.projectId)
+  if (!project) throw notFound('project', comparison.projectId)
+  const children = await Promise.all(
+    (await deps.store.tasks.listChildren(taskId)).map(async (child): Promise<ComparedTask> => {
+      const [runs, events] = await Promise.all([
+        deps.store.runs.list(child.id),
+        readAllEvents(deps.store, child.id),
+      ])
+      const hasWorkspace = existsSync(deps.sandboxes.locate(workspaceSpec(child, project)))
+      const diff = hasWorkspace ? (await diffTask(deps, child.id, {})).stats : null
+      const check = events.findLast((event) => event.type === 'check.finished')
+      return {
+        taskId: child.id,
+        agent: child.agent,
+        model: child.model,
+        status: child.status,
+        statusReason: child.statusReason,
+        branch: child.branch,
+        runs: runs.length,
+        ...timing(runs),
+        usage: runs.reduce((sum, run) => addUsage(sum, run.usage), zeroUsage),
+        costUsd: runs.reduce((sum, run) => sum + run.costUsd, 0),
+        diff,
+        check: check?.type === 'check.finished' ? { ...check.data, at: check.at } : null,
+      }
+    }),
+  )
+  return { comparison, checkCommand: project.settings.checkCommand ?? null, children }
+}
