@@ -157,6 +157,13 @@ export const followRun = async (
         line(`  ${failed ? '✗' : '✓'} setup ${event.data.script}  ${seconds}s${detail}`)
         return failed ? undefined : busy('thinking')
       }
+      case 'check.finished': {
+        const { command, exitCode, timedOut, durationMs, output } = event.data
+        const seconds = (durationMs / 1000).toFixed(1)
+        const why = timedOut ? 'timed out' : `exit ${exitCode ?? 'killed'}`
+        const detail = exitCode === 0 ? '' : ` — ${why}: ${firstLine(output.split('\n').at(-1) ?? '')}`
+        return line(`  ${exitCode === 0 ? '✓' : '✗'} check ${clip(command)}  ${seconds}s${detail}`)
+      }
       case 'task.status_changed':
         if (event.data.to === 'queued') busy('waiting for a free slot')
         if (event.data.to === 'running') busy('thinking')

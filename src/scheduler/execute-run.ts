@@ -17,6 +17,7 @@ import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
 import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
 import { createCheckpointer } from '../workspaces/checkpoints.ts'
+import { runCheckCommand } from '../workspaces/run-check-command.ts'
 import { workspaceSpec } from '../workspaces/workspace-spec.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
 import { prepareWorkspace } from './prepare-workspace.ts'
@@ -167,6 +168,13 @@ export const executeRun = async (
         return
       }
       const changed = await workspaceChanged(sandbox, workspaceSpec(task, project).baseBranch)
+      await runCheckCommand({
+        workspace: sandbox,
+        project,
+        record,
+        signal: controller.signal,
+        env: { [runMarker]: run.id },
+      })
       await settle('succeeded', changed ? 'finished with changes' : 'finished')
       await settleTask(changed ? 'finish_with_changes' : 'finish')
     }
