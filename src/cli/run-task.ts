@@ -48,7 +48,11 @@ export interface RunRequest {
 }
 
 /** The project by id or path, added first when the path is a repository Cadre does not know yet. */
-const projectFor = async (client: Client, connection: Connection, reference: string): Promise<Project> => {
+export const projectFor = async (
+  client: Client,
+  connection: Connection,
+  reference: string,
+): Promise<Project> => {
   try {
     return await findProject(client, connection, reference)
   } catch (error) {

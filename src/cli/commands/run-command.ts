@@ -8,6 +8,8 @@ import { AgentMode } from '../../core/settings.ts'
 import { startSimulator } from '../../sim/start-simulator.ts'
 import { createClient } from '../client.ts'
 import type { GlobalOptions } from '../global-options.ts'
+import { parseAgents } from '../parse-agents.ts'
+import { runComparison } from '../run-comparison.ts'
 import { connectOrStart, runTask, startLocalCadre } from '../run-task.ts'
 import { demoScenario } from './demo-scenario.ts'
 
@@ -43,23 +45,39 @@ export const registerRunCommands = (program: Command, globals: () => GlobalOptio
     .description('run a task end to end and watch it live (starts a server in this process when none runs)')
     .option('-p, --project <id|path>', 'the repository (default: the current directory; added if new)')
     .option('--agent <agent>', "agent to run it (default: the project's)")
+    .option(
+      '--agents <agents>',
+      'compare several agents side by side: builtin,codex=openai:gpt-5.5,… (a task each, with its model after =)',
+    )
     .option('--model <model>', "model, as provider:model (default: the project's)")
     .option('--mode <mode>', 'plan, default (asks before what the policy marks) or auto')
     .action(
       async (
         prompt: string,
-        options: { project?: string; agent?: string; model?: string; mode?: string },
+        options: { project?: string; agent?: string; agents?: string; model?: string; mode?: string },
       ) => {
         const mode = parseMode(options.mode)
+        if (options.agent && options.agents)
+          throw new CadreError('bad_request', 'give --agent or --agents, not both')
+        const choice = options.agents ? parseAgents(options.agents) : undefined
         const { connection, client, local } = await connectOrStart(globals())
         try {
-          process.exitCode = await runTask(client, connection, {
-            prompt,
-            project: options.project ?? process.cwd(),
-            agent: options.agent,
-            model: options.model,
-            mode,
-          })
+          const project = options.project ?? process.cwd()
+          process.exitCode = choice
+            ? await runComparison(client, connection, {
+                prompt,
+                project,
+                model: options.model,
+                mode,
+                ...choice,
+              })
+            : await runTask(client, connection, {
+                prompt,
+                project,
+                agent: options.agent,
+                model: options.model,
+                mode,
+              })
         } finally {
           await local?.close()
         }

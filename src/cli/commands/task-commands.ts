@@ -1,10 +1,13 @@
 import type { Command } from 'commander'
 import type { Run, Task, Thread } from '../../core/entities.ts'
 import { CadreError } from '../../core/errors.ts'
+import type { TaskComparison } from '../../tasks/compare-children.ts'
 import { createClient, readJson, resolveConnection } from '../client.ts'
 import { findProject } from '../find-project.ts'
 import type { GlobalOptions } from '../global-options.ts'
 import { clock, printJson, printTable } from '../output.ts'
+import { parseAgents } from '../parse-agents.ts'
+import { printComparison } from '../print-comparison.ts'
 import { followTaskLogs, printTaskLogs } from './task-logs.ts'
 
 type TaskDetail = Task & { threads: Thread[]; runs: Run[] }
@@ -22,6 +25,10 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     .requiredOption('-p, --project <id|path>', 'the project, by id or repository path')
     .option('--title <title>', 'title (default: first line of the prompt)')
     .option('--agent <agent>', "agent to run it (default: the project's)")
+    .option(
+      '--agents <agents>',
+      'compare several agents on it: builtin,codex=openai:gpt-5.5,… (a task each, with its model after =)',
+    )
     .option('--model <model>', "model (default: the project's)")
     .option('--mode <mode>', 'plan, default or auto')
     .option('--backlog', 'put it in the backlog instead of queueing it')
@@ -29,13 +36,14 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
     .action(async (prompt: string, options) => {
       const { connection, client } = connect()
       const project = await findProject(client, connection, options.project)
-      const created = await readJson<Task>(
+      const created = await readJson<Task & { children?: Task[] }>(
         client.api.tasks.$post({
           json: {
             projectId: project.id,
             prompt,
             title: options.title,
             agent: options.agent,
+            ...(options.agents && parseAgents(options.agents)),
             model: options.model,
             mode: options.mode,
             start: !options.backlog,
@@ -43,8 +51,24 @@ export const registerTaskCommands = (program: Command, globals: () => GlobalOpti
         }),
         connection.url,
       )
-      if (options.json) printJson(created)
-      else console.log(`Created task ${created.id} (${created.status}): ${created.title}`)
+      if (options.json) return printJson(created)
+      console.log(`Created task ${created.id} (${created.status}): ${created.title}`)
+      for (const child of created.children ?? []) console.log(`  ${child.agent.padEnd(12)} ${child.id}`)
+      if (created.children) console.log(`Compare them with: cadre task compare ${created.id}`)
+    })
+
+  task
+    .command('compare <id>')
+    .description("a comparison's agents side by side: status, time, tokens, cost, changes, check")
+    .option('--json', 'print as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const { connection, client } = connect()
+      const comparison = await readJson<TaskComparison>(
+        client.api.tasks[':id'].compare.$get({ param: { id } }),
+        connection.url,
+      )
+      if (options.json) printJson(comparison)
+      else printComparison(comparison)
     })
 
   task
