@@ -1,0 +1,45 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-stores.ts'
+import { ProjectSettings } from '../core/settings.ts'
+import { createMemoryEventBus } from '../events/memory-event-bus.ts'
+import type { Store } from '../store/store.ts'
+import { createComparison } from '../tasks/create-comparison.ts'
+import { claimQueuedTask } from './claim-queued-task.ts'
+
+describe('claiming queued tasks', () => {
+  let database: TestDatabase
+  let store: Store
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite')
+    store = await database.connect()
+  })
+  afterEach(async () => {
+    await database[Symbol.asyncDispose]()
+  })
+
+  it("takes a comparison's tasks, never the comparison itself", async () => {
+    const deps = { store, bus: createMemoryEventBus() }
+    const project = await store.projects.create({
+      name: 'p',
+      path: '/p',
+      settings: ProjectSettings.parse({}),
+    })
+    const comparison = await createComparison(deps, {
+      projectId: project.id,
+      prompt: 'p',
+      agents: ['builtin', 'codex'],
+    })
+    const claim = (agents: string[]) =>
+      claimQueuedTask(deps, {
+        workerId: 'w',
+        agents,
+        leaseExpiresAt: () => new Date(Date.now() + 1000).toISOString(),
+      })
+    const [builtin, codex] = comparison.children
+    expect((await claim(['builtin', 'codex', 'compare']))?.task.id).toBe(builtin!.id)
+    expect((await claim(['builtin', 'codex', 'compare']))?.task.id).toBe(codex!.id)
+    expect(await claim(['builtin', 'codex', 'compare'])).toBeUndefined()
+    expect(await store.runs.list(comparison.id)).toEqual([])
+    expect((await store.tasks.get(comparison.id))?.status).toBe('running')
+  })
+})
