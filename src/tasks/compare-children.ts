@@ -57,17 +57,19 @@ export type TaskComparison = z.infer<typeof TaskComparison>
 
 /** First run start to last run end, or to now while one runs. */
 const timing = (runs: readonly Run[]) => {
-  const starts = runs.flatMap((run) => (run.startedAt ? [run.startedAt] : [])).sort()
-  const startedAt = starts[0] ?? null
+  const startedAt = runs.flatMap((run) => (run.startedAt ? [run.startedAt] : [])).sort()[0] ?? null
   const running = runs.some((run) => run.startedAt && !run.endedAt)
-  const endedAt = running
-    ? null
-    : (runs
-        .flatMap((run) => (run.endedAt ? [run.endedAt] : []))
-        .sort()
-        .at(-1) ?? null)
-  const durationMs = startedAt && Date.parse(endedAt ?? new Date().toISOString()) - Date.parse(startedAt)
-  return { startedAt, endedAt, durationMs: startedAt ? Math.max(0, durationMs || 0) : null }
+  const lastEnd =
+    runs
+      .flatMap((run) => (run.endedAt ? [run.endedAt] : []))
+      .sort()
+      .at(-1) ?? null
+  const endedAt = running ? null : lastEnd
+  const durationMs =
+    startedAt === null
+      ? null
+      : Math.max(0, (endedAt ? Date.parse(endedAt) : Date.now()) - Date.parse(startedAt))
+  return { startedAt, endedAt, durationMs }
 }
 
 /**
