@@ -93,6 +93,7 @@ const alone = async (agent: (typeof agents)[number]) => {
       },
       model: { model: agent.model, baseUrl: endpoints[agent.name]!, apiKey: 'bench-key-0123456789' },
       stateDir: state,
+      mode: 'default',
       signal: new AbortController().signal,
     },
     'write out.txt',

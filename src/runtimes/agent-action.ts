@@ -35,6 +35,14 @@ export const AgentAction = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('error'), message: z.string() }),
   z.object({
+    type: z.literal('approval'),
+    callId: z.string(),
+    tool: z.string().describe("in Cadre's policy terms (see ToolCallRequest)"),
+    input: z.unknown(),
+    reason: z.string(),
+    plan: z.string().optional().describe('a plan proposed in plan mode, waiting to be approved'),
+  }),
+  z.object({
     type: z.literal('other'),
     raw: z.unknown().describe('a message of the agent Cadre does not know, kept as it came'),
   }),

@@ -1,4 +1,27 @@
-import { noCapabilities, type RuntimeCapabilities } from './agent-runtime.ts'
+/** What an agent can do beyond running in a workspace; the API and UI show it per runtime. */
+export interface RuntimeCapabilities {
+  /** A read-only mode that ends with a plan. */
+  planMode: boolean
+  /** Asks Cadre before a tool call (so Cadre's approvals apply); otherwise the policy is written into its configuration. */
+  approvals: boolean
+  images: boolean
+  /** Continues its own session in a follow-up. */
+  resume: boolean
+  /** Picks its session up again when Cadre restarts in the middle of a turn (else the run fails, saying so). */
+  restart: boolean
+  /** Takes the MCP servers Cadre passes it. */
+  mcp: boolean
+}
+
+/** Capabilities an adapter does not declare: none. */
+export const noCapabilities: RuntimeCapabilities = {
+  planMode: false,
+  approvals: false,
+  images: false,
+  resume: false,
+  restart: false,
+  mcp: false,
+}
 
 /** An agent Cadre knows: how it is installed and found, and what it can do. */
 export interface KnownAgent {
@@ -11,39 +34,30 @@ export interface KnownAgent {
   capabilities: RuntimeCapabilities
   /** What it needs to run a task. */
   needs: string
-  /** Whether this Cadre can run tasks with it yet, and why not. */
-  runnable: boolean
-  notYet?: string
 }
-
-const adapterComing = 'Cadre cannot run it yet: its adapter is being built'
 
 /** Every agent Cadre knows, the built-in one first. */
 export const knownAgents: readonly KnownAgent[] = [
   {
     name: 'builtin',
     title: "Cadre's built-in agent",
-    capabilities: { ...noCapabilities, planMode: true, approvals: true, resume: true },
+    capabilities: { ...noCapabilities, planMode: true, approvals: true, resume: true, restart: true },
     needs: 'a model from any configured provider',
-    runnable: true,
   },
   {
     name: 'claude-code',
     title: 'Claude Code',
     package: { name: '@anthropic-ai/claude-agent-sdk', version: '0.3.330' },
-    capabilities: { planMode: true, approvals: true, images: true, resume: true, mcp: true },
-    needs: 'an Anthropic provider (a key, or a base URL)',
-    runnable: false,
-    notYet: adapterComing,
+    capabilities: { ...noCapabilities, planMode: true, approvals: true, resume: true, restart: true },
+    needs: 'an Anthropic provider (a key, or a base URL), and the project network on',
   },
   {
     name: 'codex',
     title: 'Codex',
     package: { name: '@openai/codex', version: '0.169.0' },
     command: 'codex',
-    capabilities: { ...noCapabilities, resume: true },
+    capabilities: { ...noCapabilities, resume: true, restart: true },
     needs: 'an OpenAI Responses API provider (openai), and the project network on',
-    runnable: true,
   },
   {
     name: 'gemini',
@@ -52,7 +66,6 @@ export const knownAgents: readonly KnownAgent[] = [
     command: 'gemini',
     capabilities: { ...noCapabilities, resume: true },
     needs: 'a Google provider (a key), and the project network on',
-    runnable: true,
   },
   {
     name: 'opencode',
@@ -61,7 +74,6 @@ export const knownAgents: readonly KnownAgent[] = [
     command: 'opencode',
     capabilities: { ...noCapabilities, resume: true },
     needs: 'any OpenAI-compatible provider, and the project network on',
-    runnable: true,
   },
 ]
 

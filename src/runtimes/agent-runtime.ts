@@ -1,28 +1,9 @@
 import { basename, dirname } from 'node:path'
+import type { ActionKind } from '../core/action-kind.ts'
+import type { AgentMode } from '../core/settings.ts'
 import type { Workspace } from '../sandbox/sandbox.ts'
 import type { AgentAction } from './agent-action.ts'
-
-/** What an agent can do beyond running in a workspace; the API and UI show it per runtime. */
-export interface RuntimeCapabilities {
-  /** A read-only mode that ends with a plan. */
-  planMode: boolean
-  /** Asks Cadre before a tool call (so Cadre's approvals apply); otherwise the policy is written into its configuration. */
-  approvals: boolean
-  images: boolean
-  /** Can continue its own session after a follow-up or a restart. */
-  resume: boolean
-  /** Takes the MCP servers Cadre passes it. */
-  mcp: boolean
-}
-
-/** Capabilities an adapter does not declare: none. */
-export const noCapabilities: RuntimeCapabilities = {
-  planMode: false,
-  approvals: false,
-  images: false,
-  resume: false,
-  mcp: false,
-}
+import { knownAgent, noCapabilities, type RuntimeCapabilities } from './agent-catalog.ts'
 
 /** The model an agent is given, from Cadre's provider settings. */
 export interface RuntimeModel {
@@ -31,6 +12,25 @@ export interface RuntimeModel {
   baseUrl: string
   apiKey: string
 }
+
+/**
+ * A tool call an agent with approvals asks about before making it, in Cadre's policy terms: the
+ * built-in tool it amounts to (`bash`, `write_file`, `edit_file`, `read_file`, …, or the agent's
+ * own name) and its subject (`{command}` or `{path}`, relative to the workspace).
+ */
+export interface ToolCallRequest {
+  callId: string
+  tool: string
+  kind: ActionKind
+  input: unknown
+  readOnly: boolean
+}
+
+/** Cadre's answer: go ahead, refuse (the agent is told why), or wait for a person (the run pauses). */
+export type ToolDecision =
+  | { behavior: 'allow' }
+  | { behavior: 'deny'; message: string }
+  | { behavior: 'ask'; reason: string }
 
 /** One run of a runtime on a task. */
 export interface RuntimeRun {
@@ -42,6 +42,10 @@ export interface RuntimeRun {
   stateDir: string
   /** The agent's session to continue (a follow-up, or a resume after a crash). */
   sessionId?: string
+  /** The task's mode: plan (read, then propose a plan), default, or auto. */
+  mode: AgentMode
+  /** Cadre's policy, for an agent that asks before each tool call (`approvals`). */
+  approve?(call: ToolCallRequest): Promise<ToolDecision>
   signal: AbortSignal
   /** Added to the agent's environment (Cadre's run marker, found after a crash). */
   env?: Readonly<Record<string, string>>
@@ -62,10 +66,14 @@ export interface AgentRuntime {
   followUp(run: RuntimeRun, message: string): AsyncIterable<AgentAction>
 }
 
-/** A runtime from the parts an adapter writes; capabilities it does not name are off. */
-export const defineRuntime = (
-  runtime: Omit<AgentRuntime, 'capabilities'> & { capabilities?: Partial<RuntimeCapabilities> },
-): AgentRuntime => ({ ...runtime, capabilities: { ...noCapabilities, ...runtime.capabilities } })
+/** A runtime from the parts an adapter writes, with the capabilities the catalog gives its agent. */
+export const defineRuntime = (runtime: Omit<AgentRuntime, 'capabilities'>): AgentRuntime => ({
+  ...runtime,
+  capabilities: knownAgent(runtime.name)?.capabilities ?? noCapabilities,
+})
+
+/** A provider's base URL without its API version (`…/v1`, `…/v1beta`), as agents that add it themselves want it. */
+export const hostOf = (baseUrl: string): string => baseUrl.replace(/\/v1(beta)?\/?$/, '')
 
 /**
  * The folder an installed command's program lives in: for an npm-installed one

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { basename, delimiter, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { type KnownAgent, knownAgents } from './agent-catalog.ts'
 
@@ -20,8 +20,6 @@ export interface AgentStatus {
   pinnedVersion?: string
   capabilities: KnownAgent['capabilities']
   needs: string
-  runnable: boolean
-  notYet?: string
 }
 
 const executable = (path: string) => {
@@ -54,12 +52,24 @@ const versionOf = async (path: string) => {
   }
 }
 
-/** A library agent (an SDK) installed in Cadre's agents folder, with its version. */
-const findLibrary = (packageName: string, home: string) => {
-  const manifest = join(agentsDir(home), 'node_modules', ...packageName.split('/'), 'package.json')
-  if (!existsSync(manifest)) return undefined
+/**
+ * A library agent (an SDK) with its version: in Cadre's agents folder, else in a `node_modules`
+ * whose `.bin` is on the PATH (where npm put the commands of the packages beside it).
+ */
+const findLibrary = (packageName: string, home: string, path = process.env.PATH ?? '') => {
+  const folders = [
+    join(agentsDir(home), 'node_modules'),
+    ...path
+      .split(delimiter)
+      .filter((dir) => basename(dir) === '.bin' && basename(dirname(dir)) === 'node_modules')
+      .map((dir) => dirname(dir)),
+  ]
+  const manifest = folders
+    .map((folder) => join(folder, ...packageName.split('/'), 'package.json'))
+    .find((candidate) => existsSync(candidate))
+  if (!manifest) return undefined
   const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }
-  return { path: join(manifest, '..'), version }
+  return { path: dirname(manifest), version }
 }
 
 /** Where each agent's program is on this machine (Cadre's agents folder, then the PATH); no program is run. */
@@ -77,8 +87,6 @@ export const findAgents = (home: string): Promise<AgentStatus[]> =>
         title: agent.title,
         capabilities: agent.capabilities,
         needs: agent.needs,
-        runnable: agent.runnable,
-        ...(agent.notYet && { notYet: agent.notYet }),
         ...(agent.package && { pinnedVersion: agent.package.version }),
       }
       if (agent.name === 'builtin') return { ...base, installed: true }

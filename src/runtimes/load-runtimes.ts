@@ -1,12 +1,17 @@
 import { knownAgents } from './agent-catalog.ts'
 import type { AgentRuntime } from './agent-runtime.ts'
+import { createClaudeCodeRuntime } from './claude-code/claude-code-runtime.ts'
 import { createCodexRuntime } from './codex/codex-runtime.ts'
 import { locateAgent } from './find-agents.ts'
 import { createGeminiRuntime } from './gemini/gemini-runtime.ts'
 import { createOpencodeRuntime } from './opencode/opencode-runtime.ts'
 
-/** The external agents whose adapter exists, by name, from the command each one's installation provides. */
-const adapters: Record<string, (command: string) => AgentRuntime> = {
+/**
+ * The external agents whose adapter exists, by name, from where each one is installed: the command
+ * of a CLI, the package folder of a library (Claude Code's SDK).
+ */
+const adapters: Record<string, (installed: string) => AgentRuntime> = {
+  'claude-code': createClaudeCodeRuntime,
   codex: createCodexRuntime,
   gemini: createGeminiRuntime,
   opencode: createOpencodeRuntime,

@@ -118,7 +118,8 @@ export const runProcess = (
     }
     if (child.stdin) {
       child.stdin.on('error', () => {}) // a process that does not read its input must not fail the run
-      child.stdin.end(request.stdin)
+      if (typeof request.stdin === 'string') child.stdin.end(request.stdin)
+      else request.stdin?.pipe(child.stdin)
     }
     child.once('error', (error) => finish(error))
     child.once('spawn', () => {

@@ -10,6 +10,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CadreError } from '../core/errors.ts'
 import type { Sandbox } from './sandbox.ts'
@@ -117,6 +118,23 @@ export const describeSandboxContract = (name: string, open: (directory: string) 
         const big = await sandbox.exec({ command: { shell: 'yes x | head -c 5000' }, maxOutputBytes: 100 })
         expect(big).toMatchObject({ truncated: true, exitCode: 0 })
         expect(big.stdout).toHaveLength(100)
+      })
+
+      it('holds a conversation over stdin: each answer written after the process spoke', async () => {
+        const input = new PassThrough()
+        let output = ''
+        const running = sandbox.exec({
+          command: { shell: 'echo ready; read a; echo "got $a"; read b; echo "got $b"' },
+          stdin: input,
+          onOutput: (_stream, text) => {
+            output += text
+            if (text.includes('ready')) input.write('one\n')
+            if (text.includes('got one')) input.end('two\n')
+          },
+        })
+        const result = await running
+        expect(result).toMatchObject({ exitCode: 0 })
+        expect(output).toBe('ready\ngot one\ngot two\n')
       })
 
       it('kills the whole process group on timeout and on cancel', async () => {

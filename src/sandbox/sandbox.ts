@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream'
+
 /** Where a process's output came from. */
 export type OutputStream = 'stdout' | 'stderr'
 
@@ -8,8 +10,11 @@ export interface ExecRequest {
   cwd?: string
   /** Added to the sandbox's minimal environment; Cadre's own environment is never inherited. */
   env?: Readonly<Record<string, string>>
-  /** Text written to the process's stdin, which is then closed (default: closed at once). */
-  stdin?: string
+  /**
+   * Text written to the process's stdin, which is then closed; or a stream piped to it as it comes
+   * (a process spoken to over its stdin). Default: no input.
+   */
+  stdin?: string | Readable
   /** The whole process group is killed when this passes; 0 or absent: no limit. */
   timeoutMs?: number
   /** Aborting kills the whole process group. */

@@ -19,9 +19,12 @@ import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
 import { createCheckpointer } from '../workspaces/checkpoints.ts'
 import { runCheckCommand } from '../workspaces/run-check-command.ts'
 import { workspaceSpec } from '../workspaces/workspace-spec.ts'
+import { approveCalls } from './approve-calls.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
 import { prepareWorkspace } from './prepare-workspace.ts'
-import { runExternalAgent } from './run-external-agent.ts'
+import { runExternalAgent, type WaitingCall } from './run-external-agent.ts'
+
+const planReason = 'plan mode: the plan waits for approval before anything changes'
 
 export interface RunDeps {
   store: Store
@@ -57,6 +60,8 @@ export const executeRun = async (
   task: Task,
   run: Run,
   shutdown: AbortSignal,
+  /** A run taken over after its server stopped in the middle of it. */
+  { resumed = false }: { resumed?: boolean } = {},
 ): Promise<void> => {
   const { store, bus, log } = deps
   const controller = new AbortController()
@@ -178,8 +183,47 @@ export const executeRun = async (
       await settle('succeeded', changed ? 'finished with changes' : 'finished')
       await settleTask(changed ? 'finish_with_changes' : 'finish')
     }
+    // A call a person must decide on, or a plan to approve: the run ends there (it succeeded), the
+    // task waits, and the decision queues it again for a new run that goes on from the decision.
+    const waitForPerson = async (waiting: Omit<WaitingCall, 'type'>) => {
+      const { callId, tool, input, reason, plan } = waiting
+      await settle('succeeded', plan === undefined ? `waiting for approval of ${tool}` : 'plan proposed')
+      await commitEvents(deps, async (session, emit) => {
+        await emit(task.id, [
+          {
+            type: 'approval.requested',
+            data: {
+              threadId: run.threadId,
+              approvalId: callId,
+              tool,
+              input,
+              reason,
+              ...(plan !== undefined && { kind: 'plan' as const }),
+            },
+          },
+        ])
+        const why =
+          plan === undefined ? `${tool} waits for approval: ${reason}` : 'the plan waits for approval'
+        await applyTaskAction(session, emit, task.id, 'ask', why)
+      })
+    }
+    const policy = {
+      settings: project.settings.policy,
+      globalRules: globalSettings.policy.rules,
+      mode: task.mode,
+    }
     if (runtime) {
-      const { errors } = await runExternalAgent(
+      const thread = await store.threads.get(run.threadId)
+      if (resumed && !(runtime.capabilities.restart && thread?.agentSessionId)) {
+        const why = runtime.capabilities.restart
+          ? 'before it reported its session'
+          : 'and it cannot pick its session up again'
+        return await finish({
+          cancelled: false,
+          failure: `Cadre stopped while ${task.agent} was working, ${why}: this run ends here. The workspace and everything recorded are kept; send a follow-up to go on.`,
+        })
+      }
+      const { errors, waiting } = await runExternalAgent(
         {
           store,
           models: deps.models,
@@ -189,6 +233,13 @@ export const executeRun = async (
           taskId: task.id,
           runId: run.id,
           threadId: run.threadId,
+          mode: task.mode,
+          approve: approveCalls({
+            policy: policy.settings,
+            globalRules: policy.globalRules,
+            mode: task.mode,
+            events,
+          }),
           signal: controller.signal,
           processEnv: { [runMarker]: run.id },
           record,
@@ -196,6 +247,7 @@ export const executeRun = async (
         },
         events,
       )
+      if (waiting && !controller.signal.aborted) return await waitForPerson(waiting)
       const failure = errors.length > 0 ? `${task.agent}: ${errors.join('; ')}` : undefined
       return await finish({ cancelled: controller.signal.aborted, ...(failure && { failure }) })
     }
@@ -214,11 +266,7 @@ export const executeRun = async (
         sharedBudget: () => dailyBudgetSpent(store, project.id, budget),
         processEnv: { [runMarker]: run.id },
         followUps,
-        policy: {
-          settings: project.settings.policy,
-          globalRules: globalSettings.policy.rules,
-          mode: task.mode,
-        },
+        policy,
         record,
         redactor: deps.redactor,
         live,
@@ -230,18 +278,7 @@ export const executeRun = async (
     if (result.outcome === 'ask' && result.approval) {
       // Paused, not failed: the decision queues the task again and a new run takes the call from here.
       const { callId, tool, input } = result.approval
-      const reason = result.reason ?? 'the policy asks'
-      await settle('succeeded', `waiting for approval of ${tool}`)
-      await commitEvents(deps, async (session, emit) => {
-        await emit(task.id, [
-          {
-            type: 'approval.requested',
-            data: { threadId: run.threadId, approvalId: callId, tool, input, reason },
-          },
-        ])
-        await applyTaskAction(session, emit, task.id, 'ask', `${tool} waits for approval: ${reason}`)
-      })
-      return
+      return await waitForPerson({ callId, tool, input, reason: result.reason ?? 'the policy asks' })
     }
     if (result.outcome === 'budget' || result.outcome === 'loop') {
       // Stopped cleanly: the work so far is kept, and a follow-up can continue it.
@@ -249,25 +286,13 @@ export const executeRun = async (
     }
     if (task.mode === 'plan') {
       // The plan is the last reply: it waits for a person, who approves it or says what to change.
-      const plan = result.finalText
-      await settle('succeeded', 'plan proposed')
-      await commitEvents(deps, async (session, emit) => {
-        await emit(task.id, [
-          {
-            type: 'approval.requested',
-            data: {
-              threadId: run.threadId,
-              approvalId: `plan-${run.id}`,
-              kind: 'plan',
-              tool: 'plan',
-              input: { plan },
-              reason: 'plan mode: the plan waits for approval before anything changes',
-            },
-          },
-        ])
-        await applyTaskAction(session, emit, task.id, 'ask', 'the plan waits for approval')
+      return await waitForPerson({
+        callId: `plan-${run.id}`,
+        tool: 'plan',
+        input: { plan: result.finalText },
+        reason: planReason,
+        plan: result.finalText,
       })
-      return
     }
     await finish({ cancelled: false })
   } catch (error) {

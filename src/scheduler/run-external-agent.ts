@@ -1,6 +1,8 @@
 import type { EventInput, StoredEvent } from '../core/events/registry.ts'
+import type { AgentMode } from '../core/settings.ts'
 import type { ModelClient, ResolvedModel } from '../models/model-client.ts'
-import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
+import type { AgentAction } from '../runtimes/agent-action.ts'
+import type { AgentRuntime, ToolCallRequest, ToolDecision } from '../runtimes/agent-runtime.ts'
 import type { Workspace } from '../sandbox/sandbox.ts'
 import type { Store } from '../store/store.ts'
 
@@ -13,6 +15,9 @@ export interface ExternalRunDeps {
   taskId: string
   runId: string
   threadId: string
+  mode: AgentMode
+  /** Cadre's policy over each tool call, for a runtime that asks (see `approveCalls`). */
+  approve(call: ToolCallRequest): Promise<ToolDecision>
   signal: AbortSignal
   /** Added to the environment of the agent and everything it starts (marks them as this run's). */
   processEnv: Readonly<Record<string, string>>
@@ -21,7 +26,13 @@ export interface ExternalRunDeps {
   onTurnEnd(step: number): Promise<void>
 }
 
-/** What the person said that the agent has not answered yet: the thread's messages after its last turn. */
+/** A call waiting for a person, as the agent asked for it. */
+export type WaitingCall = Extract<AgentAction, { type: 'approval' }>
+
+/**
+ * What the person said that the agent has not answered yet: the thread's messages after its last
+ * turn, and their decisions on the calls it asked about (a plan's decision comes as a message).
+ */
 const unanswered = (events: readonly StoredEvent[], threadId: string): string => {
   let lastTurn = -1
   events.forEach((event, index) => {
@@ -29,9 +40,23 @@ const unanswered = (events: readonly StoredEvent[], threadId: string): string =>
   })
   return events
     .slice(lastTurn + 1)
-    .flatMap((event) =>
-      event.type === 'message.user' && event.data.threadId === threadId ? [event.data.text] : [],
-    )
+    .flatMap((event) => {
+      if (event.type === 'message.user' && event.data.threadId === threadId) return [event.data.text]
+      if (event.type !== 'approval.decided') return []
+      const request = events.find(
+        (candidate) =>
+          candidate.type === 'approval.requested' &&
+          candidate.data.approvalId === event.data.approvalId &&
+          candidate.data.kind !== 'plan',
+      )
+      if (request?.type !== 'approval.requested') return []
+      const call = `${request.data.tool} ${JSON.stringify(request.data.input)}`
+      return [
+        event.data.decision === 'allow'
+          ? `The person approved ${call}: go ahead with it.`
+          : `The person refused ${call}: do not make that call; find another way, or stop and say why.`,
+      ]
+    })
     .join('\n\n')
 }
 
@@ -45,7 +70,7 @@ const unanswered = (events: readonly StoredEvent[], threadId: string): string =>
 export const runExternalAgent = async (
   deps: ExternalRunDeps,
   events: readonly StoredEvent[],
-): Promise<{ errors: string[] }> => {
+): Promise<{ errors: string[]; waiting?: WaitingCall }> => {
   const { store, runtime, threadId } = deps
   const thread = await store.threads.get(threadId)
   const endpoint = await deps.models.endpoint(deps.model.id)
@@ -55,6 +80,8 @@ export const runExternalAgent = async (
     workspace: deps.workspace,
     model: { model: endpoint.model, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey },
     stateDir: deps.workspace.info.stateDir,
+    mode: deps.mode,
+    ...(runtime.capabilities.approvals && { approve: deps.approve }),
     // A workspace made anew (its old one was cleaned up) has lost the agent's session state with it.
     ...(thread?.agentSessionId && !deps.workspace.info.created && { sessionId: thread.agentSessionId }),
     signal: deps.signal,
@@ -63,6 +90,7 @@ export const runExternalAgent = async (
   const said = unanswered(events, threadId) || 'Continue where you left off.'
   const turn = run.sessionId ? runtime.followUp(run, said) : runtime.start(run, said)
   const errors: string[] = []
+  let waiting: WaitingCall | undefined
   const started = new Map<string, number>()
   let step =
     events.filter((event) => event.type === 'step.finished' && event.data.threadId === threadId).length + 1
@@ -106,7 +134,8 @@ export const runExternalAgent = async (
               callId,
               tool,
               output: action.output ?? '',
-              isError: action.status === 'error',
+              // A command that did not exit 0 failed, whether or not its agent calls that an error.
+              isError: action.status === 'error' || (action.exitCode !== undefined && action.exitCode !== 0),
               durationMs: Math.round(performance.now() - (started.get(callId) ?? performance.now())),
               kind,
               ...(paths && { paths }),
@@ -136,10 +165,13 @@ export const runExternalAgent = async (
       case 'error':
         errors.push(action.message)
         break
+      case 'approval':
+        waiting ??= action
+        break
       case 'other':
         await deps.record([{ type: 'agent.other', data: { agent: runtime.name, raw: action.raw } }])
         break
     }
   }
-  return { errors }
+  return { errors, ...(waiting && { waiting }) }
 }

@@ -35,13 +35,13 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
   let ticking = false
   let wokenMeanwhile = false
 
-  const launch = (claim: Awaited<ReturnType<typeof claimQueuedTask>> & object) => {
+  const launch = (claim: Awaited<ReturnType<typeof claimQueuedTask>> & object, resumed = false) => {
     const heartbeat = setInterval(() => {
       void deps.store.runs.heartbeat(claim.run.id, workerId, leaseUntil()).catch((error: unknown) => {
         deps.log.warn({ err: error, runId: claim.run.id }, 'lease heartbeat failed')
       })
     }, leaseMs / 3)
-    const done = executeRun(deps, claim.task, claim.run, shutdown.signal)
+    const done = executeRun(deps, claim.task, claim.run, shutdown.signal, { resumed })
       .catch((error: unknown) => deps.log.error({ err: error, runId: claim.run.id }, 'run ended abnormally'))
       .finally(() => {
         clearInterval(heartbeat)
@@ -70,7 +70,7 @@ export const startScheduler = (deps: RunDeps, options: SchedulerOptions): Schedu
           deadWorkerId,
         )
         const task = run && (await deps.store.tasks.get(run.taskId))
-        if (run && task?.status === 'running') launch({ task, run })
+        if (run && task?.status === 'running') launch({ task, run }, true)
         else if (run)
           await deps.store.runs.update(run.id, {
             status: 'cancelled',

@@ -43,7 +43,6 @@ describe('cadre agents: what can run tasks, and installing an agent', () => {
     ])
     expect(byName.builtin).toMatchObject({
       installed: true,
-      runnable: true,
       capabilities: { planMode: true, approvals: true },
     })
     expect(byName.gemini).toMatchObject({
@@ -51,11 +50,10 @@ describe('cadre agents: what can run tasks, and installing an agent', () => {
       path: join(home, 'agents', 'node_modules', '.bin', 'gemini'),
       version: '0.61.0',
       pinnedVersion: '0.61.0',
-      runnable: true,
     })
     expect(byName['claude-code']).toMatchObject({
-      runnable: false,
-      notYet: expect.stringContaining('adapter'),
+      pinnedVersion: '0.3.330',
+      capabilities: { planMode: true, approvals: true, resume: true },
     })
     expect(byName.codex).toMatchObject({
       installed: false,

@@ -13,7 +13,7 @@ export const testAgentsDir = join(import.meta.dirname, '..', '..', 'node_modules
 export const testAgentsBin = join(testAgentsDir, 'node_modules', '.bin')
 
 /** The agents whose adapters the tests exercise. */
-export const testedAgents = ['codex', 'gemini', 'opencode']
+export const testedAgents = ['claude-code', 'codex', 'gemini', 'opencode']
 
 const installedVersion = (packageName: string) => {
   const manifest = join(testAgentsDir, 'node_modules', ...packageName.split('/'), 'package.json')

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
@@ -13,7 +13,7 @@ import type { TestResponse } from './test-server.ts'
 export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS.ProcessEnv = {}) => {
   const home = mkdtempSync(join(tmpdir(), 'cadre-serve-'))
   const sim = await startSimulator({ scenarios })
-  const server = spawnCli(['serve'], {
+  const serverEnv = {
     CADRE_HOME: home,
     CADRE_PORT: '0',
     CADRE_TOKEN: '',
@@ -24,8 +24,14 @@ export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS
     GOOGLE_GEMINI_BASE_URL: sim.url,
     GEMINI_API_KEY: 'sim-gemini-key-0123456789',
     ...env,
-  })
-  const url = await waitFor(() => readServerUrl(home), 'the server to start')
+  }
+  const start = async () => {
+    rmSync(join(home, 'server.json'), { force: true })
+    const server = spawnCli(['serve'], serverEnv)
+    const url = await waitFor(() => readServerUrl(home), 'the server to start')
+    return { server, url }
+  }
+  let { server, url } = await start()
   const token = readFileSync(join(home, 'token'), 'utf8').trim()
   const api = (path: string, body?: unknown, method?: string): Promise<TestResponse> =>
     fetch(`${url}${path}`, {
@@ -48,10 +54,23 @@ export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS
   }
   return {
     home,
-    url,
+    get url() {
+      return url
+    },
     token,
-    server,
+    get server() {
+      return server
+    },
+    sim,
     api,
+    /** Kills the server with SIGKILL (as a crash would) and starts it again on the same home. */
+    async crashAndRestart() {
+      // The server itself, not its launcher (whose death the server notices and shuts down cleanly).
+      const { pid } = JSON.parse(readFileSync(join(home, 'server.json'), 'utf8')) as { pid: number }
+      process.kill(pid, 'SIGKILL')
+      await server.exited
+      ;({ server, url } = await start())
+    },
     settled,
     workspaceOf,
     async close() {

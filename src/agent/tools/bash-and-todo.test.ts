@@ -23,7 +23,7 @@ describe('bash and todo tools', () => {
     )
     expect(result).toEqual({
       output: `exit code 4\n${sandbox.root}/sub\n[stderr]\noops`,
-      isError: false,
+      isError: true, // a command that did not exit 0 failed
       exitCode: 4,
     })
     expect(live.join('')).toContain(`${sandbox.root}/sub`)

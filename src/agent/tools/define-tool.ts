@@ -65,9 +65,10 @@ export const defineTool = <Input>(spec: ToolSpec<Input>): Tool<Input> => ({
     }
     try {
       const result = await spec.run(parsed.data, context)
+      // A command that did not exit 0 failed, as every agent's events say it (and the model is told so).
       return typeof result === 'string'
         ? { output: truncated(result), isError: false }
-        : { output: truncated(result.output), isError: false, exitCode: result.exitCode }
+        : { output: truncated(result.output), isError: result.exitCode !== 0, exitCode: result.exitCode }
     } catch (error) {
       if (error instanceof CadreError) return { output: error.message, isError: true }
       throw error

@@ -28,7 +28,7 @@ export const registerAgentCommands = (program: Command, globals: () => GlobalOpt
           agent.installed ? (agent.path ?? 'yes') : 'no',
           agent.version ?? (agent.pinnedVersion ? `(${agent.pinnedVersion})` : ''),
           capabilityNames.filter((name) => agent.capabilities[name]).join(',') || '-',
-          agent.runnable ? agent.needs : (agent.notYet ?? ''),
+          agent.needs,
         ]),
         'No agents.',
       )

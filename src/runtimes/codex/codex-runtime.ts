@@ -58,7 +58,6 @@ const turn = (command: string, run: RuntimeRun, args: string[]): AsyncGenerator<
 export const createCodexRuntime = (command: string): AgentRuntime =>
   defineRuntime({
     name: 'codex',
-    capabilities: { resume: true },
     exposed: [installationOf(command)],
     start: (run, prompt) => turn(command, run, ['exec', ...flags, prompt]),
     followUp: (run, message) =>

@@ -1,6 +1,6 @@
-import { relative, sep } from 'node:path'
 import { z } from 'zod'
 import { type ActionStatus, type AgentAction, translateMessage } from '../agent-action.ts'
+import { workspacePath } from '../workspace-path.ts'
 
 // The lines `codex exec --json` prints (0.169), as far as Cadre reads them; more fields may come.
 const ItemStatus = z.enum(['in_progress', 'completed', 'failed', 'declined']).optional()
@@ -57,12 +57,6 @@ const statusOf = (status: z.infer<typeof ItemStatus>, event: string): ActionStat
     : status === 'completed' || event === 'item.completed'
       ? 'completed'
       : 'running'
-
-/** A path Codex reports, relative to the workspace when it lies inside it. */
-const workspacePath = (root: string, path: string) => {
-  const inside = relative(root, path)
-  return inside.startsWith('..') || inside.startsWith(sep) ? path : inside.split(sep).join('/')
-}
 
 /**
  * One line of `codex exec --json` in Cadre's vocabulary: its thread id is the session to resume,

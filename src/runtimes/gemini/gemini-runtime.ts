@@ -1,7 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentAction } from '../agent-action.ts'
-import { type AgentRuntime, defineRuntime, installationOf, type RuntimeRun } from '../agent-runtime.ts'
+import {
+  type AgentRuntime,
+  defineRuntime,
+  hostOf,
+  installationOf,
+  type RuntimeRun,
+} from '../agent-runtime.ts'
 import { runAgentCommand } from '../run-agent-command.ts'
 import { createGeminiTranslator } from './translate-gemini-event.ts'
 
@@ -20,7 +26,6 @@ const writeSettings = (home: string) => {
 }
 
 /** The Gemini CLI wants the host (`http://host:port`); Cadre keeps the versioned API path. */
-const hostOf = (baseUrl: string) => baseUrl.replace(/\/v1(beta)?\/?$/, '')
 
 /** One `gemini -p` turn in the workspace; a follow-up resumes the task's latest session. */
 const turn = (
@@ -63,7 +68,6 @@ const turn = (
 export const createGeminiRuntime = (command: string): AgentRuntime =>
   defineRuntime({
     name: 'gemini',
-    capabilities: { resume: true },
     exposed: [installationOf(command)],
     start: (run, prompt) => turn(command, run, prompt, false),
     followUp: (run, message) => turn(command, run, message, run.sessionId !== undefined),

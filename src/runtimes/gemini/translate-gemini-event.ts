@@ -1,7 +1,7 @@
-import { isAbsolute, relative, sep } from 'node:path'
 import { z } from 'zod'
 import type { ActionKind } from '../../core/action-kind.ts'
 import { type AgentAction, translateMessage } from '../agent-action.ts'
+import { workspacePath } from '../workspace-path.ts'
 
 // The lines `gemini --output-format stream-json` prints (0.61), as far as Cadre reads them.
 const GeminiEvent = z.discriminatedUnion('type', [
@@ -47,11 +47,6 @@ const kinds: Record<string, ActionKind> = {
   search_file_content: 'search',
   web_fetch: 'web',
   google_web_search: 'web',
-}
-
-const workspacePath = (root: string, path: string) => {
-  const inside = isAbsolute(path) ? relative(root, path) : path
-  return inside.startsWith('..') || inside.startsWith(sep) ? path : inside.split(sep).join('/')
 }
 
 /**

@@ -65,7 +65,6 @@ const turn = (command: string, run: RuntimeRun, message: string): AsyncGenerator
 export const createOpencodeRuntime = (command: string): AgentRuntime =>
   defineRuntime({
     name: 'opencode',
-    capabilities: { resume: true },
     exposed: [installationOf(command)],
     start: (run, prompt) => turn(command, run, prompt),
     followUp: (run, message) => turn(command, run, message),

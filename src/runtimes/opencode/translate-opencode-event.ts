@@ -1,7 +1,7 @@
-import { isAbsolute, relative, sep } from 'node:path'
 import { z } from 'zod'
 import type { ActionKind } from '../../core/action-kind.ts'
 import { type ActionStatus, type AgentAction, translateMessage } from '../agent-action.ts'
+import { workspacePath } from '../workspace-path.ts'
 
 // The lines `opencode run --format json` prints (1.18), as far as Cadre reads them.
 const Part = z.object({ sessionID: z.string() })
@@ -53,11 +53,6 @@ const kinds: Record<string, ActionKind> = {
   grep: 'search',
   list: 'search',
   webfetch: 'web',
-}
-
-const workspacePath = (root: string, path: string) => {
-  const inside = isAbsolute(path) ? relative(root, path) : path
-  return inside.startsWith('..') || inside.startsWith(sep) ? path : inside.split(sep).join('/')
 }
 
 const errorText = (error: unknown) =>

@@ -22,8 +22,6 @@ const AgentStatus = z.object({
   pinnedVersion: z.string().optional().describe('the version `cadre agents install` installs'),
   capabilities: Capabilities,
   needs: z.string(),
-  runnable: z.boolean().describe('whether this Cadre can run tasks with it'),
-  notYet: z.string().optional().describe('why it cannot, when it cannot'),
 })
 
 /** The agents Cadre knows, and which are installed on the server's machine. */

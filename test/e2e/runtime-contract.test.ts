@@ -9,19 +9,38 @@ import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 type ToolCall = { tool: string; input: string | Record<string, unknown> }
 
-/** How one external agent is driven: its model, its own tool names, how it reports a command. */
-interface AgentCase {
+/** How one runtime is driven: its model, its own tool names, how it reports a command. */
+interface RuntimeCase {
   agent: string
   model: string
   shell: (command: string) => ToolCall
   write: (path: string, content: string) => ToolCall
   /** The command line as the agent reports it. */
   reported: (command: string) => string
-  /** What the agent writes in its state folder. */
-  stateFile: string
+  /** What the agent writes in its state folder (the built-in agent keeps none). */
+  stateFile?: string
+  /** false: the agent does not report its commands' exit codes (so nor whether they failed). */
+  exitCodes?: false
+  /** false: the agent cannot pick its session up after a crash mid-turn (the run fails, saying so). */
+  restart?: false
 }
 
-const cases: AgentCase[] = [
+const cases: RuntimeCase[] = [
+  {
+    agent: 'builtin',
+    model: 'anthropic:claude-opus-4-5',
+    shell: (command) => ({ tool: 'bash', input: { command } }),
+    write: (path, content) => ({ tool: 'write_file', input: { path, content } }),
+    reported: (command) => command,
+  },
+  {
+    agent: 'claude-code',
+    model: 'anthropic:claude-sonnet-4-5',
+    shell: (command) => ({ tool: 'Bash', input: { command } }),
+    write: (path, content) => ({ tool: 'Write', input: { file_path: `{{cwd}}/${path}`, content } }),
+    reported: (command) => command,
+    stateFile: join('claude', 'projects'),
+  },
   {
     agent: 'codex',
     model: 'openai:gpt-5.5',
@@ -40,6 +59,9 @@ const cases: AgentCase[] = [
     write: (path, content) => ({ tool: 'write_file', input: { file_path: path, content } }),
     reported: (command) => command,
     stateFile: join('gemini', '.gemini', 'settings.json'),
+    // Its stream-json output gives a command's output without its exit code.
+    exitCodes: false,
+    restart: false,
   },
   {
     agent: 'opencode',
@@ -49,28 +71,45 @@ const cases: AgentCase[] = [
     write: (path, content) => ({ tool: 'write', input: { filePath: path, content } }),
     reported: (command) => command,
     stateFile: join('opencode', 'opencode.json'),
+    restart: false,
   },
 ]
 
-const sleep = 'sleep 30.123456789'
+// Long-running commands, told apart by their arguments (Claude Code refuses a bare `sleep`).
+const sleep = 'timeout 30.123456789 tail -f /dev/null'
+const crashSleep = 'timeout 30.987654321 tail -f /dev/null'
+const makeNotes = 'echo marker-one > out.txt && cat out.txt'
 
-// Each agent's scenario is chosen by its model's name; usage is given exactly on each request.
-const scenarioFor = (test: AgentCase): ScenarioInput => ({
+// Each runtime's scenario is chosen by its model's name; usage is given exactly on each request.
+// The session: a command, a file written, a command that fails, a reply.
+const scenarioFor = (test: RuntimeCase): ScenarioInput => ({
   name: test.model.slice(test.model.indexOf(':') + 1),
   rules: [
     { when: { lastUserMessage: { contains: 'sleep' } }, reply: [{ toolCall: test.shell(sleep) }] },
     { when: { lastUserMessage: { contains: 'and now' } }, reply: [{ text: 'Still done.' }] },
+    // After a crash: a resumed session is told to go on; the built-in agent sees its interrupted call.
+    { when: { lastUserMessage: { contains: 'Continue where you left off' } }, reply: [{ text: 'Resumed.' }] },
+    {
+      when: { lastUserMessage: { contains: 'crash' }, toolResult: 'none' },
+      reply: [{ toolCall: test.shell(crashSleep) }],
+    },
+    { when: { lastUserMessage: { contains: 'crash' } }, reply: [{ text: 'Resumed.' }] },
     {
       when: { toolResult: 'none' },
-      reply: [{ text: 'Writing.' }, { toolCall: test.shell('echo hi > out.txt && cat out.txt') }],
+      reply: [{ text: 'Writing.' }, { toolCall: test.shell(makeNotes) }],
       usage: { inputTokens: 100, outputTokens: 10 },
     },
     {
-      when: { lastToolResult: { contains: 'hi' } },
+      when: { lastToolResult: { contains: 'marker-one' } },
       reply: [{ toolCall: test.write('notes.md', '# notes\n') }],
       usage: { inputTokens: 200, outputTokens: 20 },
     },
-    { reply: [{ text: 'Done.' }], usage: { inputTokens: 300, outputTokens: 30 } },
+    {
+      when: { lastToolResult: { contains: 'No such file' } },
+      reply: [{ text: 'Done.' }],
+      usage: { inputTokens: 400, outputTokens: 40 },
+    },
+    { reply: [{ toolCall: test.shell('cat missing.txt') }], usage: { inputTokens: 300, outputTokens: 30 } },
   ],
 })
 
@@ -87,12 +126,12 @@ const environmentsOf = (command: string) =>
   })
 const isRunning = (command: string) => environmentsOf(command).length > 0
 
-describe('external agents as Cadre runtimes, for real, against the simulator', () => {
+describe('the runtime contract: every agent for real, against the simulator', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let projectId: string
   let projectPath: string
   beforeAll(async () => {
-    installTestAgents(cases.map((test) => test.agent))
+    installTestAgents(cases.flatMap((test) => (test.agent === 'builtin' ? [] : [test.agent])))
     // The agents are found on the PATH; their models are the simulator's.
     served = await serveWithSimulator(cases.map(scenarioFor), {
       PATH: `${testAgentsBin}:${process.env.PATH}`,
@@ -102,7 +141,7 @@ describe('external agents as Cadre runtimes, for real, against the simulator', (
   }, 120_000)
   afterAll(() => served.close())
 
-  const create = async (test: AgentCase, prompt: string) =>
+  const create = async (test: RuntimeCase, prompt: string) =>
     (
       await (
         await served.api('/api/tasks', { projectId, prompt, agent: test.agent, model: test.model })
@@ -120,45 +159,51 @@ describe('external agents as Cadre runtimes, for real, against the simulator', (
       const task = await served.settled(id, ['review', 'failed', 'done'])
       expect(task).toMatchObject({ status: 'review', agent: test.agent, statusReason: null })
       const worktree = await served.workspaceOf(id)
-      expect(readFileSync(join(worktree, 'out.txt'), 'utf8')).toBe('hi\n')
+      expect(readFileSync(join(worktree, 'out.txt'), 'utf8')).toBe('marker-one\n')
       expect(readFileSync(join(worktree, 'notes.md'), 'utf8')).toBe('# notes\n')
       const log = await events(id)
       const summary = log.flatMap((e) => {
-        if (e.type === 'message.assistant') return [`says ${e.data.text}`]
+        // (The built-in agent's turns that only call tools are replies without text.)
+        if (e.type === 'message.assistant') return e.data.text ? [`says ${e.data.text}`] : []
         if (e.type === 'tool.started')
           return [`starts ${e.data.kind} ${JSON.stringify(e.data.paths ?? e.data.command)}`]
-        if (e.type === 'tool.finished') return [`ends ${e.data.kind}${e.data.isError ? ' failed' : ''}`]
+        if (e.type === 'tool.finished')
+          return [`ends ${e.data.kind}${e.data.isError ? ' failed' : ''} exit ${e.data.exitCode ?? '-'}`]
         return []
       })
       expect(summary).toEqual([
         'says Writing.',
-        `starts command ${JSON.stringify(test.reported('echo hi > out.txt && cat out.txt'))}`,
-        'ends command',
+        `starts command ${JSON.stringify(test.reported(makeNotes))}`,
+        `ends command exit ${test.exitCodes === false ? '-' : 0}`,
         'starts file_edit ["notes.md"]',
-        'ends file_edit',
+        'ends file_edit exit -',
+        `starts command ${JSON.stringify(test.reported('cat missing.txt'))}`,
+        test.exitCodes === false ? 'ends command exit -' : 'ends command failed exit 1',
         'says Done.',
       ])
-      // Usage as each agent reports it — per turn (Codex, Gemini CLI) or per model call (OpenCode) —
-      // adds up to exactly what the simulator said: 100/10 + 200/20 + 300/30.
+      // Usage as each agent reports it — per turn (Claude Code, Codex, Gemini CLI) or per model
+      // call (the built-in agent, OpenCode) — adds up to exactly what the simulator said.
       const steps = log.filter((e) => e.type === 'step.finished')
       const sum = (field: 'inputTokens' | 'outputTokens') =>
         steps.reduce((total, e) => total + (e.data.usage as Record<string, number>)[field]!, 0)
-      expect([sum('inputTokens'), sum('outputTokens')]).toEqual([600, 60])
-      expect(task.usage).toMatchObject({ inputTokens: 600, outputTokens: 60 })
-      expect(task.costUsd).toBeGreaterThan(0) // priced from the catalog
+      expect([sum('inputTokens'), sum('outputTokens')]).toEqual([1000, 100])
+      expect(task.usage).toMatchObject({ inputTokens: 1000, outputTokens: 100 })
+      expect(task.costUsd).toBeGreaterThan(0) // priced by the agent, or from Cadre's catalog
       // Checkpoint 0 as made, then one after the step(s) that changed files, the last holding both.
       const checkpoints = log.filter((e) => e.type === 'checkpoint.created')
       expect(checkpoints.length).toBeGreaterThanOrEqual(2)
       expect(checkpoints.at(-1)?.data.step).toBeGreaterThan(0)
-      expect(task.threads[0].agentSessionId).toMatch(/^([0-9a-f-]{36}|ses_\w+)$/) // the agent's own id
-      // Its state lived in the task's own folder under CADRE_HOME, never in a home of the user's.
-      expect(existsSync(join(served.home, 'agent-state', projectId, id, test.stateFile))).toBe(true)
+      if (test.stateFile) {
+        expect(task.threads[0].agentSessionId).toMatch(/^([0-9a-f-]{36}|ses_\w+)$/) // the agent's own id
+        // Its state lived in the task's own folder under CADRE_HOME, never in a home of the user's.
+        expect(existsSync(join(served.home, 'agent-state', projectId, id, test.stateFile))).toBe(true)
+      }
 
       // A follow-up continues the agent's own session.
       await served.api(`/api/tasks/${id}/messages`, { text: 'and now?' })
       const again = await served.settled(id, ['review', 'failed', 'done'])
       expect(again).toMatchObject({ status: 'review', statusReason: null })
-      expect(again.threads[0].agentSessionId).toBe(task.threads[0].agentSessionId)
+      expect(again.threads[0].agentSessionId).toBe(task.threads[0].agentSessionId ?? null)
       expect((await events(id)).filter((e) => e.type === 'message.assistant').at(-1)?.data.text).toBe(
         'Still done.',
       )
@@ -174,8 +219,7 @@ describe('external agents as Cadre runtimes, for real, against the simulator', (
         },
       )
       expect(result.code).toBe(0)
-      const command = test.reported('echo hi > out.txt && cat out.txt')
-      expect(result.stdout).toContain(`Writing.\n  ✓ ${test.shell('').tool} ${command}  `)
+      expect(result.stdout).toContain(`Writing.\n  ✓ ${test.shell('').tool} ${test.reported(makeNotes)}  `)
       expect(result.stdout).toMatch(/Done\.\n\n✔ Finished with changes/)
     })
 
@@ -192,6 +236,30 @@ describe('external agents as Cadre runtimes, for real, against the simulator', (
           timeout: 5_000,
         })
         .toBe('cancelled')
+    })
+
+    it('after the server is killed mid-run, resumes its session, or fails the run saying why', async () => {
+      const id = await create(test, 'crash now')
+      await expect.poll(() => isRunning(crashSleep), { timeout: 30_000 }).toBe(true)
+      await served.crashAndRestart()
+      const task = await served.settled(id, ['review', 'failed', 'done'])
+      expect(isRunning(crashSleep)).toBe(false) // ended by the restarted server, by the run's mark
+      const log = await events(id)
+      if (test.restart === false) {
+        expect(task).toMatchObject({
+          status: 'failed',
+          statusReason: expect.stringContaining(`Cadre stopped while ${test.agent} was working`),
+        })
+        expect(task.runs.map((run: { status: string }) => run.status)).toEqual(['failed'])
+        // Nothing recorded was lost, and the workspace is still there for a follow-up.
+        expect(log.some((e) => e.type === 'workspace.ready')).toBe(true)
+        expect(existsSync(await served.workspaceOf(id))).toBe(true)
+        return
+      }
+      expect(task).toMatchObject({ status: 'done', statusReason: null })
+      const replies = log.filter((e) => e.type === 'message.assistant')
+      expect(replies.at(-1)?.data.text).toBe('Resumed.')
+      expect(task.runs.map((run: { status: string }) => run.status)).toEqual(['succeeded'])
     })
   })
 })
