@@ -23,6 +23,8 @@ interface RuntimeCase {
   exitCodes?: false
   /** false: the agent cannot pick its session up after a crash mid-turn (the run fails, saying so). */
   restart?: false
+  /** With Cadre's approvals and plan mode: how it proposes a plan. */
+  proposePlan?: (plan: string) => NonNullable<ScenarioInput['rules']>[number]['reply'][number]
 }
 
 const cases: RuntimeCase[] = [
@@ -32,6 +34,7 @@ const cases: RuntimeCase[] = [
     shell: (command) => ({ tool: 'bash', input: { command } }),
     write: (path, content) => ({ tool: 'write_file', input: { path, content } }),
     reported: (command) => command,
+    proposePlan: (plan) => ({ text: plan }), // its last reply in plan mode is the plan
   },
   {
     agent: 'claude-code',
@@ -40,6 +43,7 @@ const cases: RuntimeCase[] = [
     write: (path, content) => ({ tool: 'Write', input: { file_path: `{{cwd}}/${path}`, content } }),
     reported: (command) => command,
     stateFile: join('claude', 'projects'),
+    proposePlan: (plan) => ({ toolCall: { tool: 'ExitPlanMode', input: { plan } } }),
   },
   {
     agent: 'codex',
@@ -79,12 +83,28 @@ const cases: RuntimeCase[] = [
 const sleep = 'timeout 30.123456789 tail -f /dev/null'
 const crashSleep = 'timeout 30.987654321 tail -f /dev/null'
 const makeNotes = 'echo marker-one > out.txt && cat out.txt'
+const guarded = 'touch approved.txt && echo touched-ok'
+const plan = '1. Touch approved.txt.'
 
 // Each runtime's scenario is chosen by its model's name; usage is given exactly on each request.
 // The session: a command, a file written, a command that fails, a reply.
 const scenarioFor = (test: RuntimeCase): ScenarioInput => ({
   name: test.model.slice(test.model.indexOf(':') + 1),
   rules: [
+    // Approvals: the guarded command until it has run, asked again once the person decided.
+    { when: { lastToolResult: { contains: 'touched-ok' } }, reply: [{ text: 'Touched.' }] },
+    { when: { lastToolResult: { contains: 'says deny' } }, reply: [{ text: 'Refused, stopping.' }] },
+    {
+      when: { lastUserMessage: { contains: 'remove it' } },
+      reply: [{ toolCall: test.shell('rm -f README.md') }],
+    },
+    {
+      when: { lastUserMessage: { contains: '/ask first|approved|refused|Carry it out/' } },
+      reply: [{ toolCall: test.shell(guarded) }],
+    },
+    ...(test.proposePlan
+      ? [{ when: { lastUserMessage: { contains: 'plan it' } }, reply: [test.proposePlan(plan)] }]
+      : []),
     { when: { lastUserMessage: { contains: 'sleep' } }, reply: [{ toolCall: test.shell(sleep) }] },
     { when: { lastUserMessage: { contains: 'and now' } }, reply: [{ text: 'Still done.' }] },
     // After a crash: a resumed session is told to go on; the built-in agent sees its interrupted call.
@@ -141,10 +161,20 @@ describe('the runtime contract: every agent for real, against the simulator', ()
   }, 120_000)
   afterAll(() => served.close())
 
-  const create = async (test: RuntimeCase, prompt: string) =>
+  const create = async (
+    test: RuntimeCase,
+    prompt: string,
+    options: { project?: string; mode?: string } = {},
+  ) =>
     (
       await (
-        await served.api('/api/tasks', { projectId, prompt, agent: test.agent, model: test.model })
+        await served.api('/api/tasks', {
+          projectId: options.project ?? projectId,
+          prompt,
+          agent: test.agent,
+          model: test.model,
+          ...(options.mode && { mode: options.mode }),
+        })
       ).json()
     ).id as string
   const events = async (id: string) =>
@@ -260,6 +290,58 @@ describe('the runtime contract: every agent for real, against the simulator', ()
       const replies = log.filter((e) => e.type === 'message.assistant')
       expect(replies.at(-1)?.data.text).toBe('Resumed.')
       expect(task.runs.map((run: { status: string }) => run.status)).toEqual(['succeeded'])
+    })
+  })
+
+  describe.each(cases.filter((test) => test.proposePlan))("$agent, with Cadre's approvals", (test) => {
+    let guardedProject: string
+    beforeAll(async () => {
+      guardedProject = (await (await served.api('/api/projects', { path: createGitRepo() })).json()).id
+      const rules = [
+        { tool: 'bash', pattern: 'touch *', action: 'ask' },
+        { tool: 'bash', pattern: 'rm *', action: 'deny' },
+      ]
+      await served.api(`/api/projects/${guardedProject}`, { settings: { policy: { rules } } }, 'PATCH')
+    })
+    const waitingRequest = async (id: string) => {
+      const waiting = await served.settled(id, ['needs_input', 'review', 'failed', 'done'])
+      expect(waiting).toMatchObject({ status: 'needs_input' })
+      return (await events(id)).findLast((e) => e.type === 'approval.requested')!.data
+    }
+
+    it('asks a person before a call the policy marks, and makes it once allowed', async () => {
+      const id = await create(test, 'ask first', { project: guardedProject, mode: 'default' })
+      const request = await waitingRequest(id)
+      expect(request).toMatchObject({ tool: 'bash', input: { command: guarded } })
+      expect(existsSync(join(await served.workspaceOf(id), 'approved.txt'))).toBe(false) // nothing ran
+      await served.api(`/api/tasks/${id}/approvals/${request.approvalId}`, { decision: 'allow' })
+      const done = await served.settled(id, ['review', 'failed', 'done', 'needs_input'])
+      expect(done).toMatchObject({ status: 'review', statusReason: null })
+      expect(existsSync(join(await served.workspaceOf(id), 'approved.txt'))).toBe(true)
+      expect((await events(id)).findLast((e) => e.type === 'message.assistant')?.data.text).toBe('Touched.')
+    })
+
+    it('refuses a call the policy denies, and the agent is told why', async () => {
+      const id = await create(test, 'remove it', { project: guardedProject, mode: 'default' })
+      const done = await served.settled(id, ['review', 'failed', 'done', 'needs_input'])
+      expect(done).toMatchObject({ status: 'done', statusReason: null })
+      const log = await events(id)
+      const refused = log.find((e) => e.type === 'tool.finished')?.data
+      expect(refused).toMatchObject({ isError: true, output: expect.stringContaining('says deny') })
+      expect(log.findLast((e) => e.type === 'message.assistant')?.data.text).toBe('Refused, stopping.')
+    })
+
+    it('proposes a plan in plan mode, and carries it out once the person approves it', async () => {
+      const id = await create(test, 'plan it', { project: guardedProject, mode: 'plan' })
+      const request = await waitingRequest(id)
+      expect(request).toMatchObject({ kind: 'plan', input: { plan } })
+      await served.api(`/api/tasks/${id}/approvals/${request.approvalId}`, {
+        decision: 'allow',
+        mode: 'auto',
+      })
+      const done = await served.settled(id, ['review', 'failed', 'done', 'needs_input'])
+      expect(done).toMatchObject({ status: 'review', mode: 'auto' })
+      expect(existsSync(join(await served.workspaceOf(id), 'approved.txt'))).toBe(true)
     })
   })
 })
