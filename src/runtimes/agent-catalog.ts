@@ -48,7 +48,14 @@ export const knownAgents: readonly KnownAgent[] = [
     name: 'claude-code',
     title: 'Claude Code',
     package: { name: '@anthropic-ai/claude-agent-sdk', version: '0.3.330' },
-    capabilities: { ...noCapabilities, planMode: true, approvals: true, resume: true, restart: true },
+    capabilities: {
+      ...noCapabilities,
+      planMode: true,
+      approvals: true,
+      resume: true,
+      restart: true,
+      mcp: true,
+    },
     needs: 'an Anthropic provider (a key, or a base URL), and the project network on',
   },
   {
@@ -56,7 +63,7 @@ export const knownAgents: readonly KnownAgent[] = [
     title: 'Codex',
     package: { name: '@openai/codex', version: '0.169.0' },
     command: 'codex',
-    capabilities: { ...noCapabilities, resume: true, restart: true },
+    capabilities: { ...noCapabilities, resume: true, restart: true, mcp: true },
     needs: 'an OpenAI Responses API provider (openai), and the project network on',
   },
   {
@@ -64,7 +71,7 @@ export const knownAgents: readonly KnownAgent[] = [
     title: 'Gemini CLI',
     package: { name: '@google/gemini-cli', version: '0.61.0' },
     command: 'gemini',
-    capabilities: { ...noCapabilities, resume: true },
+    capabilities: { ...noCapabilities, resume: true, mcp: true },
     needs: 'a Google provider (a key), and the project network on',
   },
   {
@@ -72,7 +79,7 @@ export const knownAgents: readonly KnownAgent[] = [
     title: 'OpenCode',
     package: { name: 'opencode-ai', version: '1.18.33' },
     command: 'opencode',
-    capabilities: { ...noCapabilities, resume: true },
+    capabilities: { ...noCapabilities, resume: true, mcp: true },
     needs: 'any OpenAI-compatible provider, and the project network on',
   },
 ]

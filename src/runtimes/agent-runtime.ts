@@ -32,6 +32,20 @@ export type ToolDecision =
   | { behavior: 'deny'; message: string }
   | { behavior: 'ask'; reason: string }
 
+/**
+ * An MCP server an agent is given: a command it starts (inside the workspace's sandbox, so the
+ * command must be visible there), or a Streamable HTTP endpoint.
+ */
+export type McpServerSpec =
+  | {
+      name: string
+      transport: 'stdio'
+      command: string
+      args?: readonly string[]
+      env?: Readonly<Record<string, string>>
+    }
+  | { name: string; transport: 'http'; url: string; headers?: Readonly<Record<string, string>> }
+
 /** One run of a runtime on a task. */
 export interface RuntimeRun {
   taskId: string
@@ -42,6 +56,8 @@ export interface RuntimeRun {
   stateDir: string
   /** The agent's session to continue (a follow-up, or a resume after a crash). */
   sessionId?: string
+  /** MCP servers whose tools the agent offers its model beside its own (agents with `mcp`). */
+  mcpServers?: readonly McpServerSpec[]
   /** The task's mode: plan (read, then propose a plan), default, or auto. */
   mode: AgentMode
   /** Cadre's policy, for an agent that asks before each tool call (`approvals`). */

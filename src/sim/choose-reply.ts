@@ -75,6 +75,7 @@ const toPart = (item: ScenarioReplyItem, request: SimRequest): SimReplyPart[] =>
         type: 'tool_call',
         name: tool.name,
         kind: tool.kind,
+        ...(tool.namespace && { namespace: tool.namespace }),
         input: toolInputText(fitToolInput(item.toolCall.input, tool.schema), tool.kind),
       },
     ]

@@ -32,6 +32,7 @@ export type SimReplyPart =
       kind: 'function' | 'custom'
       /** What goes on the wire: JSON arguments for function tools, the raw input for custom ones. */
       input: string
+      namespace?: string
     }
 
 /** The answer chosen for one request, before any protocol encodes it. */

@@ -37,6 +37,8 @@ export interface SimTool {
   /** `custom` tools (OpenAI Responses `type: "custom"`) take one free-form string instead of JSON. */
   kind: 'function' | 'custom'
   schema?: unknown
+  /** OpenAI Responses: the namespace the tool was offered in (Codex groups each MCP server's tools so). */
+  namespace?: string
 }
 
 /**

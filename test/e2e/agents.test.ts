@@ -7,7 +7,14 @@ import { readServerUrl, runCli, spawnCli, waitFor } from '../support/cli.ts'
 describe('cadre agents: what can run tasks, and installing an agent', () => {
   const home = mkdtempSync(join(tmpdir(), 'cadre-agents-'))
   // Only the system's own folders: no agent CLI a developer happens to have installed is found.
-  const env = { CADRE_HOME: home, CADRE_TOKEN: '', CADRE_URL: '', PATH: '/usr/local/bin:/usr/bin:/bin' }
+  // The suite has only loopback: npm installs from its cache, filled by `npm run test:agents`.
+  const env = {
+    CADRE_HOME: home,
+    CADRE_TOKEN: '',
+    CADRE_URL: '',
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    npm_config_offline: 'true',
+  }
   let server: ReturnType<typeof spawnCli> | undefined
   afterAll(() => server?.child.kill('SIGKILL'))
 

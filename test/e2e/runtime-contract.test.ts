@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { runCli } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
+import { loopbackOnlyVariable } from '../support/loopback-only.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 type ToolCall = { tool: string; input: string | Record<string, unknown> }
@@ -182,6 +184,12 @@ describe('the runtime contract: every agent for real, against the simulator', ()
       type: string
       data: Record<string, unknown>
     }[]
+
+  // `npm test` runs the suite in a network namespace with only loopback: what passes here needed
+  // nothing beyond this machine.
+  it.runIf(process.env[loopbackOnlyVariable])('runs with nothing but loopback to reach', () => {
+    expect(Object.keys(networkInterfaces())).toEqual(['lo'])
+  })
 
   describe.each(cases)('$agent', (test) => {
     it('works in the task worktree, every action in Cadre vocabulary, with the usage the model reported', async () => {

@@ -92,9 +92,19 @@ async function* turn(sdkDir: string, run: RuntimeRun, prompt: string): AsyncGene
           DISABLE_TELEMETRY: '1',
           DISABLE_ERROR_REPORTING: '1',
           DISABLE_AUTOUPDATER: '1',
+          // MCP tools offered to the model as they are, not behind a search tool it must think to call.
+          ENABLE_TOOL_SEARCH: 'false',
         },
         permissionMode: run.mode === 'plan' ? 'plan' : 'default',
         settingSources: [],
+        mcpServers: Object.fromEntries(
+          (run.mcpServers ?? []).map((server) => [
+            server.name,
+            server.transport === 'stdio'
+              ? { type: 'stdio', command: server.command, args: server.args ?? [], env: server.env ?? {} }
+              : { type: 'http', url: server.url, headers: server.headers ?? {} },
+          ]),
+        ),
         disallowedTools: unattended,
         canUseTool,
         abortController: abort,

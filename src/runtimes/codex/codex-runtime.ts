@@ -10,10 +10,30 @@ import { translateCodexEvent } from './translate-codex-event.ts'
 const flags = ['--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox']
 const keyVariable = 'CADRE_CODEX_API_KEY'
 
-/** Codex's configuration for one task: the task's model through a provider of its own, nothing phoning home. */
+// A TOML string, array of strings or inline table of strings: JSON's quoting is TOML's basic string.
+const toml = (value: string) => JSON.stringify(value)
+const tomlArray = (values: readonly string[] = []) => `[${values.map(toml).join(', ')}]`
+const tomlTable = (entries: Readonly<Record<string, string>> = {}) =>
+  `{ ${Object.entries(entries)
+    .map(([key, value]) => `${toml(key)} = ${toml(value)}`)
+    .join(', ')} }`
+
+/** The MCP servers Cadre gives Codex, as `[mcp_servers.<name>]` tables. */
+const mcpTables = (servers: RuntimeRun['mcpServers'] = []) =>
+  servers.flatMap((server) => [
+    `[mcp_servers.${toml(server.name)}]`,
+    ...(server.transport === 'stdio'
+      ? [
+          `command = ${toml(server.command)}`,
+          `args = ${tomlArray(server.args)}`,
+          `env = ${tomlTable(server.env)}`,
+        ]
+      : [`url = ${toml(server.url)}`, `http_headers = ${tomlTable(server.headers)}`]),
+  ])
+
+/** Codex's configuration for one task: the task's model through a provider of its own, its MCP servers, nothing phoning home. */
 const writeConfig = (home: string, run: RuntimeRun) => {
   mkdirSync(home, { recursive: true })
-  const toml = (value: string) => JSON.stringify(value)
   writeFileSync(
     join(home, 'config.toml'),
     [
@@ -35,6 +55,7 @@ const writeConfig = (home: string, run: RuntimeRun) => {
       'wire_api = "responses"',
       'request_max_retries = 0',
       'stream_max_retries = 0',
+      ...mcpTables(run.mcpServers),
       '',
     ].join('\n'),
   )

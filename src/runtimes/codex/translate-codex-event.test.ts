@@ -74,5 +74,35 @@ describe('codex exec --json in Cadre vocabulary', () => {
     expect(
       translateCodexEvent({ type: 'turn.failed', error: { message: 'stream disconnected' } }, '/w'),
     ).toEqual([{ type: 'error', message: 'stream disconnected' }])
+
+    // A notice it carries on after is kept, not a failure of the run.
+    const notice = { id: 'item_0', type: 'error', message: 'Model metadata for `m` not found.' }
+    expect(translateCodexEvent({ type: 'item.completed', item: notice }, '/w')).toEqual([
+      { type: 'other', raw: notice },
+    ])
+  })
+
+  it('reports an MCP tool call with its server, and what it answered', () => {
+    // Printed by Codex 0.169.0 calling the test probe server's tool.
+    const item = {
+      id: 'item_1',
+      type: 'mcp_tool_call',
+      server: 'probe',
+      tool: 'cadre_probe_echo',
+      arguments: { text: 'ping' },
+      result: { content: [{ type: 'text', text: 'pong: ping' }], structured_content: null },
+      error: null,
+      status: 'completed',
+    }
+    expect(translateCodexEvent({ type: 'item.completed', item }, '/w')).toEqual([
+      {
+        type: 'tool',
+        callId: 'item_1',
+        tool: 'probe.cadre_probe_echo',
+        kind: 'mcp',
+        status: 'completed',
+        output: 'pong: ping',
+      },
+    ])
   })
 })

@@ -27,6 +27,10 @@ const Item = z.discriminatedUnion('type', [
     type: z.literal('mcp_tool_call'),
     server: z.string(),
     tool: z.string(),
+    result: z
+      .object({ content: z.array(z.object({ type: z.string(), text: z.string().optional() })).default([]) })
+      .nullish(),
+    error: z.object({ message: z.string() }).nullish(),
     status: ItemStatus,
   }),
   z.object({ id: z.string(), type: z.literal('web_search'), query: z.string() }),
@@ -132,7 +136,14 @@ const translateItem = (event: string, item: z.infer<typeof Item>, root: string):
           callId: item.id,
           tool: `${item.server}.${item.tool}`,
           kind: 'mcp',
-          status: statusOf(item.status, event),
+          status: item.error ? 'error' : statusOf(item.status, event),
+          ...(completed && {
+            output:
+              item.error?.message ??
+              (item.result?.content ?? [])
+                .flatMap((part) => (part.text === undefined ? [] : [part.text]))
+                .join('\n'),
+          }),
         },
       ]
     case 'web_search':
@@ -147,6 +158,8 @@ const translateItem = (event: string, item: z.infer<typeof Item>, root: string):
         },
       ]
     case 'error':
-      return [{ type: 'error', message: item.message }]
+      // An error item is a notice Codex carries on after (e.g. a model it has no metadata for); what
+      // ends a turn comes as turn.failed or a top-level error.
+      return [{ type: 'other', raw: item }]
   }
 }

@@ -11,8 +11,22 @@ import {
 import { runAgentCommand } from '../run-agent-command.ts'
 import { createGeminiTranslator } from './translate-gemini-event.ts'
 
-/** Gemini CLI's settings for one task: API-key auth, no folder-trust prompt, nothing phoning home. */
-const writeSettings = (home: string) => {
+/** The MCP servers in Gemini CLI's `mcpServers` setting (trusted: Cadre decided to give them). */
+const mcpSettings = (servers: RuntimeRun['mcpServers'] = []) =>
+  Object.fromEntries(
+    servers.map((server) => [
+      server.name,
+      server.transport === 'stdio'
+        ? { command: server.command, args: server.args ?? [], env: server.env ?? {}, trust: true }
+        : { httpUrl: server.url, headers: server.headers ?? {}, trust: true },
+    ]),
+  )
+
+/**
+ * Gemini CLI's settings for one task: API-key auth, no folder-trust prompt, nothing phoning home,
+ * the MCP servers Cadre gives it.
+ */
+const writeSettings = (home: string, run: RuntimeRun) => {
   mkdirSync(join(home, '.gemini'), { recursive: true })
   writeFileSync(
     join(home, '.gemini', 'settings.json'),
@@ -21,11 +35,10 @@ const writeSettings = (home: string) => {
       privacy: { usageStatisticsEnabled: false },
       telemetry: { enabled: false },
       general: { disableAutoUpdate: true, disableUpdateNag: true },
+      mcpServers: mcpSettings(run.mcpServers),
     }),
   )
 }
-
-/** The Gemini CLI wants the host (`http://host:port`); Cadre keeps the versioned API path. */
 
 /** One `gemini -p` turn in the workspace; a follow-up resumes the task's latest session. */
 const turn = (
@@ -35,7 +48,7 @@ const turn = (
   resume: boolean,
 ): AsyncGenerator<AgentAction> => {
   const home = join(run.stateDir, 'gemini')
-  writeSettings(home)
+  writeSettings(home, run)
   const args = [
     '-p',
     prompt,

@@ -66,7 +66,8 @@ export const createGeminiTranslator = (root: string) => {
           const { command, file_path: path } = event.parameters as { command?: unknown; file_path?: unknown }
           const call = {
             tool: event.tool_name,
-            kind: kinds[event.tool_name] ?? 'other',
+            // An MCP server's tools are named `mcp_<server>_<tool>`.
+            kind: kinds[event.tool_name] ?? (event.tool_name.startsWith('mcp_') ? 'mcp' : 'other'),
             ...(typeof path === 'string' && { paths: [workspacePath(root, path)] }),
             ...(typeof command === 'string' && { command }),
           }

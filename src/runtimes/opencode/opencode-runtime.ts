@@ -8,7 +8,7 @@ import { createOpencodeTranslator } from './translate-opencode-event.ts'
 /**
  * OpenCode's configuration for one task: the task's model through an OpenAI-compatible provider of
  * its own (the key read from the environment, never written down), tools allowed (Cadre isolates
- * it), nothing shared or updated.
+ * it), the MCP servers Cadre gives it, nothing shared or updated.
  */
 const writeConfig = (dir: string, run: RuntimeRun) => {
   mkdirSync(dir, { recursive: true })
@@ -28,6 +28,19 @@ const writeConfig = (dir: string, run: RuntimeRun) => {
         },
       },
       permission: { edit: 'allow', bash: 'allow', webfetch: 'deny' },
+      mcp: Object.fromEntries(
+        (run.mcpServers ?? []).map((server) => [
+          server.name,
+          server.transport === 'stdio'
+            ? {
+                type: 'local',
+                command: [server.command, ...(server.args ?? [])],
+                environment: server.env ?? {},
+                enabled: true,
+              }
+            : { type: 'remote', url: server.url, headers: server.headers ?? {}, enabled: true },
+        ]),
+      ),
     }),
   )
   return file
@@ -57,7 +70,10 @@ const turn = (command: string, run: RuntimeRun, message: string): AsyncGenerator
     'opencode',
     [command, 'run', '--format', 'json', '--title', `task ${run.taskId}`, ...session, message],
     env,
-    createOpencodeTranslator(run.workspace.root),
+    createOpencodeTranslator(
+      run.workspace.root,
+      (run.mcpServers ?? []).map((server) => server.name),
+    ),
   )
 }
 

@@ -64,8 +64,11 @@ const errorText = (error: unknown) =>
 /**
  * A translator of one OpenCode session: the first line's session id is the session to resume;
  * each step's tokens and cost are its usage (a cost of 0 counts as unknown, to be priced by Cadre).
+ * The tools of the MCP servers it was given (`mcpServers`, by name) are named `<server>_<tool>`.
  */
-export const createOpencodeTranslator = (root: string) => {
+export const createOpencodeTranslator = (root: string, mcpServers: readonly string[] = []) => {
+  const kindOf = (tool: string): ActionKind =>
+    kinds[tool] ?? (mcpServers.some((server) => tool.startsWith(`${server}_`)) ? 'mcp' : 'other')
   let session: string | undefined
   return (raw: unknown): AgentAction[] =>
     translateMessage(OpencodeEvent, raw, (event): AgentAction[] => {
@@ -83,7 +86,7 @@ export const createOpencodeTranslator = (root: string) => {
           return [...opened, { type: 'reasoning', text: event.part.text }]
         case 'tool_use': {
           const { tool, callID, state } = event.part
-          const kind = kinds[tool] ?? 'other'
+          const kind = kindOf(tool)
           const { filePath, command } = state.input as { filePath?: unknown; command?: unknown }
           const status: ActionStatus = state.status
           const ended = status === 'completed' || status === 'error'

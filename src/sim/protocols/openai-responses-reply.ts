@@ -15,7 +15,12 @@ const itemOf = (part: SimReplyPart): Item => {
     const content = [{ type: 'output_text', text: part.text, annotations: [], logprobs: [] }]
     return { id: randomId('msg_'), type: 'message', status: 'completed', role: 'assistant', content }
   }
-  const call = { call_id: randomId('call_'), name: part.name, status: 'completed' }
+  const call = {
+    call_id: randomId('call_'),
+    name: part.name,
+    ...(part.namespace && { namespace: part.namespace }),
+    status: 'completed',
+  }
   if (part.kind === 'custom')
     return { id: randomId('ctc_'), type: 'custom_tool_call', ...call, input: part.input }
   return { id: randomId('fc_'), type: 'function_call', ...call, arguments: part.input }

@@ -15,7 +15,12 @@ const ResponsesBody = z.looseObject({
   instructions: z.string().nullish(),
   tools: z
     .array(
-      z.looseObject({ type: z.string(), name: z.string().optional(), parameters: z.unknown().optional() }),
+      z.looseObject({
+        type: z.string(),
+        name: z.string().optional(),
+        parameters: z.unknown().optional(),
+        tools: z.array(z.looseObject({ type: z.string(), name: z.string().optional() })).optional(),
+      }),
     )
     .optional(),
   stream: z.boolean().nullish(),
@@ -78,8 +83,21 @@ const toMessage = (item: z.infer<typeof Item>, system: string[]): SimMessage | u
   }
 }
 
-const toTool = (tool: NonNullable<z.infer<typeof ResponsesBody>['tools']>[number]): SimTool[] => {
+type OfferedTool = {
+  type: string
+  name?: string
+  parameters?: unknown
+  format?: unknown
+  tools?: OfferedTool[]
+}
+
+const toTool = (tool: OfferedTool): SimTool[] => {
   if (!tool.name) return []
+  // A namespace groups tools (Codex: one per MCP server); a call names the tool and its namespace.
+  if (tool.type === 'namespace') {
+    const namespace = tool.name
+    return (tool.tools ?? []).flatMap(toTool).map((inner) => ({ ...inner, namespace }))
+  }
   if (tool.type === 'function') return [{ name: tool.name, kind: 'function', schema: tool.parameters }]
   if (tool.type === 'custom') return [{ name: tool.name, kind: 'custom', schema: tool.format }]
   return []
