@@ -4,6 +4,7 @@ import type { AgentMode } from '../core/settings.ts'
 import type { Workspace } from '../sandbox/sandbox.ts'
 import type { AgentAction } from './agent-action.ts'
 import { knownAgent, noCapabilities, type RuntimeCapabilities } from './agent-catalog.ts'
+import type { AgentPolicy } from './agent-policy.ts'
 
 /** The model an agent is given, from Cadre's provider settings. */
 export interface RuntimeModel {
@@ -60,6 +61,8 @@ export interface RuntimeRun {
   mcpServers?: readonly McpServerSpec[]
   /** The task's mode: plan (read, then propose a plan), default, or auto. */
   mode: AgentMode
+  /** Cadre's policy for an agent that does not ask (no `approvals`), to write into its own configuration. */
+  policy?: AgentPolicy
   /** Cadre's policy, for an agent that asks before each tool call (`approvals`). */
   approve?(call: ToolCallRequest): Promise<ToolDecision>
   signal: AbortSignal

@@ -11,6 +11,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
 import { clearStaleLocks, workspaceChanged } from '../git/workspace-git.ts'
 import type { ModelClient } from '../models/model-client.ts'
+import { agentPolicy } from '../runtimes/agent-policy.ts'
 import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
@@ -234,6 +235,7 @@ export const executeRun = async (
           runId: run.id,
           threadId: run.threadId,
           mode: task.mode,
+          policy: agentPolicy(policy.settings, policy.globalRules, task.mode),
           approve: approveCalls({
             policy: policy.settings,
             globalRules: policy.globalRules,

@@ -2,6 +2,7 @@ import type { EventInput, StoredEvent } from '../core/events/registry.ts'
 import type { AgentMode } from '../core/settings.ts'
 import type { ModelClient, ResolvedModel } from '../models/model-client.ts'
 import type { AgentAction } from '../runtimes/agent-action.ts'
+import type { AgentPolicy } from '../runtimes/agent-policy.ts'
 import type { AgentRuntime, ToolCallRequest, ToolDecision } from '../runtimes/agent-runtime.ts'
 import type { Workspace } from '../sandbox/sandbox.ts'
 import type { Store } from '../store/store.ts'
@@ -16,6 +17,8 @@ export interface ExternalRunDeps {
   runId: string
   threadId: string
   mode: AgentMode
+  /** Cadre's policy, written into the configuration of a runtime that does not ask. */
+  policy: AgentPolicy
   /** Cadre's policy over each tool call, for a runtime that asks (see `approveCalls`). */
   approve(call: ToolCallRequest): Promise<ToolDecision>
   signal: AbortSignal
@@ -81,7 +84,7 @@ export const runExternalAgent = async (
     model: { model: endpoint.model, baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey },
     stateDir: deps.workspace.info.stateDir,
     mode: deps.mode,
-    ...(runtime.capabilities.approvals && { approve: deps.approve }),
+    ...(runtime.capabilities.approvals ? { approve: deps.approve } : { policy: deps.policy }),
     // A workspace made anew (its old one was cleaned up) has lost the agent's session state with it.
     ...(thread?.agentSessionId && !deps.workspace.info.created && { sessionId: thread.agentSessionId }),
     signal: deps.signal,

@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import type { Task } from '../core/entities.ts'
-import { notFound } from '../core/errors.ts'
+import { CadreError, notFound } from '../core/errors.ts'
 import { newId } from '../core/ids.ts'
 import { AgentMode, AgentName } from '../core/settings.ts'
 import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
 import { taskBranch } from '../git/task-branch.ts'
+import { knownAgent, knownAgents } from '../runtimes/agent-catalog.ts'
 import type { NewTask, StoreSession } from '../store/store.ts'
 
 export const CreateTaskInput = z.object({
@@ -33,6 +34,17 @@ export const titleFromPrompt = (prompt: string): string => {
   return line.length <= titleLength ? line : `${line.slice(0, titleLength - 1).trimEnd()}…`
 }
 
+/** A task in plan mode needs an agent that plans (reads, then proposes a plan for approval). */
+const refusePlanWithoutPlanner = (agentName: string, mode: Task['mode']) => {
+  const agent = knownAgent(agentName)
+  if (mode !== 'plan' || !agent || agent.capabilities.planMode) return
+  const planners = knownAgents.filter((known) => known.capabilities.planMode).map((known) => known.name)
+  throw new CadreError(
+    'bad_request',
+    `${agent.title} has no plan mode: choose the mode default or auto, or an agent that plans (${planners.join(', ')})`,
+  )
+}
+
 /**
  * Inserts a task on its own branch, with its first thread, the prompt as that thread's first
  * message, and its creation events, inside an open transaction.
@@ -42,6 +54,7 @@ export const insertTask = async (
   emit: Emit,
   fields: Omit<NewTask, 'id' | 'branch'>,
 ): Promise<Task> => {
+  refusePlanWithoutPlanner(fields.agent, fields.mode)
   const id = newId('task')
   const task = await session.tasks.create({ ...fields, id, branch: taskBranch(fields.title, id) })
   const thread = await session.threads.create({ taskId: task.id, title: 'Main' })

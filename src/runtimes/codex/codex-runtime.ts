@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentAction } from '../agent-action.ts'
+import { deniedCommandPrefixes } from '../agent-policy.ts'
 import { type AgentRuntime, defineRuntime, installationOf, type RuntimeRun } from '../agent-runtime.ts'
 import { runAgentCommand } from '../run-agent-command.ts'
 import { translateCodexEvent } from './translate-codex-event.ts'
@@ -61,16 +62,38 @@ const writeConfig = (home: string, run: RuntimeRun) => {
   )
 }
 
+/**
+ * Cadre's policy as Codex's own rules (`rules/cadre.rules`): commands starting with a refused
+ * prefix are forbidden, whatever its approval settings. Codex cannot be told to refuse every
+ * command, nor rules for paths: a policy that refuses commands by default is refused, saying why.
+ */
+const writeRules = (home: string, run: RuntimeRun): string | undefined => {
+  const prefixes = run.policy ? deniedCommandPrefixes(run.policy) : []
+  if (prefixes.includes('')) {
+    return "the project's policy refuses commands by default, which Codex cannot be configured to do: allow commands by default and deny the ones to refuse, or choose an agent that asks Cadre (builtin, claude-code)"
+  }
+  mkdirSync(join(home, 'rules'), { recursive: true })
+  const rule = (prefix: string) =>
+    `prefix_rule(pattern = [${prefix.split(/\s+/).map(toml).join(', ')}], decision = "forbidden")`
+  writeFileSync(join(home, 'rules', 'cadre.rules'), prefixes.map(rule).join('\n'))
+  return undefined
+}
+
 /** One `codex exec` turn in the workspace, its JSON lines translated as they come. */
-const turn = (command: string, run: RuntimeRun, args: string[]): AsyncGenerator<AgentAction> => {
+async function* turn(command: string, run: RuntimeRun, args: string[]): AsyncGenerator<AgentAction> {
   const home = join(run.stateDir, 'codex')
   writeConfig(home, run)
+  const refused = writeRules(home, run)
+  if (refused) {
+    yield { type: 'error', message: refused }
+    return
+  }
   const env = {
     CODEX_HOME: home,
     HOME: join(run.stateDir, 'home'),
     [keyVariable]: run.model.apiKey || 'none',
   }
-  return runAgentCommand(run, 'codex', [command, ...args], env, (message) =>
+  yield* runAgentCommand(run, 'codex', [command, ...args], env, (message) =>
     translateCodexEvent(message, run.workspace.root),
   )
 }

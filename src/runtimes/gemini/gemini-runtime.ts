@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentAction } from '../agent-action.ts'
+import { deniedCommandPrefixes } from '../agent-policy.ts'
 import {
   type AgentRuntime,
   defineRuntime,
@@ -21,6 +22,35 @@ const mcpSettings = (servers: RuntimeRun['mcpServers'] = []) =>
         : { httpUrl: server.url, headers: server.headers ?? {}, trust: true },
     ]),
   )
+
+/**
+ * Cadre's policy as rules of Gemini CLI's policy engine (its user tier, above what yolo mode
+ * allows): its shell refused for the command prefixes Cadre refuses (all of it when Cadre refuses
+ * commands by default), its file writers when Cadre refuses every edit. Rules for some paths only
+ * cannot be said to it.
+ */
+const writePolicy = (home: string, policy: RuntimeRun['policy']) => {
+  const dir = join(home, '.gemini', 'policies')
+  mkdirSync(dir, { recursive: true })
+  const deny = (toolName: string, commandPrefix?: string) =>
+    [
+      '[[rule]]',
+      `toolName = ${JSON.stringify(toolName)}`,
+      ...(commandPrefix ? [`commandPrefix = ${JSON.stringify(commandPrefix)}`] : []),
+      'decision = "deny"',
+      'priority = 999',
+      '',
+    ].join('\n')
+  const rules = policy
+    ? [
+        ...deniedCommandPrefixes(policy).map((prefix) => deny('run_shell_command', prefix || undefined)),
+        ...((policy.edits.find((rule) => rule.pattern === '*')?.action ?? policy.editDefault) === 'deny'
+          ? [deny('write_file'), deny('replace')]
+          : []),
+      ]
+    : []
+  writeFileSync(join(dir, 'cadre.toml'), rules.join('\n'))
+}
 
 /**
  * Gemini CLI's settings for one task: API-key auth, no folder-trust prompt, nothing phoning home,
@@ -49,6 +79,7 @@ const turn = (
 ): AsyncGenerator<AgentAction> => {
   const home = join(run.stateDir, 'gemini')
   writeSettings(home, run)
+  writePolicy(home, run.policy)
   const args = [
     '-p',
     prompt,

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AgentAction } from '../agent-action.ts'
+import { lastMatchWins } from '../agent-policy.ts'
 import { type AgentRuntime, defineRuntime, installationOf, type RuntimeRun } from '../agent-runtime.ts'
 import { runAgentCommand } from '../run-agent-command.ts'
 import { createOpencodeTranslator } from './translate-opencode-event.ts'
@@ -8,7 +9,8 @@ import { createOpencodeTranslator } from './translate-opencode-event.ts'
 /**
  * OpenCode's configuration for one task: the task's model through an OpenAI-compatible provider of
  * its own (the key read from the environment, never written down), tools allowed (Cadre isolates
- * it), the MCP servers Cadre gives it, nothing shared or updated.
+ * it, so only Cadre's policy limits its tools), the MCP servers Cadre gives it, nothing shared or
+ * updated.
  */
 const writeConfig = (dir: string, run: RuntimeRun) => {
   mkdirSync(dir, { recursive: true })
@@ -27,7 +29,12 @@ const writeConfig = (dir: string, run: RuntimeRun) => {
           models: { [run.model.model]: { name: run.model.model, tool_call: true } },
         },
       },
-      permission: { edit: 'allow', bash: 'allow', webfetch: 'deny' },
+      // Cadre's policy, in OpenCode's terms (it cannot ask Cadre); no web fetches (Cadre has none).
+      permission: {
+        edit: run.policy ? lastMatchWins(run.policy.edits, run.policy.editDefault) : 'allow',
+        bash: run.policy ? lastMatchWins(run.policy.commands, run.policy.commandDefault) : 'allow',
+        webfetch: 'deny',
+      },
       mcp: Object.fromEntries(
         (run.mcpServers ?? []).map((server) => [
           server.name,

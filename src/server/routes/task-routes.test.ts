@@ -61,6 +61,17 @@ describe('task routes', () => {
     })
   })
 
+  it('refuses plan mode for an agent that cannot plan, saying which can, and stores nothing', async () => {
+    const before = (await (await t.api('/api/tasks')).json()).tasks.length
+    const refused = await create({ prompt: 'think first', agent: 'gemini', mode: 'plan' })
+    expect(refused.status).toBe(400)
+    expect((await refused.json()).error.message).toBe(
+      'Gemini CLI has no plan mode: choose the mode default or auto, or an agent that plans (builtin, claude-code)',
+    )
+    expect((await (await t.api('/api/tasks')).json()).tasks).toHaveLength(before)
+    expect((await create({ prompt: 'think first', agent: 'claude-code', mode: 'plan' })).status).toBe(201)
+  })
+
   it('lists by project and status, newest first', async () => {
     const a = await (await create({ prompt: 'a' })).json()
     const b = await (await create({ prompt: 'b', start: false })).json()
