@@ -1,110 +1,87 @@
-// Every runtime on the same two-turn scenario (a shell command that writes a file, then a reply),
-// side by side in one run, all model traffic to the simulator:
-// - each external agent CLI alone: run by its adapter in a plain directory, no server, no sandbox;
-// - the same CLI driven by Cadre: a task through `cadre serve` (worktree, bubblewrap, events,
-//   checkpoints), from creation to settled;
-// - the built-in agent driven by Cadre, the same way.
-// Prints markdown; see docs/benchmarks.md.   node bench/runtimes.ts [--runs 3]
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// The same two-turn scenario (a command that writes a file, then a reply) through every runtime:
+// each agent CLI on its own, the same CLI driven by Cadre, and Cadre's built-in agent. Wall time
+// and peak resident memory, as medians over several runs and as ratios.   node bench/runtimes.ts
+import { randomUUID } from 'node:crypto'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createCodexRuntime } from '../src/runtimes/codex/codex-runtime.ts'
-import { createGeminiRuntime } from '../src/runtimes/gemini/gemini-runtime.ts'
-import { createOpencodeRuntime } from '../src/runtimes/opencode/opencode-runtime.ts'
-import { openDirectorySandbox } from '../src/sandbox/directory-sandbox.ts'
 import type { ScenarioInput } from '../src/sim/scenario.ts'
 import { startSimulator } from '../src/sim/start-simulator.ts'
 import { createGitRepo } from '../test/support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../test/support/install-test-agents.ts'
+import { runRuntime, testRuntimes } from '../test/support/run-runtime.ts'
 import { machine, median, spread } from './support/figures.ts'
+import { samplePeakRss } from './support/peak-rss.ts'
 import { serveCadre } from './support/serve-cadre.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } })
 const runs = Number(values.runs)
 
-const agents = [
+type Shell = (command: string) => { tool: string; input: Record<string, unknown> }
+// Each runtime on a model of its own (the simulator picks the scenario by the model's name).
+const agents: { name: string; id: string; shell: Shell }[] = [
   {
-    name: 'codex',
-    model: 'gpt-5.5',
-    id: 'openai:gpt-5.5',
-    create: createCodexRuntime,
-    shell: (cmd: string) => ({ tool: 'exec_command', input: { cmd } }),
+    name: 'claude-code',
+    id: 'anthropic:claude-sonnet-4-5',
+    shell: (command) => ({ tool: 'Bash', input: { command } }),
   },
+  { name: 'codex', id: 'openai:gpt-5.5', shell: (cmd) => ({ tool: 'exec_command', input: { cmd } }) },
   {
     name: 'gemini',
-    model: 'gemini-2.5-pro',
     id: 'google:gemini-2.5-pro',
-    create: createGeminiRuntime,
-    shell: (command: string) => ({ tool: 'run_shell_command', input: { command } }),
+    shell: (command) => ({ tool: 'run_shell_command', input: { command } }),
   },
   {
     name: 'opencode',
-    model: 'claude-haiku-4-5',
     id: 'anthropic:claude-haiku-4-5',
-    create: createOpencodeRuntime,
-    shell: (command: string) => ({ tool: 'bash', input: { command, description: 'write' } }),
+    shell: (command) => ({ tool: 'bash', input: { command, description: 'write' } }),
   },
 ]
 const builtin = {
   name: 'builtin',
-  model: 'claude-sonnet-4-5',
-  id: 'anthropic:claude-sonnet-4-5',
-  shell: (command: string) => ({ tool: 'bash', input: { command } }),
+  id: 'anthropic:claude-opus-4-5',
+  shell: ((command) => ({ tool: 'bash', input: { command } })) as Shell,
 }
 
-const twoTurn = (
-  name: string,
-  shell: (command: string) => { tool: string; input: Record<string, unknown> },
-): ScenarioInput => ({
-  name,
+const twoTurn = (agent: { id: string; shell: Shell }): ScenarioInput => ({
+  name: agent.id.slice(agent.id.indexOf(':') + 1),
   rules: [
-    { when: { toolResult: 'none' }, reply: [{ text: 'Writing.' }, { toolCall: shell('echo hi > out.txt') }] },
+    {
+      when: { toolResult: 'none' },
+      reply: [{ text: 'Writing.' }, { toolCall: agent.shell('echo hi > out.txt') }],
+    },
     { reply: [{ text: 'Done.' }] },
   ],
 })
 
 installTestAgents(agents.map((agent) => agent.name))
-const sim = await startSimulator({
-  scenarios: [...agents, builtin].map((agent) => twoTurn(agent.model, agent.shell)),
-})
+const runtimes = testRuntimes()
+const sim = await startSimulator({ scenarios: [...agents, builtin].map(twoTurn) })
 
-const endpoints: Record<string, string> = {
-  codex: `${sim.url}/v1`,
-  gemini: `${sim.url}/v1beta`,
-  opencode: `${sim.url}/v1`,
+interface Measure {
+  ms: number
+  peakMb: number
 }
 
 /** The CLI alone: its adapter runs it in a plain directory, nothing recorded. */
-const alone = async (agent: (typeof agents)[number]) => {
-  const repo = createGitRepo()
-  const state = mkdtempSync(join(tmpdir(), 'cadre-bench-state-'))
-  mkdirSync(join(state, 'home'), { recursive: true })
-  const workspace = await openDirectorySandbox(repo)
-  const runtime = agent.create(join(testAgentsBin, agent.name))
+const alone = async (agent: (typeof agents)[number]): Promise<Measure> => {
+  const dir = createGitRepo()
+  const marker = `CADRE_BENCH_RUN=${randomUUID()}`
+  const memory = samplePeakRss(marker)
   const started = performance.now()
-  for await (const action of runtime.start(
-    {
-      taskId: 'bench',
-      runId: 'bench',
-      workspace: {
-        ...workspace,
-        info: { kind: 'worktree', branch: 'main', isolation: 'none', created: true, stateDir: state },
-      },
-      model: { model: agent.model, baseUrl: endpoints[agent.name]!, apiKey: 'bench-key-0123456789' },
-      stateDir: state,
-      mode: 'default',
-      signal: new AbortController().signal,
-    },
-    'write out.txt',
-  )) {
-    if (action.type === 'error') throw new Error(`${agent.name}: ${action.message}`)
-  }
+  const actions = await runRuntime(runtimes.get(agent.name)!, {
+    dir,
+    modelId: agent.id,
+    simUrl: sim.url,
+    prompt: 'write out.txt',
+    env: { [marker.split('=')[0]!]: marker.split('=')[1]! },
+  })
   const ms = performance.now() - started
-  await workspace.close()
-  rmSync(join(repo, '..'), { recursive: true, force: true })
-  rmSync(state, { recursive: true, force: true })
-  return ms
+  const peakMb = memory.stop()
+  const failed = actions.find((action) => action.type === 'error')
+  if (failed?.type === 'error') throw new Error(`${agent.name}: ${failed.message}`)
+  rmSync(join(dir, '..'), { recursive: true, force: true })
+  return { ms, peakMb }
 }
 
 /** A `cadre serve` that finds the test agents on its PATH and reaches the simulator. */
@@ -119,9 +96,13 @@ const server = await serveCadre({
 })
 const { api } = server
 
-/** The same scenario as a Cadre task, from creation to settled. */
-const throughCadre = async (agent: { name: string; id: string }) => {
+/**
+ * The same scenario as a Cadre task, from creation to settled; memory is the server's and that of
+ * every process the run started (they carry its mark).
+ */
+const throughCadre = async (agent: { name: string; id: string }): Promise<Measure> => {
   const project = await api('/api/projects', { path: createGitRepo() })
+  const memory = samplePeakRss('CADRE_RUN_ID=', [server.pid])
   const started = performance.now()
   const { id } = await api('/api/tasks', {
     projectId: project.id,
@@ -133,16 +114,17 @@ const throughCadre = async (agent: { name: string; id: string }) => {
     const task = await api(`/api/tasks/${id}`)
     if (['review', 'done', 'failed'].includes(task.status)) {
       if (task.status === 'failed') throw new Error(`${agent.name} task failed: ${task.statusReason}`)
-      return performance.now() - started
+      return { ms: performance.now() - started, peakMb: memory.stop() }
     }
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
 
 const rows: string[] = []
+const mb = (values: number[]) => spread(values, 0)
 for (const agent of agents) {
-  const own: number[] = []
-  const cadre: number[] = []
+  const own: Measure[] = []
+  const cadre: Measure[] = []
   for (let run = 0; run < runs; run++) {
     // Alternating which goes first, so neither is always the warm one.
     if (run % 2 === 0) {
@@ -154,17 +136,33 @@ for (const agent of agents) {
     }
     process.stderr.write(`${agent.name} run ${run + 1}/${runs} done\n`)
   }
-  const ratios = own.map((ms, i) => cadre[i]! / ms)
-  rows.push(`| ${agent.name} | ${spread(own)} | ${spread(cadre)} | ${median(ratios).toFixed(2)} |`)
+  const timeRatio = median(own.map((measure, i) => cadre[i]!.ms / measure.ms))
+  const memoryRatio = median(own.map((measure, i) => cadre[i]!.peakMb / measure.peakMb))
+  rows.push(
+    `| ${agent.name} | ${spread(
+      own.map((m) => m.ms),
+      0,
+    )} | ${spread(
+      cadre.map((m) => m.ms),
+      0,
+    )} | ${timeRatio.toFixed(2)} | ${mb(own.map((m) => m.peakMb))} | ${mb(cadre.map((m) => m.peakMb))} | ${memoryRatio.toFixed(2)} |`,
+  )
 }
-const builtinRuns: number[] = []
+const builtinRuns: Measure[] = []
 for (let run = 0; run < runs; run++) builtinRuns.push(await throughCadre(builtin))
-rows.push(`| builtin | — | ${spread(builtinRuns)} | — |`)
+rows.push(
+  `| builtin | — | ${spread(
+    builtinRuns.map((m) => m.ms),
+    0,
+  )} | — | — | ${mb(builtinRuns.map((m) => m.peakMb))} | — |`,
+)
 
 console.log(machine())
-console.log(`${runs} runs; median (min–max), milliseconds\n`)
-console.log('| runtime | CLI alone | driven by Cadre | Cadre ÷ alone |')
-console.log('| --- | --- | --- | --- |')
+console.log(`${runs} runs; median (min–max); time in ms, peak resident memory in MB\n`)
+console.log(
+  '| runtime | CLI alone, time | driven by Cadre, time | ratio | CLI alone, memory | driven by Cadre, memory (server + agent) | ratio |',
+)
+console.log('| --- | --- | --- | --- | --- | --- | --- |')
 for (const row of rows) console.log(row)
 
 await server.stop()

@@ -10,6 +10,7 @@ type TaskAnswer = { id: string; status: string; statusReason: string | null }
 
 export interface ServedCadre {
   url: string
+  pid: number
   /** JSON from the API, with the bench's token. */
   api(
     path: string,
@@ -42,6 +43,7 @@ export const serveCadre = async (
   if (!url) throw new Error('the server did not start')
   return {
     url,
+    pid: child.pid!,
     api: async (path, body, method) =>
       (
         await fetch(`${url}${path}`, {

@@ -1,17 +1,23 @@
+import { z } from 'zod'
+
 /** What an agent can do beyond running in a workspace; the API and UI show it per runtime. */
-export interface RuntimeCapabilities {
-  /** A read-only mode that ends with a plan. */
-  planMode: boolean
-  /** Asks Cadre before a tool call (so Cadre's approvals apply); otherwise the policy is written into its configuration. */
-  approvals: boolean
-  images: boolean
-  /** Continues its own session in a follow-up. */
-  resume: boolean
-  /** Picks its session up again when Cadre restarts in the middle of a turn (else the run fails, saying so). */
-  restart: boolean
-  /** Takes the MCP servers Cadre passes it. */
-  mcp: boolean
-}
+export const RuntimeCapabilities = z.object({
+  planMode: z.boolean().describe('a read-only mode that ends with a plan for approval'),
+  approvals: z
+    .boolean()
+    .describe(
+      "asks Cadre before each tool call (Cadre's approvals apply); otherwise the policy is written into its configuration",
+    ),
+  images: z.boolean(),
+  resume: z.boolean().describe('continues its own session in a follow-up'),
+  restart: z
+    .boolean()
+    .describe(
+      'picks its session up again when Cadre restarts in the middle of a turn (else the run fails, saying so)',
+    ),
+  mcp: z.boolean().describe('takes the MCP servers Cadre passes it'),
+})
+export type RuntimeCapabilities = z.infer<typeof RuntimeCapabilities>
 
 /** Capabilities an adapter does not declare: none. */
 export const noCapabilities: RuntimeCapabilities = {

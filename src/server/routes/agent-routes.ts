@@ -1,17 +1,10 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
+import { RuntimeCapabilities } from '../../runtimes/agent-catalog.ts'
 import { findAgents } from '../../runtimes/find-agents.ts'
 import { json } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
-
-const Capabilities = z.object({
-  planMode: z.boolean(),
-  approvals: z.boolean().describe("asks Cadre before a tool call, so Cadre's approvals apply"),
-  images: z.boolean(),
-  resume: z.boolean().describe('continues its own session after a follow-up or a restart'),
-  mcp: z.boolean(),
-})
 
 const AgentStatus = z.object({
   name: z.string().describe('what tasks name it by (agent: …)'),
@@ -20,7 +13,7 @@ const AgentStatus = z.object({
   path: z.string().optional().describe("where it was found: Cadre's agents folder, or the PATH"),
   version: z.string().optional(),
   pinnedVersion: z.string().optional().describe('the version `cadre agents install` installs'),
-  capabilities: Capabilities,
+  capabilities: RuntimeCapabilities,
   needs: z.string(),
 })
 
