@@ -55,6 +55,7 @@ describe('comparisons: one prompt, several agents side by side', () => {
       ],
       [{ agent: 'compare' }, /body\.agent: "compare" is not an agent/],
       [{ agents: ['builtin', 'codex'], models: { codex: 'nowhere:model' } }, /nowhere/],
+      [{ agents: ['builtin', 'codex'], mode: 'plan' }, /Codex has no plan mode/],
     ]
     for (const [body, message] of cases) {
       const response = await create(body)
@@ -67,13 +68,13 @@ describe('comparisons: one prompt, several agents side by side', () => {
   it('creates the comparison and one ordinary task per agent, each on its own branch, and answers 201 with them', async () => {
     await using provider = await startAnsweringServer(200, { data: [{ id: 'sonnet' }] })
     await t.api('/api/providers/local', { method: 'PUT', json: { baseUrl: provider.url } })
-    const created = await compare({ mode: 'plan', models: { codex: 'local:sonnet' }, title: 'Dark' })
+    const created = await compare({ mode: 'default', models: { codex: 'local:sonnet' }, title: 'Dark' })
     expect(created).toMatchObject({
       agent: 'compare',
       status: 'running',
       parentId: null,
       title: 'Dark',
-      mode: 'plan',
+      mode: 'default',
       branch: '',
     })
     expect(created.children.map((child) => [child.agent, child.model, child.title])).toEqual([
@@ -86,7 +87,7 @@ describe('comparisons: one prompt, several agents side by side', () => {
         parentId: created.id,
         status: 'queued',
         prompt: 'Add a dark mode',
-        mode: 'plan',
+        mode: 'default',
       })
     }
     expect(new Set(created.children.map((child) => child.branch)).size).toBe(3)
