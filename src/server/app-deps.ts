@@ -22,6 +22,8 @@ export interface AppDeps {
   /** Knows every secret Cadre holds; applied to every JSON answer as a last line of defence. */
   redactor: Redactor
   version: string
+  /** Where the built web UI is (default: web/dist of this checkout). */
+  webDist?: string
   /** Aborted when the server shuts down, ending every open stream. */
   shutdown: AbortSignal
 }

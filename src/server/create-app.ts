@@ -1,7 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { CadreError } from '../core/errors.ts'
+import { sessionCookieName } from './access-guard.ts'
 import { json } from './api-schemas.ts'
 import type { AppDeps } from './app-deps.ts'
 import { errorJson, toErrorResponse, validationHook } from './error-responses.ts'
@@ -17,17 +19,10 @@ import { settingsRoutes } from './routes/settings-routes.ts'
 import { taskRoutes } from './routes/task-routes.ts'
 import { workspaceRoutes } from './routes/workspace-routes.ts'
 import { StreamMessage, StreamRequest } from './stream-protocol.ts'
+import { webUi } from './web-ui.ts'
 
 const openApiPath = '/api/openapi.json'
 const maxBodyBytes = 1024 * 1024
-
-const landingPage = (version: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Cadre</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; line-height: 1.5">
-<h1>Cadre ${version}</h1>
-<p>You are signed in. The API is described at <a href="${openApiPath}">${openApiPath}</a>;
-live events stream on <code>${streamPath}</code>.</p>
-</body></html>`
 
 /** The HTTP app: every route validated by zod and documented in the OpenAPI document it serves. */
 export const createApp = (deps: AppDeps) => {
@@ -49,6 +44,7 @@ export const createApp = (deps: AppDeps) => {
     )
   })
   app.use(guardRequests(deps.guard))
+  app.use(webUi(deps.webDist))
   app.use(redactResponses(deps.redactor))
   app.use(
     bodyLimit({
@@ -74,14 +70,21 @@ export const createApp = (deps: AppDeps) => {
     .openapi(
       createRoute({
         method: 'get',
-        path: '/',
+        path: '/api/session',
         tags: ['server'],
-        summary: 'The browser entry point; `?token=` signs in and redirects without it',
-        responses: {
-          200: { content: { 'text/html': { schema: z.string() } }, description: 'the start page' },
-        },
+        summary: 'Whether this browser is signed in (its session cookie, or a token); needs no token',
+        security: [],
+        responses: { 200: json(z.object({ signedIn: z.boolean() }), 'signed in or not') },
       }),
-      (c) => c.html(landingPage(deps.version), 200),
+      (c) =>
+        c.json(
+          {
+            signedIn:
+              deps.guard.sessionValid(getCookie(c, sessionCookieName)) ||
+              deps.guard.tokenValid(c.req.header('authorization')?.match(/^Bearer (.+)$/i)?.[1]),
+          },
+          200,
+        ),
     )
     .route('/', projectRoutes(deps))
     .route('/', taskRoutes(deps))
@@ -104,6 +107,17 @@ export const createApp = (deps: AppDeps) => {
     type: 'apiKey',
     in: 'cookie',
     name: 'cadre_session',
+  })
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/',
+    tags: ['server'],
+    summary: 'The web UI (every path outside /api); `?token=` signs in and redirects without it',
+    security: [],
+    responses: {
+      200: { description: 'the UI', content: { 'text/html': { schema: z.string() } } },
+      503: { description: 'the UI is not built (npm run build:web)' },
+    },
   })
   app.openAPIRegistry.registerPath({
     method: 'get',

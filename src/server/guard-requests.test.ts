@@ -65,9 +65,13 @@ describe('access to the server', () => {
   })
 
   it('trades the token in a link for an HttpOnly SameSite=Strict cookie and drops it from the address', async () => {
+    // A wrong link lands on the UI's sign-in page, saying so, with no cookie and no token kept.
     const wrong = await raw('/?token=nope')
-    expect(wrong.status).toBe(401)
+    expect(wrong.status).toBe(302)
+    expect(wrong.headers.get('location')).toBe('/?signin=refused')
     expect(wrong.headers.get('set-cookie')).toBeNull()
+    const wrongApi = await raw('/api/projects?token=nope')
+    expect(wrongApi.status).toBe(401)
 
     const signIn = await raw(`/?token=${t.token}&tab=board`)
     expect(signIn.status).toBe(302)
@@ -80,7 +84,10 @@ describe('access to the server', () => {
 
     const session = cookie.split(';')[0]!
     expect((await raw('/api/projects', { cookie: session })).status).toBe(200)
-    expect((await raw('/', { cookie: session })).status).toBe(200)
+    expect((await raw('/', { cookie: session })).status).not.toBe(401)
+    // The UI's page holds nothing secret; what it shows comes from the API, which asks.
+    expect((await raw('/tasks/tsk_1')).status).not.toBe(401)
+    expect((await raw('/api/tasks/tsk_1')).status).toBe(401)
     expect((await raw('/api/projects', { cookie: 'cadre_session=forged' })).status).toBe(401)
 
     // The same cookie opens the live stream, and a foreign Origin cannot use it.

@@ -2,8 +2,9 @@ import type { MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { CadreError } from '../core/errors.ts'
 import { type AccessGuard, sessionCookieName } from './access-guard.ts'
+import { isUiPath } from './web-ui.ts'
 
-const publicPaths = new Set(['/api/health'])
+const publicPaths = new Set(['/api/health', '/api/session'])
 
 /**
  * Host and Origin checks on every request; then the token, from `Authorization: Bearer` or the
@@ -25,6 +26,8 @@ export const guardRequests =
     }
     const linkToken = c.req.query('token')
     if (linkToken !== undefined && c.req.method === 'GET') {
+      // A browser following a wrong link lands on the sign-in page, saying so; the token goes.
+      if (!guard.tokenValid(linkToken) && isUiPath(c.req.path)) return c.redirect('/?signin=refused', 302)
       if (!guard.tokenValid(linkToken)) {
         throw new CadreError(
           'unauthorized',
@@ -36,7 +39,8 @@ export const guardRequests =
       url.searchParams.delete('token')
       return c.redirect(`${url.pathname}${url.search}`, 302)
     }
-    if (publicPaths.has(c.req.path)) return next()
+    // The UI's page and assets hold nothing secret; the API behind them asks for the session.
+    if (publicPaths.has(c.req.path) || isUiPath(c.req.path)) return next()
     const authorization = c.req.header('authorization')
     const bearer = authorization?.match(/^Bearer (.+)$/i)?.[1]
     if (guard.tokenValid(bearer) || guard.sessionValid(getCookie(c, sessionCookieName))) return next()

@@ -11,42 +11,11 @@ import { ForkInput, forkTask } from '../../workspaces/fork-task.ts'
 import { MergeInput, mergeTask } from '../../workspaces/merge-task.ts'
 import { CheckpointInput, rollbackTask } from '../../workspaces/rollback-task.ts'
 import { DiffQuery, diffTask } from '../../workspaces/task-diff.ts'
-import { errors, IdParam, json, jsonBody } from '../api-schemas.ts'
+import { Checkpoint, errors, IdParam, json, jsonBody, WorkspaceDiff } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
 
 const tags = ['workspaces']
-
-const FileDiff = z.object({
-  path: z.string(),
-  oldPath: z.string().optional().describe('where a renamed or copied file came from'),
-  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type_changed']),
-  additions: z.number().int().nullable().describe('null for a binary file'),
-  deletions: z.number().int().nullable(),
-  binary: z.boolean(),
-  patch: z
-    .string()
-    .optional()
-    .describe('unified diff; absent when the whole diff was too large (ask with ?path=)'),
-})
-
-const WorkspaceDiff = z.object({
-  from: z.string().describe('the commit compared against'),
-  to: z.string().describe('the tree compared'),
-  files: z.array(FileDiff),
-  stats: z.object({ files: z.number().int(), additions: z.number().int(), deletions: z.number().int() }),
-  suspicious: z.string().optional().describe('why this change should not be merged without a look'),
-  truncated: z.boolean(),
-})
-
-const Checkpoint = z.object({
-  checkpoint: z.number().int(),
-  seq: z.number().int().describe('where in the task log it was taken'),
-  at: z.string(),
-  step: z.number().int(),
-  commit: z.string(),
-  ref: z.string(),
-})
 
 const CommitResult = z.object({ commit: z.string(), message: z.string(), files: z.number().int() })
 

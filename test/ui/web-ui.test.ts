@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process'
+import { createServer } from 'node:net'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
+import { createGitRepo } from '../support/git-repo.ts'
+import { serveWithSimulator } from '../support/serve-with-sim.ts'
+
+const model = 'anthropic:claude-sonnet-4-5'
+const guarded = 'touch approved.txt && echo approved > approved.txt && echo touched-ok'
+
+// The built-in agent's model: a call the project's policy asks about; a slow command to restart during.
+const scenario: ScenarioInput = {
+  name: 'claude-sonnet-4-5',
+  rules: [
+    { when: { lastToolResult: { contains: 'touched-ok' } }, reply: [{ text: 'Touched.' }] },
+    {
+      when: { lastUserMessage: { contains: 'sleep' }, toolResult: 'none' },
+      reply: [{ toolCall: { tool: 'bash', input: { command: 'sleep 3 && echo slept-ok' } } }],
+    },
+    // Its command done, or cut by the restart (the resumed run sees it interrupted).
+    { when: { lastUserMessage: { contains: 'sleep' } }, reply: [{ text: 'Slept well.' }] },
+    {
+      when: { toolResult: 'none' },
+      reply: [{ text: 'Touching.' }, { toolCall: { tool: 'bash', input: { command: guarded } } }],
+    },
+    { reply: [{ text: 'Nothing to do.' }] },
+  ],
+}
+
+/** A port free now, so the server can come back on the same one after a restart. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+
+/** The stored seqs the conversation shows, each as often as it is shown. */
+const shownSeqs = (page: Page) =>
+  page
+    .locator('[data-testid=conversation] [data-seqs]')
+    .evaluateAll((nodes) =>
+      nodes.flatMap((node) => (node.getAttribute('data-seqs') ?? '').split(' ').filter(Boolean).map(Number)),
+    )
+
+describe('the web UI, in Chromium, against a real server and the simulator', () => {
+  let served: Awaited<ReturnType<typeof serveWithSimulator>>
+  let browser: Browser
+  beforeAll(async () => {
+    buildWebUi()
+    served = await serveWithSimulator([scenario], { CADRE_PORT: String(await freePort()) })
+    browser = await launchChromium()
+  }, 120_000)
+  afterAll(async () => {
+    await browser?.close()
+    await served?.close()
+  })
+
+  const storedSeqs = async (taskId: string) =>
+    (
+      (await (await served.api(`/api/tasks/${taskId}/events?limit=5000`)).json()).events as { seq: number }[]
+    ).map((event) => event.seq)
+
+  it('asks for the token on a clear page, refusing a wrong one, and signs in with the right one', async () => {
+    const { page, errors, screenshot } = await openPage(browser)
+    await page.goto(`${served.url}/`)
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Cadre' }).isVisible()).toBe(true)
+    await page.fill('input[name=token]', 'not-the-token-at-all')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('That token is not valid')
+    expect(page.url()).not.toContain('not-the-token')
+    await screenshot('sign-in')
+    await page.fill('input[name=token]', served.token)
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect.poll(() => page.getByRole('heading', { name: 'No project yet' }).isVisible()).toBe(true)
+    expect(page.url()).not.toContain(served.token)
+    expect(errors).toEqual([])
+  })
+
+  it('adds a project, runs a task that waits for approval, approves it inline, reviews the diff, commits and merges', async () => {
+    const { page, errors, screenshot } = await openPage(browser)
+    await page.goto(`${served.url}/?token=${served.token}`)
+    expect(page.url()).not.toContain(served.token) // traded for the cookie
+    // A path that is not a repository: the API's own message, nothing added.
+    await page.fill('input[name=path]', '/definitely/not/here')
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not here|does not exist|no such/i)
+    const repo = createGitRepo('webapp')
+    await page.fill('input[name=path]', repo)
+    await page.getByRole('button', { name: 'Add', exact: true }).click()
+    await page.getByRole('button', { name: 'New task' }).waitFor()
+    const { projects } = await (await served.api('/api/projects')).json()
+    const rules = [{ tool: 'bash', pattern: 'touch *', action: 'ask' }]
+    await served.api(`/api/projects/${projects[0].id}`, { settings: { policy: { rules } } }, 'PATCH')
+
+    // The new-task dialog, opened with its shortcut; a model nobody serves is refused with the reason.
+    await page.keyboard.press('n')
+    await page.fill('textarea[name=prompt]', 'touch a file')
+    await page.fill('input[name=model]', 'nowhere:model')
+    await page.selectOption('select[name=mode]', 'default')
+    await page.getByRole('button', { name: 'Start task' }).click()
+    await expect.poll(() => page.getByRole('dialog').getByRole('alert').textContent()).toContain('nowhere')
+    await screenshot('new-task-dialog')
+    await page.fill('input[name=model]', model)
+    await page.getByRole('button', { name: 'Start task' }).click()
+
+    // The task view: the approval request arrives live, and is answered where it shows.
+    await page.waitForURL(/\/tasks\/tsk_/)
+    const taskId = page.url().split('/tasks/')[1]!
+    const allow = page.getByRole('button', { name: 'Allow' })
+    await allow.waitFor({ timeout: 20_000 })
+    await screenshot('task-waiting-for-approval')
+    await allow.click()
+    await expect
+      .poll(() => page.locator('header [data-status]').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('review')
+    await expect.poll(() => page.getByText('Touched.').isVisible()).toBe(true)
+    // Every stored event is on screen exactly once.
+    await expect
+      .poll(async () => (await shownSeqs(page)).sort((a, b) => a - b))
+      .toEqual(await storedSeqs(taskId))
+    await screenshot('task-finished')
+
+    await page.getByRole('button', { name: 'changes' }).click()
+    await page.locator('[data-file="approved.txt"]').waitFor()
+    await page.getByRole('button', { name: 'Split' }).click()
+    await screenshot('task-changes')
+    await page.getByRole('button', { name: 'commit' }).click()
+    await expect.poll(() => page.getByText('Done: commit.').isVisible()).toBe(true)
+    await page.getByRole('button', { name: 'merge' }).click()
+    await expect.poll(() => page.getByText('Done: merge.').isVisible()).toBe(true)
+    const merged = execFileSync('git', ['-C', repo, 'log', '--format=%s', 'main'], { encoding: 'utf8' })
+    expect(merged).not.toBe('init\n')
+    expect(execFileSync('git', ['-C', repo, 'show', 'main:approved.txt'], { encoding: 'utf8' })).toBe(
+      'approved\n',
+    )
+
+    await page.goto(`${served.url}/`)
+    await page.locator(`[data-task="${taskId}"]`).waitFor()
+    await screenshot('board')
+    // The two refusals above are the browser's own log of the API's 400s; nothing else went wrong.
+    expect(errors).toEqual([
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ])
+  }, 60_000)
+
+  it('reconnects after the server is killed mid-run, and shows exactly the stored truth', async () => {
+    const { page, errors, screenshot } = await openPage(browser)
+    await page.goto(`${served.url}/?token=${served.token}`)
+    const { projects } = await (await served.api('/api/projects')).json()
+    const task = await (
+      await served.api('/api/tasks', {
+        projectId: projects[0].id,
+        prompt: 'sleep a while',
+        model,
+        mode: 'auto',
+      })
+    ).json()
+    await page.goto(`${served.url}/tasks/${task.id}`)
+    await page.locator('[data-tool-state=running]').waitFor({ timeout: 20_000 })
+    const sawReconnecting = page.getByText('Reconnecting…').waitFor({ timeout: 20_000 })
+    await served.crashAndRestart()
+    await sawReconnecting // the page said it had lost the server
+    await expect
+      .poll(() => page.locator('header [data-status]').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('done') // it changed no file
+    await expect.poll(() => page.getByText('Slept well.').isVisible(), { timeout: 10_000 }).toBe(true)
+    await expect.poll(() => page.getByTestId('stream-state').count()).toBe(0) // connected again
+    await expect
+      .poll(async () => (await shownSeqs(page)).sort((a, b) => a - b))
+      .toEqual(await storedSeqs(task.id))
+    await screenshot('task-after-restart')
+    // While the server was down the browser could not connect: that, and only that, was logged.
+    expect(
+      errors.filter(
+        (error) => !/WebSocket connection|ERR_CONNECTION_REFUSED|Failed to load resource/.test(error),
+      ),
+    ).toEqual([])
+  }, 90_000)
+})

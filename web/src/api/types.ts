@@ -1,0 +1,16 @@
+// The API's shapes, derived from the server's own schemas (types only: nothing of the server is bundled).
+import type { z } from 'zod'
+import type { Project, Task } from '../../../src/core/entities.ts'
+import type { CadreEvent, StoredEvent } from '../../../src/core/events/registry.ts'
+import type {
+  EventPage as EventPageSchema,
+  TaskDetail as TaskDetailSchema,
+  WorkspaceDiff as WorkspaceDiffSchema,
+} from '../../../src/server/api-schemas.ts'
+import type { StreamMessage, StreamRequest } from '../../../src/server/stream-protocol.ts'
+
+export type { CadreEvent, Project, StoredEvent, StreamMessage, StreamRequest, Task }
+export type TaskDetail = z.infer<typeof TaskDetailSchema>
+// The registry gives stored events their precise type; the page schema only their wire form.
+export type EventPage = Omit<z.infer<typeof EventPageSchema>, 'events'> & { events: StoredEvent[] }
+export type WorkspaceDiff = z.infer<typeof WorkspaceDiffSchema>

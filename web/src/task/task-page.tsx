@@ -1,0 +1,162 @@
+import { useParams } from '@tanstack/react-router'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useTask, useTaskAction } from '../api/queries.ts'
+import { formatCost, formatDuration, formatTokens } from '../layout/format.ts'
+import { StatusBadge } from '../layout/status-badge.tsx'
+import { ChangesTab } from './changes-tab.tsx'
+import { ConversationItemView } from './conversation-item-view.tsx'
+import { conversationItems } from './conversation-items.ts'
+import { useTaskEvents } from './use-task-events.ts'
+
+const FollowUp = ({ taskId, running }: { taskId: string; running: boolean }) => {
+  const [text, setText] = useState('')
+  const send = useTaskAction<string>(
+    taskId,
+    () => '/messages',
+    (message) => ({ text: message }),
+  )
+  const submit = () => {
+    if (!text.trim()) return
+    send.mutate(text.trim(), { onSuccess: () => setText('') })
+  }
+  return (
+    <form
+      className="flex gap-2 border-t border-line bg-panel p-3"
+      onSubmit={(event) => {
+        event.preventDefault()
+        submit()
+      }}
+    >
+      <textarea
+        name="message"
+        rows={2}
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) submit()
+        }}
+        placeholder={running ? 'Queued for the next step…' : 'Follow up (Ctrl+Enter)'}
+        className="min-w-0 flex-1 resize-none rounded-md border border-line bg-canvas p-2 text-sm outline-none focus:border-accent"
+      />
+      <button
+        type="submit"
+        disabled={!text.trim()}
+        className="rounded-md bg-accent px-3 text-sm font-medium text-white disabled:opacity-50"
+      >
+        Send
+      </button>
+      {send.error && (
+        <p role="alert" className="text-sm text-bad">
+          {send.error.message}
+        </p>
+      )}
+    </form>
+  )
+}
+
+/** One task: its conversation streaming live, its changes, and what can be done with it. */
+export const TaskPage = () => {
+  const { taskId } = useParams({ from: '/tasks/$taskId' })
+  const task = useTask(taskId)
+  const { events, loading, error } = useTaskEvents(taskId)
+  const items = useMemo(() => conversationItems(events), [events])
+  const [tab, setTab] = useState<'conversation' | 'changes'>('conversation')
+  const cancel = useTaskAction<void>(taskId, () => '/cancel')
+  const decide = useTaskAction<{ approvalId: string; decision: 'allow' | 'deny' }>(
+    taskId,
+    ({ approvalId }) => `/approvals/${approvalId}`,
+    ({ decision }) => ({ decision }),
+  )
+  const bottom = useRef<HTMLDivElement>(null)
+  // Follows the conversation as it grows, unless the reader scrolled up.
+  const following = useRef(true)
+  useEffect(() => {
+    if (following.current && items.length > 0) bottom.current?.scrollIntoView({ block: 'end' })
+  }, [items])
+
+  if (task.error) return <p className="p-6 text-bad">{task.error.message}</p>
+  if (!task.data) return <p className="p-6 text-muted">Loading…</p>
+  const detail = task.data
+  const active = ['queued', 'running'].includes(detail.status)
+  const started = detail.runs[0]?.startedAt
+  const ended = detail.runs.at(-1)?.endedAt
+  return (
+    <main className="flex h-[calc(100vh-3rem)] flex-col">
+      <header className="space-y-1 border-b border-line px-4 py-3">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-lg font-semibold">{detail.title}</h1>
+          <StatusBadge status={detail.status} />
+          {active && (
+            <button
+              type="button"
+              onClick={() => cancel.mutate()}
+              className="ml-auto rounded-md border border-bad/50 px-3 py-1 text-sm text-bad"
+            >
+              Stop
+            </button>
+          )}
+        </div>
+        <div className="flex flex-wrap gap-3 text-xs text-muted">
+          <span>{detail.agent}</span>
+          {detail.model && <span className="font-mono">{detail.model}</span>}
+          <span>{detail.mode}</span>
+          <span data-testid="usage">
+            {formatTokens(detail.usage.inputTokens)} in · {formatTokens(detail.usage.outputTokens)} out ·{' '}
+            {formatCost(detail.costUsd)}
+          </span>
+          {started && (
+            <span>{formatDuration((ended ? Date.parse(ended) : Date.now()) - Date.parse(started))}</span>
+          )}
+          {detail.statusReason && (
+            <span className={detail.status === 'failed' ? 'text-bad' : ''}>{detail.statusReason}</span>
+          )}
+        </div>
+        <nav className="flex gap-4 pt-1 text-sm">
+          {(['conversation', 'changes'] as const).map((name) => (
+            <button
+              key={name}
+              type="button"
+              onClick={() => setTab(name)}
+              className={`capitalize ${tab === name ? 'font-medium text-accent' : 'text-muted'}`}
+            >
+              {name}
+            </button>
+          ))}
+        </nav>
+      </header>
+      {tab === 'changes' ? (
+        <div className="flex-1 overflow-y-auto">
+          <ChangesTab task={detail} />
+        </div>
+      ) : (
+        <>
+          <div
+            className="flex-1 space-y-3 overflow-y-auto px-4 py-4"
+            data-testid="conversation"
+            onScroll={(event) => {
+              const box = event.currentTarget
+              following.current = box.scrollHeight - box.scrollTop - box.clientHeight < 80
+            }}
+          >
+            {error && <p className="text-sm text-bad">{error.message}</p>}
+            {items.map((item) => (
+              <ConversationItemView
+                key={item.key}
+                item={item}
+                onDecide={(approvalId, decision) => decide.mutate({ approvalId, decision })}
+              />
+            ))}
+            {loading && <p className="text-sm text-muted">Loading history…</p>}
+            {decide.error && (
+              <p role="alert" className="text-sm text-bad">
+                {decide.error.message}
+              </p>
+            )}
+            <div ref={bottom} />
+          </div>
+          <FollowUp taskId={taskId} running={active} />
+        </>
+      )}
+    </main>
+  )
+}
