@@ -167,6 +167,9 @@ export const runAgentLoop = async (
 
   if (resume.pending.length > 0) {
     const { results, stopped } = await callTools(resume.pending)
+    // The calls an earlier run left (an approved one) change files too: checkpointed like a step's.
+    const wrote = resume.pending.some((call) => !tools.get(call.tool)?.readOnly)
+    if (results.length > 0) await deps.onStepEnd?.(0, wrote)
     if (results.length > 0) messages.push({ role: 'tool', content: results })
     if (stopped) return stoppedBy(0, stopped)
   }

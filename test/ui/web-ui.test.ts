@@ -126,6 +126,8 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
 
     await page.getByRole('button', { name: 'changes' }).click()
     await page.locator('[data-file="approved.txt"]').waitFor()
+    // Checkpoint 0 as made, and one after the approved call changed a file.
+    await expect.poll(() => page.getByRole('region', { name: 'Checkpoints' }).locator('li').count()).toBe(2)
     await page.getByRole('button', { name: 'Split' }).click()
     await screenshot('task-changes')
     await page.getByRole('button', { name: 'commit' }).click()
@@ -147,6 +149,35 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ])
   }, 60_000)
+
+  it('keeps provider keys masked and checks them, and saves settings, refusing a bad value with its reason', async () => {
+    const { page, errors, screenshot } = await openPage(browser)
+    await page.goto(`${served.url}/settings?token=${served.token}`)
+    const anthropic = page.locator('[data-provider=anthropic]')
+    const key = 'sk-ant-entered-in-the-ui-0123456789'
+    await anthropic.getByLabel('anthropic API key').fill(key)
+    await anthropic.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => anthropic.textContent()).toContain('(settings)')
+    expect(await page.content()).not.toContain(key) // shown masked only
+    await anthropic.getByRole('button', { name: 'Check' }).click()
+    await expect.poll(() => anthropic.locator('p').last().getAttribute('class')).toContain('text-good')
+    await page.fill('input[name=maxConcurrentRuns]', '0')
+    await page.getByRole('button', { name: 'Save' }).last().click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/maxConcurrentRuns/)
+    await screenshot('settings')
+
+    const project = await (await served.api('/api/projects', { path: createGitRepo('settled') })).json()
+    await page.goto(`${served.url}/projects/${project.id}/settings`)
+    await page.fill('input[name=checkCommand]', 'test -f README.md')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect.poll(() => page.getByText('Saved.').isVisible()).toBe(true)
+    await page.reload()
+    await expect.poll(() => page.inputValue('input[name=checkCommand]')).toBe('test -f README.md')
+    await screenshot('project-settings')
+    expect(errors).toEqual([
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ])
+  })
 
   it('reconnects after the server is killed mid-run, and shows exactly the stored truth', async () => {
     const { page, errors, screenshot } = await openPage(browser)

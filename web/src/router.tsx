@@ -1,6 +1,8 @@
 import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router'
 import { BoardPage } from './board/board-page.tsx'
 import { Shell } from './layout/shell.tsx'
+import { ProjectSettingsPage } from './settings/project-settings-page.tsx'
+import { SettingsPage } from './settings/settings-page.tsx'
 import { TaskPage } from './task/task-page.tsx'
 
 const root = createRootRoute({ component: Shell })
@@ -15,7 +17,15 @@ const board = createRoute({
 
 const task = createRoute({ getParentRoute: () => root, path: '/tasks/$taskId', component: TaskPage })
 
-export const router = createRouter({ routeTree: root.addChildren([board, task]) })
+const settings = createRoute({ getParentRoute: () => root, path: '/settings', component: SettingsPage })
+
+const projectSettings = createRoute({
+  getParentRoute: () => root,
+  path: '/projects/$projectId/settings',
+  component: ProjectSettingsPage,
+})
+
+export const router = createRouter({ routeTree: root.addChildren([board, task, settings, projectSettings]) })
 
 declare module '@tanstack/react-router' {
   interface Register {

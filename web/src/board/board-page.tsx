@@ -99,6 +99,13 @@ export const BoardPage = () => {
           className="w-48 rounded-md border border-line bg-panel px-2 py-1 text-sm outline-none focus:border-accent"
         />
         <span className="text-xs text-muted">{project.path}</span>
+        <Link
+          to="/projects/$projectId/settings"
+          params={{ projectId: project.id }}
+          className="text-xs text-accent"
+        >
+          Project settings
+        </Link>
         <button
           type="button"
           onClick={() => setCreating(true)}

@@ -15,6 +15,9 @@ export const Shell = () => {
           Cadre
         </Link>
         <span className="flex-1" />
+        <Link to="/settings" className="text-sm text-muted hover:text-ink">
+          Settings
+        </Link>
         {streamState !== 'open' && (
           <span
             role="status"

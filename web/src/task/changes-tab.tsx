@@ -4,6 +4,7 @@ import 'diff2html/bundles/css/diff2html.min.css'
 import { useState } from 'react'
 import { api } from '../api/http.ts'
 import type { TaskDetail, WorkspaceDiff } from '../api/types.ts'
+import { CheckpointsTimeline } from './checkpoints-timeline.tsx'
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
@@ -59,6 +60,7 @@ export const ChangesTab = ({ task }: { task: TaskDetail }) => {
           ))}
         </div>
       </div>
+      <CheckpointsTimeline taskId={task.id} busy={['queued', 'running'].includes(task.status)} />
       {suspicious && <p className="rounded-md bg-warn/10 px-3 py-2 text-sm text-warn">{suspicious}</p>}
       {act.error && (
         <p role="alert" className="rounded-md bg-bad/10 px-3 py-2 text-sm text-bad">
