@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 
 /** A labelled setting with a line saying what it does. */
 export const Field = ({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) => (
+  // biome-ignore lint/a11y/noLabelWithoutControl: the control is the child it is given
   <label className="block space-y-1 text-sm">
     <span className="font-medium">{label}</span>
     {children}

@@ -3,6 +3,17 @@ import type { PolicyRule } from '../../../src/core/settings.ts'
 
 const actions = ['allow', 'ask', 'deny'] as const
 
+/** Each rule with a key of its own: what it says, and which repeat of it this is. */
+const keyed = (rules: readonly PolicyRule[]) => {
+  const seen = new Map<string, number>()
+  return rules.map((rule) => {
+    const said = `${rule.tool}\u0000${rule.pattern ?? ''}\u0000${rule.action}`
+    const repeat = seen.get(said) ?? 0
+    seen.set(said, repeat + 1)
+    return { rule, key: `${said}\u0000${repeat}` }
+  })
+}
+
 /**
  * Tool policy rules in order (the first that matches decides): a tool name or `*`, a glob over the
  * command line or path, and what happens.
@@ -19,11 +30,8 @@ export const PolicyRulesEditor = ({
     <div className="space-y-2 text-sm">
       {rules.length === 0 && <p className="text-muted">No rules: the default decides.</p>}
       <ol className="space-y-1">
-        {rules.map((rule, index) => (
-          <li
-            key={`${rule.tool}-${rule.pattern}-${index}`}
-            className="flex items-center gap-2 rounded-md bg-sunken px-2 py-1"
-          >
+        {keyed(rules).map(({ rule, key }, index) => (
+          <li key={key} className="flex items-center gap-2 rounded-md bg-sunken px-2 py-1">
             <span className="w-6 text-xs text-muted">{index + 1}.</span>
             <code className="font-mono">{rule.tool}</code>
             <code className="flex-1 font-mono text-muted">{rule.pattern ?? '(any)'}</code>
