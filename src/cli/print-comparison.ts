@@ -1,4 +1,4 @@
-import type { ComparedTask, TaskComparison } from '../tasks/compare-children.ts'
+import type { ComparedTask, TaskComparison } from '../tasks/task-comparison.ts'
 import { printTable } from './output.ts'
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)}s`)

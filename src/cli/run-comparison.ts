@@ -1,6 +1,6 @@
 import type { Task } from '../core/entities.ts'
 import type { CadreEvent } from '../core/events/registry.ts'
-import type { TaskComparison } from '../tasks/compare-children.ts'
+import type { TaskComparison } from '../tasks/task-comparison.ts'
 import { type Client, type Connection, readJson } from './client.ts'
 import type { AgentChoice } from './parse-agents.ts'
 import { printComparison } from './print-comparison.ts'

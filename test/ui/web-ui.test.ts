@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
 import { createGitRepo } from '../support/git-repo.ts'
+import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 const model = 'anthropic:claude-sonnet-4-5'
@@ -29,6 +30,9 @@ const scenario: ScenarioInput = {
   ],
 }
 
+// Codex, the other agent of a comparison: it looks and changes nothing.
+const codexScenario: ScenarioInput = { name: 'gpt-5.5', rules: [{ reply: [{ text: 'Nothing to change.' }] }] }
+
 /** A port free now, so the server can come back on the same one after a restart. */
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -51,7 +55,11 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
   let browser: Browser
   beforeAll(async () => {
     buildWebUi()
-    served = await serveWithSimulator([scenario], { CADRE_PORT: String(await freePort()) })
+    installTestAgents(['codex'])
+    served = await serveWithSimulator([scenario, codexScenario], {
+      CADRE_PORT: String(await freePort()),
+      PATH: `${testAgentsBin}:${process.env.PATH}`,
+    })
     browser = await launchChromium()
   }, 120_000)
   afterAll(async () => {
@@ -178,6 +186,34 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ])
   })
+
+  it('shows a comparison of agents side by side, with their changes and the check', async () => {
+    const { page, errors, screenshot } = await openPage(browser)
+    await page.goto(`${served.url}/?token=${served.token}`)
+    const project = await (await served.api('/api/projects', { path: createGitRepo('compared') })).json()
+    await served.api(
+      `/api/projects/${project.id}`,
+      { settings: { checkCommand: 'test -f approved.txt' } },
+      'PATCH',
+    )
+    const comparison = await (
+      await served.api('/api/tasks', {
+        projectId: project.id,
+        prompt: 'touch a file',
+        agents: ['builtin', 'codex'],
+        models: { builtin: model, codex: 'openai:gpt-5.5' },
+      })
+    ).json()
+    await page.goto(`${served.url}/tasks/${comparison.id}`)
+    const card = (agent: string) => page.locator(`[data-compared=${agent}]`)
+    await expect.poll(() => card('builtin').textContent(), { timeout: 30_000 }).toMatch(/review.*passed/s)
+    await expect.poll(() => card('codex').textContent(), { timeout: 30_000 }).toMatch(/done.*failed \(1\)/s)
+    expect(await card('builtin').textContent()).toContain('1 file +1')
+    await screenshot('compare')
+    await card('builtin').click()
+    await page.waitForURL(/\/tasks\/tsk_/)
+    expect(errors).toEqual([])
+  }, 60_000)
 
   it('reconnects after the server is killed mid-run, and shows exactly the stored truth', async () => {
     const { page, errors, screenshot } = await openPage(browser)

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { Run, Task, Thread } from '../../core/entities.ts'
 import { CadreError } from '../../core/errors.ts'
-import type { TaskComparison } from '../../tasks/compare-children.ts'
+import type { TaskComparison } from '../../tasks/task-comparison.ts'
 import { createClient, readJson, resolveConnection } from '../client.ts'
 import { findProject } from '../find-project.ts'
 import type { GlobalOptions } from '../global-options.ts'

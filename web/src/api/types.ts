@@ -8,9 +8,11 @@ import type {
   WorkspaceDiff as WorkspaceDiffSchema,
 } from '../../../src/server/api-schemas.ts'
 import type { StreamMessage, StreamRequest } from '../../../src/server/stream-protocol.ts'
+import type { TaskComparison as TaskComparisonSchema } from '../../../src/tasks/task-comparison.ts'
 
 export type { CadreEvent, Project, StoredEvent, StreamMessage, StreamRequest, Task }
 export type TaskDetail = z.infer<typeof TaskDetailSchema>
 // The registry gives stored events their precise type; the page schema only their wire form.
 export type EventPage = Omit<z.infer<typeof EventPageSchema>, 'events'> & { events: StoredEvent[] }
 export type WorkspaceDiff = z.infer<typeof WorkspaceDiffSchema>
+export type TaskComparison = z.infer<typeof TaskComparisonSchema>

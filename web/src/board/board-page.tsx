@@ -2,7 +2,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router'
 import { useEffect, useMemo, useState } from 'react'
 import { useProjects, useTasks } from '../api/queries.ts'
 import type { Task } from '../api/types.ts'
-import { formatAgo } from '../layout/format.ts'
+import { formatAgo, plural } from '../layout/format.ts'
 import { StatusBadge } from '../layout/status-badge.tsx'
 import { AddProjectForm } from './add-project-form.tsx'
 import { NewTaskDialog } from './new-task-dialog.tsx'
@@ -139,7 +139,7 @@ export const BoardPage = () => {
       </div>
       {tasks.data && (
         <footer className="border-t border-line px-4 py-1 text-xs text-muted">
-          {shown.length} of {tasks.data.tasks.length} tasks · press n for a new task
+          {shown.length} of {plural(tasks.data.tasks.length, 'task')} · press n for a new task
         </footer>
       )}
       {creating && <NewTaskDialog project={project} onClose={() => setCreating(false)} />}

@@ -24,3 +24,6 @@ export const formatAgo = (iso: string, now = Date.now()): string => {
   if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h ago`
   return `${Math.floor(seconds / 86_400)}d ago`
 }
+
+/** `1 file`, `3 files`. */
+export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`

@@ -4,6 +4,7 @@ import 'diff2html/bundles/css/diff2html.min.css'
 import { useState } from 'react'
 import { api } from '../api/http.ts'
 import type { TaskDetail, WorkspaceDiff } from '../api/types.ts'
+import { plural } from '../layout/format.ts'
 import { CheckpointsTimeline } from './checkpoints-timeline.tsx'
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
@@ -31,7 +32,7 @@ export const ChangesTab = ({ task }: { task: TaskDetail }) => {
     <div className="space-y-3 p-4">
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span data-testid="diff-stats">
-          {stats.files} files · <span className="text-good">+{stats.additions}</span>{' '}
+          {plural(stats.files, 'file')} · <span className="text-good">+{stats.additions}</span>{' '}
           <span className="text-bad">−{stats.deletions}</span>
         </span>
         <div className="flex rounded-md border border-line text-xs">

@@ -4,6 +4,7 @@ import { useTask, useTaskAction } from '../api/queries.ts'
 import { formatCost, formatDuration, formatTokens } from '../layout/format.ts'
 import { StatusBadge } from '../layout/status-badge.tsx'
 import { ChangesTab } from './changes-tab.tsx'
+import { CompareView } from './compare-view.tsx'
 import { ConversationItemView } from './conversation-item-view.tsx'
 import { conversationItems } from './conversation-items.ts'
 import { useTaskEvents } from './use-task-events.ts'
@@ -77,6 +78,18 @@ export const TaskPage = () => {
   if (task.error) return <p className="p-6 text-bad">{task.error.message}</p>
   if (!task.data) return <p className="p-6 text-muted">Loading…</p>
   const detail = task.data
+  if (detail.agent === 'compare') {
+    return (
+      <main>
+        <header className="flex items-center gap-3 border-b border-line px-4 py-3">
+          <h1 className="text-lg font-semibold">{detail.title}</h1>
+          <StatusBadge status={detail.status} />
+          <span className="text-xs text-muted">comparison of {detail.children?.length ?? 0} agents</span>
+        </header>
+        <CompareView taskId={detail.id} updatedAt={detail.updatedAt} />
+      </main>
+    )
+  }
   const active = ['queued', 'running'].includes(detail.status)
   const started = detail.runs[0]?.startedAt
   const ended = detail.runs.at(-1)?.endedAt
