@@ -148,7 +148,12 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
       'approved\n',
     )
 
-    await page.goto(`${served.url}/`)
+    // The logs tab (its shortcut): the command's output and exit code.
+    await page.keyboard.press('l')
+    await expect.poll(() => page.locator('[data-log]').first().textContent()).toMatch(/exit 0.*touched-ok/s)
+    await screenshot('task-logs')
+
+    await page.keyboard.press('Escape') // back to the board
     await page.locator(`[data-task="${taskId}"]`).waitFor()
     await screenshot('board')
     // The two refusals above are the browser's own log of the API's 400s; nothing else went wrong.

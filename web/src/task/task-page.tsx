@@ -1,13 +1,34 @@
-import { useParams } from '@tanstack/react-router'
+import { useNavigate, useParams } from '@tanstack/react-router'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useTask, useTaskAction } from '../api/queries.ts'
 import { formatCost, formatDuration, formatTokens } from '../layout/format.ts'
 import { StatusBadge } from '../layout/status-badge.tsx'
 import { ChangesTab } from './changes-tab.tsx'
 import { CompareView } from './compare-view.tsx'
-import { ConversationItemView } from './conversation-item-view.tsx'
 import { conversationItems } from './conversation-items.ts'
+import { ConversationList } from './conversation-list.tsx'
+import { LogsTab } from './logs-tab.tsx'
 import { useTaskEvents } from './use-task-events.ts'
+
+const tabs = ['conversation', 'changes', 'logs'] as const
+type Tab = (typeof tabs)[number]
+
+/** `c`, `d` and `l` switch to the conversation, the diff and the logs; Escape goes back to the board. */
+const useTaskShortcuts = (setTab: (tab: Tab) => void) => {
+  const navigate = useNavigate()
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null
+      if (target?.closest('input, textarea, select, [contenteditable]') || event.metaKey || event.ctrlKey)
+        return
+      const tab = ({ c: 'conversation', d: 'changes', l: 'logs' } as const)[event.key as 'c' | 'd' | 'l']
+      if (tab) setTab(tab)
+      if (event.key === 'Escape') void navigate({ to: '/', search: {} })
+    }
+    addEventListener('keydown', onKey)
+    return () => removeEventListener('keydown', onKey)
+  }, [setTab, navigate])
+}
 
 const FollowUp = ({ taskId, running }: { taskId: string; running: boolean }) => {
   const [text, setText] = useState('')
@@ -61,19 +82,17 @@ export const TaskPage = () => {
   const task = useTask(taskId)
   const { events, loading, error } = useTaskEvents(taskId)
   const items = useMemo(() => conversationItems(events), [events])
-  const [tab, setTab] = useState<'conversation' | 'changes'>('conversation')
+  const [tab, setTab] = useState<Tab>('conversation')
   const cancel = useTaskAction<void>(taskId, () => '/cancel')
   const decide = useTaskAction<{ approvalId: string; decision: 'allow' | 'deny' }>(
     taskId,
     ({ approvalId }) => `/approvals/${approvalId}`,
     ({ decision }) => ({ decision }),
   )
-  const bottom = useRef<HTMLDivElement>(null)
+  const scroller = useRef<HTMLDivElement>(null)
   // Follows the conversation as it grows, unless the reader scrolled up.
   const following = useRef(true)
-  useEffect(() => {
-    if (following.current && items.length > 0) bottom.current?.scrollIntoView({ block: 'end' })
-  }, [items])
+  useTaskShortcuts(setTab)
 
   if (task.error) return <p className="p-6 text-bad">{task.error.message}</p>
   if (!task.data) return <p className="p-6 text-muted">Loading…</p>
@@ -125,7 +144,7 @@ export const TaskPage = () => {
           )}
         </div>
         <nav className="flex gap-4 pt-1 text-sm">
-          {(['conversation', 'changes'] as const).map((name) => (
+          {tabs.map((name) => (
             <button
               key={name}
               type="button"
@@ -137,14 +156,21 @@ export const TaskPage = () => {
           ))}
         </nav>
       </header>
-      {tab === 'changes' ? (
+      {tab === 'changes' && (
         <div className="flex-1 overflow-y-auto">
           <ChangesTab task={detail} />
         </div>
-      ) : (
+      )}
+      {tab === 'logs' && (
+        <div className="flex-1 overflow-y-auto">
+          <LogsTab events={events} />
+        </div>
+      )}
+      {tab === 'conversation' && (
         <>
           <div
-            className="flex-1 space-y-3 overflow-y-auto px-4 py-4"
+            ref={scroller}
+            className="flex-1 overflow-y-auto px-4 py-4"
             data-testid="conversation"
             onScroll={(event) => {
               const box = event.currentTarget
@@ -152,20 +178,18 @@ export const TaskPage = () => {
             }}
           >
             {error && <p className="text-sm text-bad">{error.message}</p>}
-            {items.map((item) => (
-              <ConversationItemView
-                key={item.key}
-                item={item}
-                onDecide={(approvalId, decision) => decide.mutate({ approvalId, decision })}
-              />
-            ))}
+            <ConversationList
+              items={items}
+              scroller={scroller}
+              following={following}
+              onDecide={(approvalId, decision) => decide.mutate({ approvalId, decision })}
+            />
             {loading && <p className="text-sm text-muted">Loading history…</p>}
             {decide.error && (
               <p role="alert" className="text-sm text-bad">
                 {decide.error.message}
               </p>
             )}
-            <div ref={bottom} />
           </div>
           <FollowUp taskId={taskId} running={active} />
         </>
