@@ -15,7 +15,11 @@ const guarded = 'touch approved.txt && echo approved > approved.txt && echo touc
 const scenario: ScenarioInput = {
   name: 'claude-sonnet-4-5',
   rules: [
-    { when: { lastToolResult: { contains: 'touched-ok' } }, reply: [{ text: 'Touched.' }] },
+    { when: { lastToolResult: { contains: 'wrote notes.md' } }, reply: [{ text: 'Touched.' }] },
+    {
+      when: { lastToolResult: { contains: 'touched-ok' } },
+      reply: [{ toolCall: { tool: 'write_file', input: { path: 'notes.md', content: '# notes\n' } } }],
+    },
     {
       when: { lastUserMessage: { contains: 'sleep' }, toolResult: 'none' },
       reply: [{ toolCall: { tool: 'bash', input: { command: 'sleep 3 && echo slept-ok' } } }],
@@ -24,7 +28,11 @@ const scenario: ScenarioInput = {
     { when: { lastUserMessage: { contains: 'sleep' } }, reply: [{ text: 'Slept well.' }] },
     {
       when: { toolResult: 'none' },
-      reply: [{ text: 'Touching.' }, { toolCall: { tool: 'bash', input: { command: guarded } } }],
+      reply: [
+        { text: 'Touching.' },
+        { toolCall: { tool: 'todo', input: { items: [{ text: 'Touch the file', status: 'in_progress' }] } } },
+        { toolCall: { tool: 'bash', input: { command: guarded } } },
+      ],
     },
     { reply: [{ text: 'Nothing to do.' }] },
   ],
@@ -120,12 +128,16 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     const taskId = page.url().split('/tasks/')[1]!
     const allow = page.getByRole('button', { name: 'Allow' })
     await allow.waitFor({ timeout: 20_000 })
+    await expect.poll(() => page.getByTestId('todo').textContent()).toContain('Touch the file')
     await screenshot('task-waiting-for-approval')
     await allow.click()
     await expect
       .poll(() => page.locator('header [data-status]').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('review')
     await expect.poll(() => page.getByText('Touched.').isVisible()).toBe(true)
+    // A file edit's card unfolds into the file's diff.
+    await page.locator('[data-tool-state]', { hasText: 'notes.md' }).getByRole('button').click()
+    await expect.poll(() => page.locator('.d2h-file-wrapper').first().textContent()).toContain('# notes')
     // Every stored event is on screen exactly once.
     await expect
       .poll(async () => (await shownSeqs(page)).sort((a, b) => a - b))
@@ -134,8 +146,8 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
 
     await page.getByRole('button', { name: 'changes' }).click()
     await page.locator('[data-file="approved.txt"]').waitFor()
-    // Checkpoint 0 as made, and one after the approved call changed a file.
-    await expect.poll(() => page.getByRole('region', { name: 'Checkpoints' }).locator('li').count()).toBe(2)
+    // Checkpoint 0 as made, one after the approved call, one after the note was written.
+    await expect.poll(() => page.getByRole('region', { name: 'Checkpoints' }).locator('li').count()).toBe(3)
     await page.getByRole('button', { name: 'Split' }).click()
     await screenshot('task-changes')
     await page.getByRole('button', { name: 'commit' }).click()
@@ -213,12 +225,26 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     const card = (agent: string) => page.locator(`[data-compared=${agent}]`)
     await expect.poll(() => card('builtin').textContent(), { timeout: 30_000 }).toMatch(/review.*passed/s)
     await expect.poll(() => card('codex').textContent(), { timeout: 30_000 }).toMatch(/done.*failed \(1\)/s)
-    expect(await card('builtin').textContent()).toContain('1 file +1')
+    expect(await card('builtin').textContent()).toContain('2 files +2')
     await screenshot('compare')
     await card('builtin').click()
     await page.waitForURL(/\/tasks\/tsk_/)
     expect(errors).toEqual([])
   }, 60_000)
+
+  it('fits a tablet, in the dark theme it remembers', async () => {
+    const { page, errors, screenshot } = await openPage(browser, { width: 820, height: 1180 })
+    await page.goto(`${served.url}/?token=${served.token}`)
+    await page.getByRole('button', { name: 'Switch theme' }).click()
+    await expect.poll(() => page.evaluate('document.documentElement.classList.contains("dark")')).toBe(true)
+    await page.reload()
+    await expect.poll(() => page.evaluate('document.documentElement.classList.contains("dark")')).toBe(true)
+    await page.getByRole('region', { name: 'Review' }).waitFor()
+    // Nothing wider than the screen but the board's own scrolling columns.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(820)
+    await screenshot('board-tablet-dark')
+    expect(errors).toEqual([])
+  })
 
   it('reconnects after the server is killed mid-run, and shows exactly the stored truth', async () => {
     const { page, errors, screenshot } = await openPage(browser)

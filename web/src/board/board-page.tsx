@@ -46,6 +46,7 @@ export const BoardPage = () => {
   const tasks = useTasks(project?.id)
   const [filter, setFilter] = useState('')
   const [creating, setCreating] = useState(false)
+  const [adding, setAdding] = useState(false)
   useProjectLive(project?.id)
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -53,6 +54,10 @@ export const BoardPage = () => {
       if (event.key === 'n' && !typing && project) {
         event.preventDefault()
         setCreating(true)
+      }
+      if (event.key === '/' && !typing) {
+        event.preventDefault()
+        document.querySelector<HTMLInputElement>('input[aria-label="Filter tasks"]')?.focus()
       }
     }
     addEventListener('keydown', onKey)
@@ -106,6 +111,9 @@ export const BoardPage = () => {
         >
           Project settings
         </Link>
+        <button type="button" onClick={() => setAdding(!adding)} className="text-xs text-accent">
+          Add project
+        </button>
         <button
           type="button"
           onClick={() => setCreating(true)}
@@ -115,6 +123,16 @@ export const BoardPage = () => {
           New task
         </button>
       </div>
+      {adding && (
+        <div className="border-b border-line px-4 py-3">
+          <AddProjectForm
+            onAdded={(added) => {
+              setAdding(false)
+              void navigate({ to: '/', search: { project: added.id } })
+            }}
+          />
+        </div>
+      )}
       <div className="grid flex-1 auto-cols-[minmax(10.5rem,1fr)] grid-flow-col gap-3 overflow-x-auto p-4">
         {columns.map((column) => {
           const inColumn = shown.filter((task) => column.statuses.includes(task.status))

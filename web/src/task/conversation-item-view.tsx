@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { formatCost, formatDuration, formatTokens } from '../layout/format.ts'
 import { statusLabel } from '../layout/status-badge.tsx'
 import type { ConversationItem } from './conversation-items.ts'
+import { FileDiff } from './file-diff.tsx'
 
 type Item<K extends ConversationItem['kind']> = Extract<ConversationItem, { kind: K }>
 
@@ -15,8 +16,8 @@ const kindLabels: Record<string, string> = {
   other: 'Tool',
 }
 
-/** A tool call as a compact card by what it does; its output unfolds. */
-const ToolCard = ({ item }: { item: Item<'tool'> }) => {
+/** A tool call as a compact card by what it does; its output (for an edit, the file's diff) unfolds. */
+const ToolCard = ({ item, taskId }: { item: Item<'tool'>; taskId: string }) => {
   const [open, setOpen] = useState(item.state === 'failed')
   const subject = item.command ?? item.paths?.join(', ') ?? item.tool
   const tone =
@@ -46,7 +47,10 @@ const ToolCard = ({ item }: { item: Item<'tool'> }) => {
           <span className="text-xs text-muted">{formatDuration(item.durationMs)}</span>
         )}
       </button>
-      {open && item.output && (
+      {open && item.toolKind === 'file_edit' && item.paths?.[0] && item.state !== 'failed' && (
+        <FileDiff taskId={taskId} path={item.paths[0]} />
+      )}
+      {open && item.output && item.toolKind !== 'file_edit' && (
         <pre className="max-h-80 overflow-auto border-t border-line bg-sunken px-3 py-2 font-mono text-xs whitespace-pre-wrap">
           {item.output}
         </pre>
@@ -105,9 +109,11 @@ const ApprovalCard = ({
 /** One item of the conversation, as the task view shows it. */
 export const ConversationItemView = ({
   item,
+  taskId,
   onDecide,
 }: {
   item: ConversationItem
+  taskId: string
   onDecide: (approvalId: string, decision: 'allow' | 'deny') => void
 }) => {
   const marks = { 'data-seqs': item.seqs.join(' '), 'data-kind': item.kind }
@@ -142,7 +148,7 @@ export const ConversationItemView = ({
     case 'tool':
       return (
         <div {...marks}>
-          <ToolCard item={item} />
+          <ToolCard item={item} taskId={taskId} />
         </div>
       )
     case 'approval':

@@ -15,11 +15,13 @@ type Decide = (approvalId: string, decision: 'allow' | 'deny') => void
  */
 export const ConversationList = ({
   items,
+  taskId,
   scroller,
   following,
   onDecide,
 }: {
   items: ConversationItem[]
+  taskId: string
   scroller: RefObject<HTMLDivElement | null>
   following: RefObject<boolean>
   onDecide: Decide
@@ -41,7 +43,7 @@ export const ConversationList = ({
     return (
       <div className="space-y-3">
         {items.map((item) => (
-          <ConversationItemView key={item.key} item={item} onDecide={onDecide} />
+          <ConversationItemView key={item.key} item={item} taskId={taskId} onDecide={onDecide} />
         ))}
       </div>
     )
@@ -60,7 +62,7 @@ export const ConversationList = ({
           className="absolute left-0 w-full pb-3"
           style={{ transform: `translateY(${row.start}px)` }}
         >
-          <ConversationItemView item={items[row.index]!} onDecide={onDecide} />
+          <ConversationItemView item={items[row.index]!} taskId={taskId} onDecide={onDecide} />
         </div>
       ))}
     </div>

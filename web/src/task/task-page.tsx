@@ -8,6 +8,7 @@ import { CompareView } from './compare-view.tsx'
 import { conversationItems } from './conversation-items.ts'
 import { ConversationList } from './conversation-list.tsx'
 import { LogsTab } from './logs-tab.tsx'
+import { TodoPanel } from './todo-panel.tsx'
 import { useTaskEvents } from './use-task-events.ts'
 
 const tabs = ['conversation', 'changes', 'logs'] as const
@@ -84,6 +85,12 @@ export const TaskPage = () => {
   const items = useMemo(() => conversationItems(events), [events])
   const [tab, setTab] = useState<Tab>('conversation')
   const cancel = useTaskAction<void>(taskId, () => '/cancel')
+  const start = useTaskAction<void>(taskId, () => '/start')
+  const resume = useTaskAction<string>(
+    taskId,
+    () => '/messages',
+    (text) => ({ text }),
+  )
   const decide = useTaskAction<{ approvalId: string; decision: 'allow' | 'deny' }>(
     taskId,
     ({ approvalId }) => `/approvals/${approvalId}`,
@@ -127,6 +134,25 @@ export const TaskPage = () => {
               Stop
             </button>
           )}
+          {detail.status === 'backlog' && (
+            <button
+              type="button"
+              onClick={() => start.mutate()}
+              className="ml-auto rounded-md bg-accent px-3 py-1 text-sm text-white"
+            >
+              Start
+            </button>
+          )}
+          {['failed', 'cancelled'].includes(detail.status) && (
+            <button
+              type="button"
+              onClick={() => resume.mutate('Continue where you left off.')}
+              className="ml-auto rounded-md border border-line px-3 py-1 text-sm"
+              title="Queue it again, asking the agent to go on"
+            >
+              Resume
+            </button>
+          )}
         </div>
         <div className="flex flex-wrap gap-3 text-xs text-muted">
           <span>{detail.agent}</span>
@@ -168,6 +194,7 @@ export const TaskPage = () => {
       )}
       {tab === 'conversation' && (
         <>
+          <TodoPanel events={events} />
           <div
             ref={scroller}
             className="flex-1 overflow-y-auto px-4 py-4"
@@ -180,6 +207,7 @@ export const TaskPage = () => {
             {error && <p className="text-sm text-bad">{error.message}</p>}
             <ConversationList
               items={items}
+              taskId={taskId}
               scroller={scroller}
               following={following}
               onDecide={(approvalId, decision) => decide.mutate({ approvalId, decision })}
