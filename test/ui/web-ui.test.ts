@@ -234,7 +234,8 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
 
   it('fits a tablet, in the dark theme it remembers', async () => {
     const { page, errors, screenshot } = await openPage(browser, { width: 820, height: 1180 })
-    await page.goto(`${served.url}/?token=${served.token}`)
+    const project = await (await served.api('/api/projects', { path: createGitRepo('tablet') })).json()
+    await page.goto(`${served.url}/?project=${project.id}&token=${served.token}`)
     await page.getByRole('button', { name: 'Switch theme' }).click()
     await expect.poll(() => page.evaluate('document.documentElement.classList.contains("dark")')).toBe(true)
     await page.reload()
