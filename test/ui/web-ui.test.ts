@@ -149,6 +149,7 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     // Checkpoint 0 as made, one after the approved call, one after the note was written.
     await expect.poll(() => page.getByRole('region', { name: 'Checkpoints' }).locator('li').count()).toBe(3)
     await page.getByRole('button', { name: 'Split' }).click()
+    await page.locator('.d2h-file-side-diff').first().waitFor() // side by side now
     await screenshot('task-changes')
     await page.getByRole('button', { name: 'commit' }).click()
     await expect.poll(() => page.getByText('Done: commit.').isVisible()).toBe(true)

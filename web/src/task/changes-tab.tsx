@@ -1,11 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { html } from 'diff2html'
-import 'diff2html/bundles/css/diff2html.min.css'
 import { useState } from 'react'
 import { api } from '../api/http.ts'
 import type { TaskDetail, WorkspaceDiff } from '../api/types.ts'
 import { plural } from '../layout/format.ts'
 import { CheckpointsTimeline } from './checkpoints-timeline.tsx'
+import { DiffView } from './diff-view.tsx'
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
@@ -75,14 +74,15 @@ export const ChangesTab = ({ task }: { task: TaskDetail }) => {
           key={file.path}
           data-file={file.path}
           className="overflow-hidden rounded-md border border-line text-xs"
-          // diff2html escapes the patch's text; the markup is its own.
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered by diff2html from escaped text
-          dangerouslySetInnerHTML={{
-            __html: file.patch
-              ? html(file.patch, { outputFormat: layout, drawFileList: false, matching: 'lines' })
-              : `<div class="p-2">${escapeHtml(file.path)}: ${file.binary ? 'binary file' : 'too large to show here'}</div>`,
-          }}
-        />
+        >
+          {file.patch ? (
+            <DiffView patch={file.patch} layout={layout} />
+          ) : (
+            <div className="p-2">
+              {file.path}: {file.binary ? 'binary file' : 'too large to show here'}
+            </div>
+          )}
+        </div>
       ))}
     </div>
   )

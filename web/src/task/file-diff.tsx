@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
-import { html } from 'diff2html'
 import { api } from '../api/http.ts'
 import type { WorkspaceDiff } from '../api/types.ts'
+import { DiffView } from './diff-view.tsx'
 
 /** What the task has changed in one file so far, as a small unified diff (a file-edit card's detail). */
 export const FileDiff = ({ taskId, path }: { taskId: string; path: string }) => {
@@ -14,10 +14,8 @@ export const FileDiff = ({ taskId, path }: { taskId: string; path: string }) => 
   if (!diff.data) return <p className="px-3 py-2 text-xs text-muted">Reading the change…</p>
   if (!patch) return <p className="px-3 py-2 text-xs text-muted">No change to {path} in the workspace now.</p>
   return (
-    <div
-      className="max-h-80 overflow-auto border-t border-line text-xs"
-      // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered by diff2html from escaped text
-      dangerouslySetInnerHTML={{ __html: html(patch, { outputFormat: 'line-by-line', drawFileList: false }) }}
-    />
+    <div className="max-h-80 overflow-auto border-t border-line text-xs">
+      <DiffView patch={patch} />
+    </div>
   )
 }
