@@ -6,8 +6,6 @@ import { plural } from '../layout/format.ts'
 import { CheckpointsTimeline } from './checkpoints-timeline.tsx'
 import { DiffView } from './diff-view.tsx'
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
-
 /** What the task changed, file by file (unified or side by side), with commit, merge and discard. */
 export const ChangesTab = ({ task }: { task: TaskDetail }) => {
   const queries = useQueryClient()
