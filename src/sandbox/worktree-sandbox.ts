@@ -19,6 +19,11 @@ export interface WorktreeSpec {
   base: string
   /** The task's private state (an external agent's home, config and sessions): writable inside. */
   stateDir?: string
+  /**
+   * Runs the repository's worktree bookkeeping one at a time (git takes locks in the shared git
+   * directory: two tasks starting at once would trip on each other). Default: as it comes.
+   */
+  serialize?: <T>(work: () => Promise<T>) => Promise<T>
   /** Run processes under bubblewrap: these places hidden, the network on or off. */
   isolation?: {
     bubblewrap: Bubblewrap
@@ -96,13 +101,22 @@ const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
         ? ['worktree', 'add', spec.path, spec.branch]
         : ['worktree', 'add', '-b', spec.branch, spec.path, spec.base],
     )
+  const serialize = spec.serialize ?? ((work) => work())
   try {
-    await add().catch(async (error: Error) => {
-      // A worktree whose folder was deleted by hand still holds its branch: forget it, try again.
-      if (!/already (checked out|used by worktree|registered)/.test(error.message)) throw error
-      await git.raw(['worktree', 'prune'])
-      await add()
-    })
+    await serialize(() =>
+      add().catch(async (error: Error) => {
+        // A worktree whose folder was deleted by hand still holds its branch: forget it, try again.
+        if (/already (checked out|used by worktree|registered)/.test(error.message)) {
+          await git.raw(['worktree', 'prune'])
+          return add()
+        }
+        // Another process of this machine held a lock of the repository a moment: once more.
+        if (!/cannot lock ref|Unable to create .*\.lock|couldn't set/.test(error.message)) throw error
+        await git.raw(['worktree', 'prune'])
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        return add()
+      }),
+    )
   } catch (error) {
     if (!branchExists) await requireCommit(git, spec)
     throw new CadreError(

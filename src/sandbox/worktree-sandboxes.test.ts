@@ -114,3 +114,21 @@ describe('worktree workspaces under bubblewrap: what an agent cannot reach', () 
     expect(await shell(mine, `git branch --list cadre/tsk_theirs`)).toBe('exit code 0\n  cadre/tsk_theirs')
   })
 })
+
+describe('worktree workspaces: tasks starting together', () => {
+  it('makes the worktrees of many tasks of one repository started at the same moment', async () => {
+    const repo = createGitRepo('busy')
+    const backend = createWorktreeSandboxes({ home, root: join(home, 'busy-worktrees') })
+    const specs = Array.from({ length: 8 }, (_, i) => ({
+      taskId: `tsk_together${i}`,
+      projectId: 'prj_busy',
+      projectPath: repo,
+      branch: `cadre/together-${i}`,
+      baseBranch: 'main',
+      network: 'off' as const,
+    }))
+    const workspaces = await Promise.all(specs.map((spec) => backend.create(spec)))
+    expect(workspaces.map((workspace) => workspace.info.created)).toEqual(specs.map(() => true))
+    for (const workspace of workspaces) await workspace.close()
+  })
+})

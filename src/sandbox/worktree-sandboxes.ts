@@ -37,6 +37,15 @@ export const createWorktreeSandboxes = ({
     join(root, projectId, taskId)
   const stateOf = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
     join(home, 'agent-state', projectId, taskId)
+  // Per repository, the worktree bookkeeping of this server one task at a time.
+  const queues = new Map<string, Promise<unknown>>()
+  const serializeFor =
+    (repository: string) =>
+    <T>(work: () => Promise<T>): Promise<T> => {
+      const next = (queues.get(repository) ?? Promise.resolve()).catch(() => {}).then(work)
+      queues.set(repository, next)
+      return next
+    }
   return {
     locate,
     async create(spec) {
@@ -45,6 +54,7 @@ export const createWorktreeSandboxes = ({
       const sandbox = await openWorktreeSandbox({
         stateDir,
         repository: spec.projectPath,
+        serialize: serializeFor(spec.projectPath),
         path: locate(spec),
         branch: spec.branch,
         base: spec.baseBranch,

@@ -269,6 +269,9 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
       .poll(() => page.locator('header [data-status]').getAttribute('data-status'), { timeout: 30_000 })
       .toBe('done') // it changed no file
     await expect.poll(() => page.getByText('Slept well.').isVisible(), { timeout: 10_000 }).toBe(true)
+    // The call the crash cut is shown as such, not as still running.
+    expect(await page.locator('[data-tool-state=running]').count()).toBe(0)
+    expect(await page.locator('[data-tool-state=interrupted]').count()).toBe(1)
     await expect.poll(() => page.getByTestId('stream-state').count()).toBe(0) // connected again
     await expect
       .poll(async () => (await shownSeqs(page)).sort((a, b) => a - b))

@@ -35,6 +35,7 @@ const ToolCard = ({ item, taskId }: { item: Item<'tool'>; taskId: string }) => {
         </span>
         <span className="min-w-0 flex-1 truncate font-mono text-xs">{subject}</span>
         {item.state === 'running' && <span className="text-xs text-accent">running…</span>}
+        {item.state === 'interrupted' && <span className="text-xs text-warn">interrupted</span>}
         {item.exitCode !== undefined && item.exitCode !== null && (
           <span className={`text-xs ${item.exitCode === 0 ? 'text-good' : 'text-bad'}`}>
             exit {item.exitCode}

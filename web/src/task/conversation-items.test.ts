@@ -60,4 +60,22 @@ describe('the items of the task view, from its events', () => {
     expect(items[0]).toMatchObject({ kind: 'tool', state: 'running', output: 'one\ntwo\n' })
     expect(items[1]).toMatchObject({ kind: 'assistant', text: 'Half', streaming: true, seqs: [] })
   })
+
+  it('shows a call whose run was cut (the server killed mid-call) as interrupted, not running forever', () => {
+    seq = 0
+    const threadId = 'th'
+    const items = conversationItems([
+      stored('tool.started', { threadId, callId: 'c1', tool: 'bash', kind: 'command', command: 'sleep 9' }),
+      stored('message.assistant', { threadId, text: 'Slept well.', toolCalls: [] }),
+      stored('step.finished', {
+        threadId,
+        step: 1,
+        model: 'm',
+        usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 },
+        costUsd: 0,
+        finishReason: 'stop',
+      }),
+    ])
+    expect(items[0]).toMatchObject({ kind: 'tool', state: 'interrupted' })
+  })
 })

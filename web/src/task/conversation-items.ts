@@ -13,7 +13,8 @@ export type ConversationItem = { key: string; seqs: number[] } & (
       toolKind?: ActionKind
       paths?: string[]
       command?: string
-      state: 'running' | 'succeeded' | 'failed'
+      /** interrupted: its run ended (a crash, a cancel) before it did; it never finished. */
+      state: 'running' | 'succeeded' | 'failed' | 'interrupted'
       output: string
       exitCode?: number | null
       durationMs?: number
@@ -37,6 +38,16 @@ type Draft = Map<string, ConversationItem>
 const planOf = (input: unknown) => {
   const plan = (input as { plan?: unknown } | null)?.plan
   return typeof plan === 'string' ? plan : undefined
+}
+
+/**
+ * Calls still running when a later step ends or the task changes status never finished: their run
+ * was cut (a server killed, a cancel). Shown so, not as running forever.
+ */
+const interruptRunning = (items: Draft) => {
+  for (const [key, item] of items) {
+    if (item.kind === 'tool' && item.state === 'running') items.set(key, { ...item, state: 'interrupted' })
+  }
 }
 
 /** What a stored event adds to the view, or how it completes an item already there. */
@@ -130,6 +141,7 @@ const applyStored = (items: Draft, event: StoredEvent) => {
       return
     }
     case 'step.finished':
+      interruptRunning(items)
       items.set(key, {
         key,
         seqs,
@@ -141,6 +153,7 @@ const applyStored = (items: Draft, event: StoredEvent) => {
       })
       return
     case 'task.status_changed':
+      interruptRunning(items)
       items.set(key, {
         key,
         seqs,
