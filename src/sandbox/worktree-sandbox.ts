@@ -79,8 +79,15 @@ const unfinished = (path: string) => {
   return existsSync(lock) && readFileSync(lock, 'utf8').includes('initializing')
 }
 
-/** Adds the worktree (and its branch when new), unless one is already there. */
-const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
+/**
+ * Adds the worktree (and its branch when new), unless one is already there. The whole of it runs
+ * in the repository's queue: a task's run making its worktree and the API opening it for a diff at
+ * that moment see one finished worktree, never half of one.
+ */
+const ensureWorktree = (spec: WorktreeSpec): Promise<boolean> =>
+  (spec.serialize ?? ((work) => work()))(() => addWorktree(spec))
+
+const addWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
   if (existsSync(join(spec.path, '.git'))) {
     if (!unfinished(spec.path)) return false
     // Half made: nothing was done in it yet, so it is made again from its branch.
@@ -101,22 +108,18 @@ const ensureWorktree = async (spec: WorktreeSpec): Promise<boolean> => {
         ? ['worktree', 'add', spec.path, spec.branch]
         : ['worktree', 'add', '-b', spec.branch, spec.path, spec.base],
     )
-  const serialize = spec.serialize ?? ((work) => work())
   try {
-    await serialize(() =>
-      add().catch(async (error: Error) => {
-        // A worktree whose folder was deleted by hand still holds its branch: forget it, try again.
-        if (/already (checked out|used by worktree|registered)/.test(error.message)) {
-          await git.raw(['worktree', 'prune'])
-          return add()
-        }
-        // Another process of this machine held a lock of the repository a moment: once more.
-        if (!/cannot lock ref|Unable to create .*\.lock|couldn't set/.test(error.message)) throw error
+    await add().catch(async (error: Error) => {
+      // A worktree whose folder was deleted by hand still holds its branch: forget it, try again.
+      if (/already (checked out|used by worktree|registered)/.test(error.message)) {
         await git.raw(['worktree', 'prune'])
-        await new Promise((resolve) => setTimeout(resolve, 200))
         return add()
-      }),
-    )
+      }
+      // Another process of this machine (another server's task) held a lock a moment: once more.
+      if (!/cannot lock ref|Unable to create .*\.lock/.test(error.message)) throw error
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return add()
+    })
   } catch (error) {
     if (!branchExists) await requireCommit(git, spec)
     throw new CadreError(

@@ -131,4 +131,23 @@ describe('worktree workspaces: tasks starting together', () => {
     expect(workspaces.map((workspace) => workspace.info.created)).toEqual(specs.map(() => true))
     for (const workspace of workspaces) await workspace.close()
   })
+
+  // A task's run making its worktree while the API opens it for a diff (a compare view polling).
+  it('opens a worktree asked for twice at once as one: made by the first, found by the second', async () => {
+    const repo = createGitRepo('twice')
+    const backend = createWorktreeSandboxes({ home, root: join(home, 'twice-worktrees') })
+    const spec = {
+      taskId: 'tsk_twice',
+      projectId: 'prj_twice',
+      projectPath: repo,
+      branch: 'cadre/twice',
+      baseBranch: 'main',
+      network: 'off' as const,
+    }
+    const [one, two] = await Promise.all([backend.create(spec), backend.create(spec)])
+    expect([one.info.created, two.info.created]).toEqual([true, false])
+    expect(one.root).toBe(two.root)
+    await one.close()
+    await two.close()
+  })
 })
