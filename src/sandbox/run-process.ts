@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { killMarked } from './marked-processes.ts'
+import { createCapture, defaultMaxOutputBytes } from './output-capture.ts'
 import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
 
 /** The environment variable marking every process of one exec (see `markedProcesses`). */
 export const execMarker = 'CADRE_EXEC_ID'
 
-const defaultMaxOutputBytes = 1024 * 1024
 /** After SIGTERM, how long a process group gets before SIGKILL. */
 const termGraceMs = 2000
 /** After the main process exits, how long leftover children may keep its output open. */
@@ -17,33 +17,6 @@ export const signalGroup = (groupId: number, signal: NodeJS.Signals): void => {
   try {
     process.kill(-groupId, signal)
   } catch {}
-}
-
-/** Output kept up to a byte limit; the rest only counted. */
-const createCapture = (limit: number) => {
-  let kept = ''
-  let bytes = 0
-  let truncated = false
-  return {
-    add(text: string) {
-      const size = Buffer.byteLength(text)
-      if (bytes + size <= limit) kept += text
-      else {
-        if (bytes < limit)
-          kept += Buffer.from(text)
-            .subarray(0, limit - bytes)
-            .toString()
-        truncated = true
-      }
-      bytes += size
-    },
-    get text() {
-      return kept
-    },
-    get truncated() {
-      return truncated
-    },
-  }
 }
 
 /**

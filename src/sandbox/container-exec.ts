@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto'
+import { PassThrough, type Readable } from 'node:stream'
+import type Docker from 'dockerode'
+import { killMarked } from './marked-processes.ts'
+import { createCapture, defaultMaxOutputBytes } from './output-capture.ts'
+import { execMarker } from './run-process.ts'
+import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
+
+export interface ContainerExec {
+  docker: Docker
+  container: Docker.Container
+  /** `uid:gid` the processes run as (the workspace owner). */
+  user: string
+  cwd: string
+  env: Record<string, string>
+  /** Told each process's mark, so closing the workspace can end what it left in the background. */
+  onMark?: (mark: string) => void
+}
+
+/** After the main process exits, how long leftover children may keep its output open. */
+const drainMs = 200
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Runs one process inside a running container through the engine's exec API, with its output
+ * streamed, its stdin given (text, or a stream), a time limit and a cancel. Every process it starts
+ * carries a mark of its own in its environment; ending it kills every process with that mark (the
+ * engine runs on this machine, so they are in its /proc): nothing it started survives, wherever
+ * it went. A command that cannot be found exits 127, as a shell says.
+ */
+export const execInContainer = async (target: ContainerExec, request: ExecRequest): Promise<ExecResult> => {
+  const started = performance.now()
+  const mark = randomUUID()
+  target.onMark?.(mark)
+  const argv = Array.isArray(request.command)
+    ? (request.command as string[])
+    : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
+  const limit = request.maxOutputBytes ?? defaultMaxOutputBytes
+  const output = { stdout: createCapture(limit), stderr: createCapture(limit) }
+  let timedOut = false
+  let cancelled = false
+  const end = () => killMarked(execMarker, mark)
+  const onAbort = () => {
+    cancelled = true
+    end()
+  }
+  if (request.signal?.aborted) onAbort()
+  request.signal?.addEventListener('abort', onAbort, { once: true })
+  const timer = request.timeoutMs
+    ? setTimeout(() => {
+        timedOut = true
+        end()
+      }, request.timeoutMs).unref()
+    : undefined
+  try {
+    const exec = await target.container.exec({
+      Cmd: ['/bin/sh', '-c', 'exec "$@"', 'sh', ...argv],
+      Env: Object.entries({ ...target.env, [execMarker]: mark }).map(([name, value]) => `${name}=${value}`),
+      WorkingDir: target.cwd,
+      User: target.user,
+      AttachStdin: request.stdin !== undefined,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+    })
+    const stream = (await exec.start({
+      hijack: true,
+      stdin: request.stdin !== undefined,
+    })) as NodeJS.ReadWriteStream
+    // Listened for at once: a short process's stream may end before anything below has run.
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve)
+      stream.on('close', resolve)
+      stream.on('error', () => resolve())
+    })
+    const streams = { stdout: new PassThrough(), stderr: new PassThrough() }
+    for (const name of ['stdout', 'stderr'] as OutputStream[]) {
+      streams[name].setEncoding('utf8')
+      streams[name].on('data', (text: string) => {
+        output[name].add(text)
+        request.onOutput?.(name, text)
+      })
+    }
+    target.docker.modem.demuxStream(stream, streams.stdout, streams.stderr)
+    if (typeof request.stdin === 'string') stream.end(request.stdin)
+    else if (request.stdin) (request.stdin as Readable).pipe(stream)
+    // Its host pid, once the engine has started it (for recovery after a crash).
+    for (let tries = 0; tries < 40; tries++) {
+      const { Pid, Running } = await exec.inspect()
+      if (Pid > 0) request.onStart?.(Pid)
+      if (Pid > 0 || !Running) break
+      await pause(25)
+    }
+    // Once the process itself has exited, children it left holding its output open get a moment,
+    // then are ended; children that let go of it (a dev server) live on until the workspace closes.
+    let done = false
+    void ended.then(() => {
+      done = true
+    })
+    while (!done) {
+      const { Running } = await exec.inspect()
+      // A cancel that came while the process was being made (or forking) ends it, and what it starts.
+      if (cancelled || timedOut) end()
+      if (!Running) break
+      await Promise.race([ended, pause(50)])
+    }
+    if (!done) await Promise.race([ended, pause(drainMs)])
+    if (!done) end()
+    await ended
+    const { ExitCode } = await exec.inspect()
+    return {
+      exitCode: cancelled || timedOut ? (ExitCode ?? 137) : ExitCode,
+      signal: null,
+      timedOut,
+      cancelled,
+      stdout: output.stdout.text,
+      stderr: output.stderr.text,
+      truncated: output.stdout.truncated || output.stderr.truncated,
+      durationMs: Math.round(performance.now() - started),
+    }
+  } finally {
+    if (timer) clearTimeout(timer)
+    request.signal?.removeEventListener('abort', onAbort)
+  }
+}

@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import Docker from 'dockerode'
+
+/** The image container tests run in: busybox's tools, built here from a rootfs (no registry is reachable). */
+export const testImage = 'cadre-test-busybox:1'
+
+/**
+ * The Docker-API engine the container tests use (DOCKER_HOST, else the local socket), with the
+ * test image built into it when missing. Fails, saying what to do, when no engine answers: `.ci/run`
+ * installs and starts one.
+ */
+export const testDockerEngine = async (): Promise<Docker> => {
+  const docker = new Docker()
+  try {
+    await docker.ping()
+  } catch (error) {
+    throw new Error(
+      `no container engine answers (${(error as Error).message}): install docker.io and start dockerd (see .ci/run), or set DOCKER_HOST`,
+    )
+  }
+  const images = await docker.listImages({ filters: { reference: [testImage] } })
+  if (images.length === 0) await buildTestImage(docker)
+  return docker
+}
+
+/** A rootfs of busybox with its applets, and `bash`/`nohup` as small scripts over its shell. */
+const buildTestImage = async (docker: Docker) => {
+  const rootfs = mkdtempSync(join(tmpdir(), 'cadre-rootfs-'))
+  const bin = join(rootfs, 'bin')
+  mkdirSync(bin, { recursive: true })
+  mkdirSync(join(rootfs, 'tmp'), { mode: 0o1777 })
+  copyFileSync('/usr/bin/busybox', join(bin, 'busybox'))
+  chmodSync(join(bin, 'busybox'), 0o755)
+  const applets = execFileSync('/usr/bin/busybox', ['--list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+  for (const applet of applets) if (applet !== 'busybox') symlinkSync('busybox', join(bin, applet))
+  writeFileSync(join(bin, 'bash'), '#!/bin/sh\nexec /bin/sh "$@"\n', { mode: 0o755 })
+  writeFileSync(join(bin, 'nohup'), '#!/bin/sh\ntrap "" HUP\nexec "$@"\n', { mode: 0o755 })
+  const archive = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 })
+  execFileSync(
+    'docker',
+    ['import', '--change', 'CMD ["/bin/sh"]', '--change', 'ENV PATH=/bin', '-', testImage],
+    {
+      input: archive,
+      stdio: ['pipe', 'ignore', 'inherit'],
+    },
+  )
+}
