@@ -42,12 +42,13 @@ const buildTestImage = async (docker: Docker) => {
   writeFileSync(join(bin, 'bash'), '#!/bin/sh\nexec /bin/sh "$@"\n', { mode: 0o755 })
   writeFileSync(join(bin, 'nohup'), '#!/bin/sh\ntrap "" HUP\nexec "$@"\n', { mode: 0o755 })
   const archive = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 })
-  execFileSync(
-    'docker',
-    ['import', '--change', 'CMD ["/bin/sh"]', '--change', 'ENV PATH=/bin', '-', testImage],
-    {
-      input: archive,
-      stdio: ['pipe', 'ignore', 'inherit'],
-    },
+  const [repo, tag] = testImage.split(':')
+  const progress = await docker.importImage(Readable.from([archive]), {
+    repo,
+    tag,
+    changes: ['CMD ["/bin/sh"]', 'ENV PATH=/bin'],
+  })
+  await new Promise((resolve, reject) =>
+    docker.modem.followProgress(progress, (error) => (error ? reject(error) : resolve(undefined))),
   )
 }
