@@ -11,6 +11,7 @@ import type { ProviderRegistry } from './models/provider-registry.ts'
 import { agentsDir } from './runtimes/find-agents.ts'
 import { loadRuntimes } from './runtimes/load-runtimes.ts'
 import { findBubblewrap } from './sandbox/bubblewrap.ts'
+import { createDockerSandboxes, dispatchSandboxes } from './sandbox/docker-sandboxes.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
@@ -79,12 +80,24 @@ export const startCadre = async (
       "bubblewrap is missing or cannot run here: agents' processes run without isolation (see cadre doctor)",
     )
   }
-  const sandboxes = createWorktreeSandboxes({
+  const worktrees = createWorktreeSandboxes({
     home: config.home,
     root: worktreeRoot(config.home, settings),
     bubblewrap,
     // The agents Cadre installed live in its home: their programs stay visible, read-only.
     exposed: [agentsDir(config.home)],
+  })
+  // Projects whose sandbox is `docker` run their tasks in containers (dockerode, loaded on first use).
+  let engine: Promise<import('dockerode')> | undefined
+  const sandboxes = dispatchSandboxes({
+    worktree: worktrees,
+    docker: createDockerSandboxes({
+      worktrees,
+      docker: () => {
+        engine ??= import('dockerode').then(({ default: Docker }) => new Docker())
+        return engine
+      },
+    }),
   })
   let server: RunningServer
   try {

@@ -77,16 +77,20 @@ export interface WorkspaceSpec {
   branch: string
   baseBranch: string
   network: 'on' | 'off'
+  /** Where its processes run: the worktree itself (default), or a container of the task's own. */
+  kind?: 'worktree' | 'docker'
+  /** For a container: its image and limits. */
+  container?: { image?: string; memoryMb?: number; cpus?: number; pids?: number }
   /** Folders its processes must see read-only wherever they are (the program of an external agent). */
   exposed?: readonly string[]
 }
 
 /** How a workspace came to be and how its processes are held. */
 export interface WorkspaceInfo {
-  kind: 'worktree'
+  kind: 'worktree' | 'docker'
   branch: string
   /** none: processes run with the user's own rights (bubblewrap is missing or unusable here). */
-  isolation: 'bubblewrap' | 'none'
+  isolation: 'bubblewrap' | 'container' | 'none'
   /** Made by this call: new, so its setup has not run yet. */
   created: boolean
   /** The task's private state folder (an external agent's home, config, sessions), writable by its processes. */

@@ -65,7 +65,7 @@ const adminDirOf = (path: string) => {
 }
 
 /** The repository's shared git directory, read from the worktree's own files (no git process). */
-const commonDirOf = (path: string) => {
+export const commonDirOf = (path: string): string => {
   const admin = adminDirOf(path)
   return resolve(admin, readFileSync(join(admin, 'commondir'), 'utf8').trim())
 }

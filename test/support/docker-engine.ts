@@ -1,12 +1,18 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
 import Docker from 'dockerode'
 
-/** The image container tests run in: busybox's tools, built here from a rootfs (no registry is reachable). */
-export const testImage = 'cadre-test-busybox:1'
+/**
+ * The image container tests run in: busybox's tools, with this machine's bash and git (and the
+ * libraries they load), built here from a rootfs (no registry is reachable).
+ */
+export const testImage = 'cadre-test-tools:1'
+
+/** The programs copied from this machine, each with the shared libraries `ldd` says it loads. */
+const hostPrograms = ['/bin/bash', '/usr/bin/git']
 
 /**
  * The Docker-API engine the container tests use (DOCKER_HOST, else the local socket), with the
@@ -27,7 +33,7 @@ export const testDockerEngine = async (): Promise<Docker> => {
   return docker
 }
 
-/** A rootfs of busybox with its applets, and `bash`/`nohup` as small scripts over its shell. */
+/** A rootfs of busybox with its applets, this machine's bash and git, and `nohup` as a small script. */
 const buildTestImage = async (docker: Docker) => {
   const rootfs = mkdtempSync(join(tmpdir(), 'cadre-rootfs-'))
   const bin = join(rootfs, 'bin')
@@ -39,14 +45,22 @@ const buildTestImage = async (docker: Docker) => {
     .split('\n')
     .filter(Boolean)
   for (const applet of applets) if (applet !== 'busybox') symlinkSync('busybox', join(bin, applet))
-  writeFileSync(join(bin, 'bash'), '#!/bin/sh\nexec /bin/sh "$@"\n', { mode: 0o755 })
+  for (const program of hostPrograms) {
+    const libraries = execFileSync('ldd', [program], { encoding: 'utf8' }).match(/\/[^\s]+/g) ?? []
+    for (const file of [program, ...libraries]) {
+      mkdirSync(join(rootfs, dirname(file)), { recursive: true })
+      rmSync(join(rootfs, file), { force: true })
+      copyFileSync(file, join(rootfs, file))
+      chmodSync(join(rootfs, file), 0o755)
+    }
+  }
   writeFileSync(join(bin, 'nohup'), '#!/bin/sh\ntrap "" HUP\nexec "$@"\n', { mode: 0o755 })
   const archive = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 })
   const [repo, tag] = testImage.split(':')
   const progress = await docker.importImage(Readable.from([archive]), {
     repo,
     tag,
-    changes: ['CMD ["/bin/sh"]', 'ENV PATH=/bin'],
+    changes: ['CMD ["/bin/sh"]', 'ENV PATH=/usr/bin:/bin'],
   })
   await new Promise((resolve, reject) =>
     docker.modem.followProgress(progress, (error) => (error ? reject(error) : resolve(undefined))),

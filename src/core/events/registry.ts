@@ -168,11 +168,13 @@ export const eventDefinitions = [
   defineEvent(
     'workspace.ready',
     z.object({
-      kind: z.literal('worktree'),
+      kind: z
+        .enum(['worktree', 'docker'])
+        .describe("docker: the worktree, mounted into the task's container"),
       path: z.string().describe('where it is on the machine that runs the task'),
       branch: z.string(),
       baseBranch: z.string(),
-      isolation: z.enum(['bubblewrap', 'none']),
+      isolation: z.enum(['bubblewrap', 'container', 'none']),
       network: z.enum(['on', 'off']),
       warning: z
         .string()

@@ -1,0 +1,70 @@
+import { realpathSync } from 'node:fs'
+import type Docker from 'dockerode'
+import { CadreError } from '../core/errors.ts'
+import { openDockerSandbox } from './docker-sandbox.ts'
+import type { SandboxBackend, Workspace, WorkspaceSpec } from './sandbox.ts'
+import { commonDirOf } from './worktree-sandbox.ts'
+
+export interface DockerSandboxesOptions {
+  /** Makes and removes the tasks' worktrees (the files a container works on). */
+  worktrees: SandboxBackend
+  /** The engine, made when first needed (dockerode is loaded only by servers that use containers). */
+  docker: () => Promise<Docker>
+}
+
+/** The container of a task: one per task, named and labelled after it. */
+export const containerName = (taskId: string): string => `cadre-${taskId}`
+
+/**
+ * Task workspaces in containers: the task's worktree, made as for any task, mounted into a
+ * container of the project's image with its limits (`sandbox` in the project's settings), where
+ * the agent's processes run. Removing the workspace removes the container; the branch stays.
+ */
+export const createDockerSandboxes = ({ worktrees, docker }: DockerSandboxesOptions): SandboxBackend => ({
+  locate: worktrees.locate,
+  async create(spec: WorkspaceSpec): Promise<Workspace> {
+    const image = spec.container?.image
+    if (!image) {
+      throw new CadreError(
+        'bad_request',
+        'a container workspace needs an image: set the project\'s sandbox.image (e.g. "node:24")',
+      )
+    }
+    const worktree = await worktrees.create({ ...spec, kind: 'worktree' })
+    await worktree.close()
+    const sandbox = await openDockerSandbox(worktree.root, {
+      docker: await docker(),
+      image,
+      name: containerName(spec.taskId),
+      labels: { 'cadre.task': spec.taskId, 'cadre.project': spec.projectId },
+      // Git works inside as outside: the repository's git directory at its own path; and the
+      // task's private state (an external agent's home).
+      mounts: [realpathSync(commonDirOf(worktree.root)), worktree.info.stateDir],
+      network: spec.network,
+      ...(spec.container?.memoryMb && { memoryMb: spec.container.memoryMb }),
+      ...(spec.container?.cpus && { cpus: spec.container.cpus }),
+      ...(spec.container?.pids && { pids: spec.container.pids }),
+    })
+    return { ...sandbox, info: { ...worktree.info, kind: 'docker', isolation: 'container' } }
+  },
+  async destroy(spec) {
+    const engine = await docker()
+    await engine
+      .getContainer(containerName(spec.taskId))
+      .remove({ force: true })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error
+      })
+    await worktrees.destroy(spec)
+  },
+})
+
+/** The backend a workspace's spec names: its container, or its worktree. */
+export const dispatchSandboxes = (backends: {
+  worktree: SandboxBackend
+  docker: SandboxBackend
+}): SandboxBackend => ({
+  locate: backends.worktree.locate,
+  create: (spec) => (spec.kind === 'docker' ? backends.docker : backends.worktree).create(spec),
+  destroy: (spec) => (spec.kind === 'docker' ? backends.docker : backends.worktree).destroy(spec),
+})

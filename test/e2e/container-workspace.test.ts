@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type Docker from 'dockerode'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { containerName } from '../../src/sandbox/docker-sandboxes.ts'
+import { testDockerEngine, testImage } from '../support/docker-engine.ts'
+import { createGitRepo } from '../support/git-repo.ts'
+import { serveWithSimulator } from '../support/serve-with-sim.ts'
+
+// The built-in agent's commands: where they ran, then a reply.
+const where = 'echo "$(tr "\\0" " " < /proc/1/cmdline)" > where.txt; hostname >> where.txt; cat where.txt'
+
+describe('a task in a container: the agent works inside it, review works as with a worktree', () => {
+  let docker: Docker
+  let served: Awaited<ReturnType<typeof serveWithSimulator>>
+  beforeAll(async () => {
+    docker = await testDockerEngine()
+    served = await serveWithSimulator([
+      {
+        name: 'claude-sonnet-4-5',
+        rules: [
+          {
+            when: { toolResult: 'none' },
+            reply: [{ toolCall: { tool: 'bash', input: { command: where } } }],
+          },
+          { reply: [{ text: 'Looked around.' }] },
+        ],
+      },
+    ])
+  }, 120_000)
+  afterAll(() => served?.close())
+
+  it("runs the agent's commands in the task's container, and the diff and merge work", async () => {
+    const repo = createGitRepo()
+    const project = await (await served.api('/api/projects', { path: repo })).json()
+    const sandbox = { kind: 'docker', image: testImage, network: 'off', memoryMb: 256, pids: 256 }
+    await served.api(`/api/projects/${project.id}`, { settings: { sandbox } }, 'PATCH')
+    const task = await (
+      await served.api('/api/tasks', {
+        projectId: project.id,
+        prompt: 'where am I?',
+        model: 'anthropic:claude-sonnet-4-5',
+      })
+    ).json()
+    const done = await served.settled(task.id, ['review', 'done', 'failed'])
+    expect(done).toMatchObject({ status: 'review', statusReason: null })
+
+    const container = await docker.getContainer(containerName(task.id)).inspect()
+    expect(container.Config.Labels).toMatchObject({ 'cadre.task': task.id, 'cadre.project': project.id })
+    expect(container.HostConfig).toMatchObject({
+      NetworkMode: 'none',
+      Memory: 256 * 1024 * 1024,
+      PidsLimit: 256,
+    })
+    // Its process 1 was the container's init, its host name the container's: not this machine's.
+    const worktree = await served.workspaceOf(task.id)
+    const [init, hostname] = readFileSync(join(worktree, 'where.txt'), 'utf8').trim().split('\n')
+    expect(init).toMatch(/docker-init/)
+    expect(hostname).toBe(container.Config.Hostname)
+    const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
+    expect(events.find((e: { type: string }) => e.type === 'workspace.ready').data).toMatchObject({
+      kind: 'docker',
+      isolation: 'container',
+    })
+    // Checkpoints (git inside the container, on the repository mounted at its own path), diff, merge.
+    expect(events.filter((e: { type: string }) => e.type === 'checkpoint.created').length).toBe(2)
+    const diff = await (await served.api(`/api/tasks/${task.id}/diff`)).json()
+    expect(diff.files.map((file: { path: string }) => file.path)).toEqual(['where.txt'])
+    expect((await served.api(`/api/tasks/${task.id}/merge`, {})).status).toBe(200)
+    expect(execFileSync('git', ['-C', repo, 'show', 'main:where.txt'], { encoding: 'utf8' })).toMatch(
+      /docker-init/,
+    )
+
+    // Discarding the task removes its container; its branch stays.
+    expect((await served.api(`/api/tasks/${task.id}/discard`, {})).status).toBe(200)
+    await expect(docker.getContainer(containerName(task.id)).inspect()).rejects.toMatchObject({
+      statusCode: 404,
+    })
+  }, 60_000)
+})
