@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type Docker from 'dockerode'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDockerEngine, testImage } from '../../test/support/docker-engine.ts'
 import { openDockerSandbox } from './docker-sandbox.ts'
 import { describeSandboxContract } from './sandbox.contract.ts'
@@ -26,3 +31,48 @@ describeSandboxContract('a Docker container', (directory) =>
     network: 'off',
   }),
 )
+
+describe('container limits, enforced by the kernel', () => {
+  const limited = (directory: string, limits: { memoryMb?: number; pids?: number }) =>
+    openDockerSandbox(directory, {
+      docker,
+      image: testImage,
+      name: `cadre-test-${run}-${++made}`,
+      labels: { 'cadre.test': run },
+      mounts: [],
+      network: 'off',
+      ...limits,
+    })
+
+  it('kills a process over the memory limit, and says it was for memory', async () => {
+    const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-oom-')), { memoryMb: 32 })
+    const result = await sandbox.exec({ command: { shell: 'head -c 200m /dev/zero | tail' } })
+    expect(result).toMatchObject({ exitCode: 137, outOfMemory: true })
+    // A process killed otherwise is not taken for one killed for memory.
+    const killed = await sandbox.exec({ command: { shell: 'kill -9 $$' } })
+    expect(killed.exitCode).toBe(137)
+    expect(killed.outOfMemory).toBeUndefined()
+    await sandbox.close()
+  })
+
+  it('refuses a fork past the process limit', async () => {
+    const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-pids-')), { pids: 20 })
+    const result = await sandbox.exec({ command: { shell: 'for i in $(seq 40); do sleep 2 & done; wait' } })
+    expect(result.stderr).toMatch(/fork|Resource temporarily unavailable/i)
+    await sandbox.close()
+  })
+
+  it('reaches no address with the network off, not even this machine', async () => {
+    const server = createServer((_request, response) => response.end('host'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-net-')), {})
+    for (const url of [`http://127.0.0.1:${port}/`, 'http://1.1.1.1/']) {
+      const result = await sandbox.exec({ command: ['wget', '-q', '-T', '2', '-O', '-', url] })
+      expect(result.exitCode, url).not.toBe(0)
+      expect(result.stdout).toBe('')
+    }
+    server.close()
+    await sandbox.close()
+  })
+})

@@ -88,6 +88,20 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
   const owner = statSync(files.root)
   const user = `${owner.uid}:${owner.gid}`
   const marks = new Set<string>()
+  // How many processes the kernel killed for memory in the container so far: a process that died
+  // by SIGKILL while this grew was one of them (engines do not all say so, and not for an exec).
+  const oomKills = async () => {
+    const read = await execInContainer(
+      { docker: spec.docker, container, user: '0:0', cwd: '/', env: baseEnvironment('/') },
+      {
+        command: {
+          shell: 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null',
+        },
+      },
+    )
+    return Number(/^oom_kill (\d+)/m.exec(read.stdout)?.[1] ?? 0)
+  }
+  let killedForMemory = await oomKills()
   const close = async () => {
     for (const mark of marks) killMarked(execMarker, mark)
     marks.clear()
@@ -96,7 +110,7 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
     ...files,
     async exec(request) {
       const cwd = await resolveWorkspacePath(files.root, request.cwd ?? '.')
-      return execInContainer(
+      const result = await execInContainer(
         {
           docker: spec.docker,
           container,
@@ -107,6 +121,11 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
         },
         request,
       )
+      if (result.exitCode !== 137 || result.cancelled || result.timedOut) return result
+      const kills = await oomKills()
+      const outOfMemory = kills > killedForMemory
+      killedForMemory = kills
+      return outOfMemory ? { ...result, outOfMemory: true } : result
     },
     close,
     [Symbol.asyncDispose]: close,

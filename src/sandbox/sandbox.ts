@@ -38,6 +38,8 @@ export interface ExecResult {
   /** Output beyond `maxOutputBytes` was streamed but not kept. */
   truncated: boolean
   durationMs: number
+  /** Killed for going over the workspace's memory limit (container workspaces). */
+  outOfMemory?: true
 }
 
 export interface FileEntry {

@@ -34,9 +34,11 @@ export const bashTool = defineTool({
       ? `timed out after ${timeout_seconds} s; the command and everything it started were stopped`
       : result.cancelled
         ? 'cancelled; the command and everything it started were stopped'
-        : result.exitCode === null
-          ? `ended by signal ${result.signal}`
-          : `exit code ${result.exitCode}`
+        : result.outOfMemory
+          ? `exit code ${result.exitCode}: killed for going over the workspace's memory limit`
+          : result.exitCode === null
+            ? `ended by signal ${result.signal}`
+            : `exit code ${result.exitCode}`
     const parts = [status]
     if (result.stdout) parts.push(result.stdout.trimEnd())
     if (result.stderr) parts.push(`[stderr]\n${result.stderr.trimEnd()}`)
