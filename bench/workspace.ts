@@ -10,7 +10,9 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { snapshotWorkspace } from '../src/git/workspace-git.ts'
 import { findBubblewrap } from '../src/sandbox/bubblewrap.ts'
+import { createDockerSandboxes } from '../src/sandbox/docker-sandboxes.ts'
 import { createWorktreeSandboxes } from '../src/sandbox/worktree-sandboxes.ts'
+import { testDockerEngine, testImage } from '../test/support/docker-engine.ts'
 import { machine, spread } from './support/figures.ts'
 
 const { values } = parseArgs({
@@ -100,6 +102,48 @@ for (let step = 1; step <= runs * 2; step++) {
 }
 await workspace.close()
 
+// The same, with the task's processes in a container: Cadre's container workspace beside a raw
+// `git worktree add` plus a container made and started from the same image with the same mount.
+const docker = await testDockerEngine()
+const containers = createDockerSandboxes({ worktrees: backend, docker: async () => docker })
+const rawContainer: number[] = []
+const cadreContainer: number[] = []
+const containerRatios: number[] = []
+for (let run = 0; run < runs; run++) {
+  const path = join(rawRoot, `c${run}`)
+  const measureRaw = () =>
+    time(async () => {
+      git(repository, 'worktree', 'add', '-q', '-b', `raw-c-${run}`, path, 'main')
+      const container = await docker.createContainer({
+        name: `cadre-bench-raw-${process.pid}-${run}`,
+        Image: testImage,
+        Cmd: ['sleep', '3600'],
+        HostConfig: { Binds: [`${path}:${path}`], NetworkMode: 'none', Init: true },
+      })
+      await container.start()
+    })
+  const spec = {
+    taskId: `tsk_c${process.pid}_${run}`,
+    projectId: 'prj_bench',
+    projectPath: repository,
+    branch: `cadre/bench-c-${run}`,
+    baseBranch: 'main',
+    network: 'off' as const,
+    kind: 'docker' as const,
+    container: { image: testImage },
+  }
+  const measureCadre = () => time(async () => (await containers.create(spec)).close())
+  const [a, b] =
+    run % 2 === 0 ? [await measureRaw(), await measureCadre()] : [await measureCadre(), await measureRaw()]
+  const [rawMs, cadreMs] = run % 2 === 0 ? [a, b] : [b, a]
+  rawContainer.push(rawMs)
+  cadreContainer.push(cadreMs)
+  containerRatios.push(cadreMs / rawMs)
+  await docker.getContainer(`cadre-bench-raw-${process.pid}-${run}`).remove({ force: true })
+  await containers.destroy(spec)
+  process.stderr.write(`container run ${run + 1}/${runs} done\n`)
+}
+
 console.log(machine())
 console.log(`${runs} runs; median (min–max); isolation: ${bubblewrap ? 'bubblewrap' : 'none'}\n`)
 console.log(`| workspace ready, ${fileCount} files | Cadre (ms) | git worktree add (ms) | Cadre ÷ git |`)
@@ -108,7 +152,14 @@ console.log(`| new task branch | ${spread(cadre)} | ${spread(raw)} | ${spread(ra
 console.log('| checkpoint per step | ms |')
 console.log('| --- | --- |')
 console.log(`| one file changed | ${spread(changed)} |`)
-console.log(`| nothing changed (checked, not saved) | ${spread(unchanged)} |`)
+console.log(`| nothing changed (checked, not saved) | ${spread(unchanged)} |\n`)
+console.log(
+  `| container workspace ready, ${fileCount} files | Cadre (ms) | worktree add + container start (ms) | Cadre ÷ raw |`,
+)
+console.log('| --- | --- | --- | --- |')
+console.log(
+  `| new task, image ${testImage} | ${spread(cadreContainer)} | ${spread(rawContainer)} | ${spread(containerRatios)} |`,
+)
 
 rmSync(join(repository, '..'), { recursive: true, force: true })
 rmSync(home, { recursive: true, force: true })
