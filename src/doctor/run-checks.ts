@@ -3,6 +3,7 @@ import { mkdirSync, statfsSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { findAgents } from '../runtimes/find-agents.ts'
 import { findBubblewrap } from '../sandbox/bubblewrap.ts'
+import { findSandboxes } from '../sandbox/find-sandboxes.ts'
 
 const run = promisify(execFile)
 
@@ -111,11 +112,25 @@ const checkDisk = (home: string): Check => {
   }
 }
 
+/** A container engine, for projects whose tasks run in containers (optional). */
+const checkContainers = async (): Promise<Check> => {
+  const docker = (await findSandboxes()).find((sandbox) => sandbox.kind === 'docker')
+  return docker?.usable
+    ? { name: 'container engine', status: 'ok', detail: docker.detail }
+    : {
+        name: 'container engine',
+        status: 'warn',
+        detail: 'none answers: projects cannot run their tasks in containers (sandbox.kind "docker")',
+        fix: "start Docker (Debian: apt install docker.io), or podman's service and set DOCKER_HOST",
+      }
+}
+
 /** What Cadre needs on this machine, and what works less well without it. */
 export const runChecks = async (home: string): Promise<Check[]> => [
   { name: 'node', status: 'ok', detail: process.version },
   await checkGit(),
   await checkBubblewrap(),
+  await checkContainers(),
   await checkRipgrep(),
   ...(await checkAgents(home)),
   checkDisk(home),

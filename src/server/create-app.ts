@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/event-routes.ts'
 import { modelRoutes } from './routes/model-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
 import { providerRoutes } from './routes/provider-routes.ts'
+import { sandboxRoutes } from './routes/sandbox-routes.ts'
 import { settingsRoutes } from './routes/settings-routes.ts'
 import { taskRoutes } from './routes/task-routes.ts'
 import { workspaceRoutes } from './routes/workspace-routes.ts'
@@ -90,6 +91,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', taskRoutes(deps))
     .route('/', workspaceRoutes(deps))
     .route('/', agentRoutes(deps))
+    .route('/', sandboxRoutes())
     .route('/', eventRoutes(deps))
     .route('/', settingsRoutes(deps))
     .route('/', providerRoutes(deps))

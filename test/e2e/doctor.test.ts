@@ -20,6 +20,11 @@ describe('cadre doctor', () => {
     expect(byName.git).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^git version 2\./) })
     expect(byName.bubblewrap).toMatchObject({ status: 'ok', detail: expect.stringContaining('isolated') })
     expect(byName.ripgrep).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^ripgrep \d/) })
+    // The tests' Docker engine answers here (.ci/run starts it).
+    expect(byName['container engine']).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/Engine 20\.\d+.* \(API 1\.\d+\)/),
+    })
     expect(byName['disk space']).toMatchObject({
       status: 'ok',
       detail: expect.stringMatching(/GiB free at /),
