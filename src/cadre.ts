@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import type { Logger } from 'pino'
 import type { Config } from './config.ts'
 import { CadreError } from './core/errors.ts'
@@ -11,7 +11,11 @@ import type { ProviderRegistry } from './models/provider-registry.ts'
 import { agentsDir } from './runtimes/find-agents.ts'
 import { loadRuntimes } from './runtimes/load-runtimes.ts'
 import { findBubblewrap } from './sandbox/bubblewrap.ts'
-import { createDockerSandboxes, dispatchSandboxes } from './sandbox/docker-sandboxes.ts'
+import {
+  createDockerSandboxes,
+  dispatchSandboxes,
+  removeOrphanContainers,
+} from './sandbox/docker-sandboxes.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
@@ -88,16 +92,14 @@ export const startCadre = async (
     exposed: [agentsDir(config.home)],
   })
   // Projects whose sandbox is `docker` run their tasks in containers (dockerode, loaded on first use).
-  let engine: Promise<import('dockerode')> | undefined
+  let connected: Promise<import('dockerode')> | undefined
+  const engine = () => {
+    connected ??= import('dockerode').then(({ default: Docker }) => new Docker())
+    return connected
+  }
   const sandboxes = dispatchSandboxes({
     worktree: worktrees,
-    docker: createDockerSandboxes({
-      worktrees,
-      docker: () => {
-        engine ??= import('dockerode').then(({ default: Docker }) => new Docker())
-        return engine
-      },
-    }),
+    docker: createDockerSandboxes({ worktrees, docker: engine }),
   })
   let server: RunningServer
   try {
@@ -145,6 +147,18 @@ export const startCadre = async (
           .catch((error: unknown) => log.warn({ err: error }, 'worktree cleanup failed'))
       }, 3_600_000).unref()
     : undefined
+  // Containers whose task's workspace is gone (Cadre stopped between removing one and the other)
+  // are removed, on a server that runs tasks and has projects in containers.
+  if (config.worker && (await store.projects.list()).some((p) => p.settings.sandbox.kind === 'docker')) {
+    void engine()
+      .then((docker) =>
+        removeOrphanContainers(docker, async ({ taskId, projectId }) =>
+          existsSync(worktrees.locate({ taskId, projectId })),
+        ),
+      )
+      .then((removed) => removed.length > 0 && log.info({ removed }, 'removed containers of gone workspaces'))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not look for orphan containers'))
+  }
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
   log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')
 

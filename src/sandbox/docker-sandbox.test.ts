@@ -8,6 +8,7 @@ import type Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDockerEngine, testImage } from '../../test/support/docker-engine.ts'
 import { openDockerSandbox } from './docker-sandbox.ts'
+import { removeOrphanContainers } from './docker-sandboxes.ts'
 import { describeSandboxContract } from './sandbox.contract.ts'
 
 let docker: Docker
@@ -74,5 +75,25 @@ describe('container limits, enforced by the kernel', () => {
     }
     server.close()
     await sandbox.close()
+  })
+})
+
+describe('orphan containers', () => {
+  it('removes at start-up the containers of tasks that have no workspace any more, and only those', async () => {
+    const make = async (taskId: string) =>
+      (
+        await docker.createContainer({
+          name: `cadre-test-${run}-${taskId}`,
+          Image: testImage,
+          Cmd: ['sleep', '60'],
+          Labels: { 'cadre.task': taskId, 'cadre.project': 'prj_orphans', 'cadre.test': run },
+        })
+      ).id
+    const live = await make(`tsk_live${run}`)
+    const orphan = await make(`tsk_gone${run}`)
+    const removed = await removeOrphanContainers(docker, async ({ taskId }) => !taskId.startsWith('tsk_gone'))
+    expect(removed).toContain(`tsk_gone${run}`)
+    expect((await docker.getContainer(live).inspect()).Id).toBe(live)
+    await expect(docker.getContainer(orphan).inspect()).rejects.toMatchObject({ statusCode: 404 })
   })
 })

@@ -68,3 +68,23 @@ export const dispatchSandboxes = (backends: {
   create: (spec) => (spec.kind === 'docker' ? backends.docker : backends.worktree).create(spec),
   destroy: (spec) => (spec.kind === 'docker' ? backends.docker : backends.worktree).destroy(spec),
 })
+
+/**
+ * Containers of tasks that no longer have a workspace (the task deleted, its workspace cleaned up,
+ * Cadre stopped between the two): found by their labels and removed. Run at start-up.
+ */
+export const removeOrphanContainers = async (
+  docker: Docker,
+  hasWorkspace: (task: { taskId: string; projectId: string }) => Promise<boolean>,
+): Promise<string[]> => {
+  const containers = await docker.listContainers({ all: true, filters: { label: ['cadre.task'] } })
+  const removed: string[] = []
+  for (const info of containers) {
+    const taskId = info.Labels['cadre.task'] ?? ''
+    const projectId = info.Labels['cadre.project'] ?? ''
+    if (await hasWorkspace({ taskId, projectId })) continue
+    await docker.getContainer(info.Id).remove({ force: true })
+    removed.push(taskId)
+  }
+  return removed
+}

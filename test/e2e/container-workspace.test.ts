@@ -78,4 +78,27 @@ describe('a task in a container: the agent works inside it, review works as with
       statusCode: 404,
     })
   }, 60_000)
+
+  it("removes at start-up a container whose task's workspace is gone", async () => {
+    const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()
+    const sandbox = { kind: 'docker', image: testImage }
+    await served.api(`/api/projects/${project.id}`, { settings: { sandbox } }, 'PATCH')
+    const orphan = await docker.createContainer({
+      name: `cadre-tsk_orphan${Date.now()}`,
+      Image: testImage,
+      Cmd: ['sleep', '60'],
+      Labels: { 'cadre.task': 'tsk_orphan', 'cadre.project': project.id },
+    })
+    await served.crashAndRestart()
+    await expect
+      .poll(
+        () =>
+          orphan.inspect().then(
+            () => 'there',
+            () => 'removed',
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe('removed')
+  }, 60_000)
 })
