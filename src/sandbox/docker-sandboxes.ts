@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs'
 import type Docker from 'dockerode'
-import { CadreError } from '../core/errors.ts'
 import { openDockerSandbox } from './docker-sandbox.ts'
+import { projectImage } from './project-image.ts'
 import type { SandboxBackend, Workspace, WorkspaceSpec } from './sandbox.ts'
 import { commonDirOf } from './worktree-sandbox.ts'
 
@@ -23,17 +23,19 @@ export const containerName = (taskId: string): string => `cadre-${taskId}`
 export const createDockerSandboxes = ({ worktrees, docker }: DockerSandboxesOptions): SandboxBackend => ({
   locate: worktrees.locate,
   async create(spec: WorkspaceSpec): Promise<Workspace> {
-    const image = spec.container?.image
-    if (!image) {
-      throw new CadreError(
-        'bad_request',
-        'a container workspace needs an image: set the project\'s sandbox.image (e.g. "node:24")',
-      )
-    }
     const worktree = await worktrees.create({ ...spec, kind: 'worktree' })
     await worktree.close()
+    const engine = await docker()
+    const image =
+      spec.container?.image ??
+      (await projectImage(
+        engine,
+        { id: spec.projectId, repository: spec.projectPath },
+        spec.baseBranch,
+        spec.network,
+      ))
     const sandbox = await openDockerSandbox(worktree.root, {
-      docker: await docker(),
+      docker: engine,
       image,
       name: containerName(spec.taskId),
       labels: { 'cadre.task': spec.taskId, 'cadre.project': spec.projectId },

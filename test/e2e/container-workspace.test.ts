@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type Docker from 'dockerode'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,6 +20,10 @@ describe('a task in a container: the agent works inside it, review works as with
       {
         name: 'claude-sonnet-4-5',
         rules: [
+          {
+            when: { lastUserMessage: { contains: 'built' }, toolResult: 'none' },
+            reply: [{ toolCall: { tool: 'bash', input: { command: 'cat /built.txt > built.txt' } } }],
+          },
           {
             when: { toolResult: 'none' },
             reply: [{ toolCall: { tool: 'bash', input: { command: where } } }],
@@ -78,6 +82,38 @@ describe('a task in a container: the agent works inside it, review works as with
       statusCode: 404,
     })
   }, 60_000)
+
+  it("builds the project's image from the Dockerfile in its repository, once per change of it", async () => {
+    const repo = createGitRepo()
+    mkdirSync(join(repo, '.cadre'))
+    writeFileSync(join(repo, '.cadre', 'Dockerfile'), `FROM ${testImage}\nRUN echo built-here > /built.txt\n`)
+    execFileSync('git', ['-C', repo, 'add', '.'])
+    execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@e', 'commit', '-qm', 'image'])
+    const project = await (await served.api('/api/projects', { path: repo })).json()
+    await served.api(
+      `/api/projects/${project.id}`,
+      { settings: { sandbox: { kind: 'docker', network: 'off' } } },
+      'PATCH',
+    )
+    const runTask = async () => {
+      const task = await (
+        await served.api('/api/tasks', {
+          projectId: project.id,
+          prompt: 'what was built?',
+          model: 'anthropic:claude-sonnet-4-5',
+        })
+      ).json()
+      expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'review' })
+      expect(readFileSync(join(await served.workspaceOf(task.id), 'built.txt'), 'utf8')).toBe('built-here\n')
+      return (await docker.getContainer(containerName(task.id)).inspect()).Config.Image
+    }
+    const first = await runTask()
+    expect(first).toMatch(new RegExp(`^cadre-project-${project.id}:[0-9a-f]{12}$`))
+    const built = (await docker.getImage(first).inspect()).Id
+    // The second task finds the image made for the first: nothing built again.
+    expect(await runTask()).toBe(first)
+    expect((await docker.getImage(first).inspect()).Id).toBe(built)
+  }, 90_000)
 
   it("removes at start-up a container whose task's workspace is gone", async () => {
     const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()
