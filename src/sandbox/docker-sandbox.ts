@@ -122,7 +122,12 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
         request,
       )
       if (result.exitCode !== 137 || result.cancelled || result.timedOut) return result
-      const kills = await oomKills()
+      // The count can lag the kill a moment on a busy machine: looked at a few times.
+      let kills = await oomKills()
+      for (let look = 0; kills <= killedForMemory && look < 5; look++) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        kills = await oomKills()
+      }
       const outOfMemory = kills > killedForMemory
       killedForMemory = kills
       return outOfMemory ? { ...result, outOfMemory: true } : result
