@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AgentMode, ProjectSettings } from './settings.ts'
+import { AgentMode, ProjectSettings, SandboxOverride } from './settings.ts'
 import { TaskStatus } from './task-status.ts'
 
 const timestamp = z.iso.datetime().describe('ISO 8601, UTC')
@@ -37,6 +37,9 @@ export const Task = z.object({
     .string()
     .nullable()
     .describe('the comparison this task is one agent of (POST /api/tasks with agents); null for others'),
+  sandbox: SandboxOverride.nullable().describe(
+    "where its processes run, over the project's sandbox settings; null: the project's",
+  ),
   lastSeq: z.number().int().describe('seq of the newest event of this task'),
   createdAt: timestamp,
   updatedAt: timestamp,

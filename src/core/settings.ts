@@ -21,6 +21,10 @@ export const SandboxSettings = z.strictObject({
   network: z.enum(['off', 'on']).default('on'),
 })
 
+/** A task's own word on where its processes run, over its project's sandbox settings. */
+export const SandboxOverride = SandboxSettings.partial()
+export type SandboxOverride = z.infer<typeof SandboxOverride>
+
 export const PolicyRule = z.strictObject({
   tool: z.string().min(1).describe('tool name, or * for every tool'),
   pattern: z.string().min(1).optional().describe('glob matched against a command line or path'),

@@ -23,6 +23,8 @@ export interface TasksTable {
   branch: string
   base_branch: string | null
   parent_id: string | null
+  /** JSON of the task's SandboxOverride, or null. */
+  sandbox: string | null
   last_seq: number
   created_at: string
   updated_at: string

@@ -6,6 +6,7 @@ import * as providers from './migrations/0002-providers.ts'
 import * as defaultMode from './migrations/0003-default-mode.ts'
 import * as taskBranches from './migrations/0004-task-branches.ts'
 import * as taskParents from './migrations/0005-task-parents.ts'
+import * as taskSandbox from './migrations/0006-task-sandbox.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0003-default-mode': defaultMode,
   '0004-task-branches': taskBranches,
   '0005-task-parents': taskParents,
+  '0006-task-sandbox': taskSandbox,
 }
 
 const schemaVersion = Object.keys(migrations).length

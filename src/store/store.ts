@@ -1,6 +1,6 @@
 import type { Project, Run, RunStatus, Task, Thread, Usage } from '../core/entities.ts'
 import type { EventInput, StoredEvent } from '../core/events/registry.ts'
-import type { AgentMode, GlobalSettings, ProjectSettings } from '../core/settings.ts'
+import type { AgentMode, GlobalSettings, ProjectSettings, SandboxOverride } from '../core/settings.ts'
 import type { TaskStatus } from '../core/task-status.ts'
 
 export type StoreEngine = 'sqlite' | 'postgres'
@@ -25,6 +25,8 @@ export interface NewTask {
   baseBranch: string | null
   /** The task it belongs to (a comparison's children); none by default. */
   parentId?: string | null
+  /** Where its processes run, over the project's settings; the project's by default. */
+  sandbox?: SandboxOverride | null
 }
 
 export interface TaskFilter {

@@ -78,6 +78,7 @@ export const createComparison = (
       prompt: input.prompt,
       mode: input.mode ?? project.settings.defaultMode,
       baseBranch: input.baseBranch ?? null,
+      sandbox: input.sandbox ?? null,
     }
     const parent = await session.tasks.create({
       ...common,

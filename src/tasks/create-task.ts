@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Task } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
 import { newId } from '../core/ids.ts'
-import { AgentMode, AgentName } from '../core/settings.ts'
+import { AgentMode, AgentName, SandboxOverride } from '../core/settings.ts'
 import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
 import { taskBranch } from '../git/task-branch.ts'
 import { knownAgent, knownAgents } from '../runtimes/agent-catalog.ts'
@@ -23,6 +23,9 @@ export const CreateTaskInput = z.object({
     .optional()
     .describe("the branch to start from and merge into (default: the project's base branch)"),
   start: z.boolean().default(true).describe('false creates the task in the backlog instead of queueing it'),
+  sandbox: SandboxOverride.optional().describe(
+    'where its processes run, over the project\'s sandbox settings, e.g. {kind: "docker", image: "node:24"}',
+  ),
 })
 export type CreateTaskInput = z.input<typeof CreateTaskInput>
 
@@ -94,6 +97,7 @@ export const createTask = (deps: EventDeps, raw: CreateTaskInput): Promise<Task>
       agent: input.agent ?? project.settings.defaultAgent,
       model: input.model ?? project.settings.defaultModel ?? null,
       mode: input.mode ?? project.settings.defaultMode,
+      sandbox: input.sandbox ?? null,
     })
   })
 }

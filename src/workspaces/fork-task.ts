@@ -52,6 +52,7 @@ export const forkTask = async (
     ...(source.model && { model: source.model }),
     mode: source.mode,
     ...(source.baseBranch && { baseBranch: source.baseBranch }),
+    ...(source.sandbox && { sandbox: source.sandbox }),
     start: false,
   })
   // The fork's branch is made now, at the checkpoint: its workspace starts from there.

@@ -115,6 +115,29 @@ describe('a task in a container: the agent works inside it, review works as with
     expect((await docker.getImage(first).inspect()).Id).toBe(built)
   }, 90_000)
 
+  it('runs one task in a container when it asks to, in a project whose tasks run in worktrees', async () => {
+    const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()
+    const task = await (
+      await served.api('/api/tasks', {
+        projectId: project.id,
+        prompt: 'where am I?',
+        model: 'anthropic:claude-sonnet-4-5',
+        sandbox: { kind: 'docker', image: testImage, network: 'off' },
+      })
+    ).json()
+    expect(task.sandbox).toEqual({ kind: 'docker', image: testImage, network: 'off' })
+    expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'review' })
+    const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
+    expect(events.find((e: { type: string }) => e.type === 'workspace.ready').data.kind).toBe('docker')
+    const refused = await served.api('/api/tasks', {
+      projectId: project.id,
+      prompt: 'x',
+      sandbox: { kind: 'docker', memoryMb: 1 },
+    })
+    expect(refused.status).toBe(400)
+    expect((await refused.json()).error.message).toMatch(/sandbox\.memoryMb/)
+  }, 60_000)
+
   it("removes at start-up a container whose task's workspace is gone", async () => {
     const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()
     const sandbox = { kind: 'docker', image: testImage }
