@@ -184,7 +184,13 @@ const noteFor = (
       return {
         kind: 'note',
         tone: event.data.isolation === 'none' ? 'warning' : 'info',
-        text: `Workspace ready on ${event.data.branch}${event.data.isolation === 'none' ? ' (not isolated)' : ''}`,
+        text: `Workspace ready on ${event.data.branch}${
+          event.data.isolation === 'none'
+            ? ' (not isolated)'
+            : event.data.isolation === 'container'
+              ? ', in its own container'
+              : ''
+        }`,
       }
     case 'checkpoint.created':
       return { kind: 'note', tone: 'info', text: `Checkpoint ${event.data.checkpoint}` }
