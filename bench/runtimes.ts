@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { parseModelId } from '../src/models/model-id.ts'
 import type { ScenarioInput } from '../src/sim/scenario.ts'
 import { startSimulator } from '../src/sim/start-simulator.ts'
 import { createGitRepo } from '../test/support/git-repo.ts'
@@ -44,7 +45,7 @@ const builtin = {
 }
 
 const twoTurn = (agent: { id: string; shell: Shell }): ScenarioInput => ({
-  name: agent.id.slice(agent.id.indexOf(':') + 1),
+  name: parseModelId(agent.id).model,
   rules: [
     {
       when: { toolResult: 'none' },

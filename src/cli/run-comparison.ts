@@ -1,6 +1,7 @@
 import type { Task } from '../core/entities.ts'
 import type { CadreEvent } from '../core/events/registry.ts'
 import type { TaskComparison } from '../tasks/task-comparison.ts'
+import { cancelOnInterrupt } from './cancel-on-interrupt.ts'
 import { type Client, type Connection, readJson } from './client.ts'
 import type { AgentChoice } from './parse-agents.ts'
 import { printComparison } from './print-comparison.ts'
@@ -40,16 +41,7 @@ export const runComparison = async (
   console.log(`▸ ${created.title}  (comparison ${created.id}, ${created.mode})`)
   for (const child of created.children)
     console.log(`  ${child.agent.padEnd(12)} ${child.id}  ${child.model ?? 'default model'}`)
-  const interrupted = () => {
-    void readJson(
-      client.api.tasks[':id'].cancel.$post({
-        param: { id: created.id },
-        json: { reason: 'interrupted at the terminal' },
-      }),
-      connection.url,
-    ).finally(() => process.exit(130))
-  }
-  process.once('SIGINT', interrupted)
+  const stopListening = cancelOnInterrupt(client, connection.url, created.id)
   const done = new AbortController()
   const onEvent = (event: CadreEvent) => {
     if (event.type === 'compare.child_changed') {
@@ -61,7 +53,7 @@ export const runComparison = async (
   try {
     await streamTaskEvents(connection, { id: created.id, after: 0, signal: done.signal }, onEvent)
   } finally {
-    process.removeListener('SIGINT', interrupted)
+    stopListening()
   }
   const comparison = await readJson<TaskComparison>(
     client.api.tasks[':id'].compare.$get({ param: { id: created.id } }),

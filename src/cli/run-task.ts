@@ -6,6 +6,7 @@ import { CadreError } from '../core/errors.ts'
 import type { AgentMode } from '../core/settings.ts'
 import { environmentSecrets } from '../secrets/environment-secrets.ts'
 import { createRedactor } from '../secrets/redactor.ts'
+import { cancelOnInterrupt } from './cancel-on-interrupt.ts'
 import { type Client, type Connection, createClient, readJson, resolveConnection } from './client.ts'
 import { findProject } from './find-project.ts'
 import { followRun } from './follow-run.ts'
@@ -90,16 +91,7 @@ export const runTask = async (
   console.log(
     `▸ ${created.title}  (task ${created.id}, ${created.agent}, ${created.model ?? 'default model'}, ${created.mode})`,
   )
-  const interrupted = () => {
-    void readJson(
-      client.api.tasks[':id'].cancel.$post({
-        param: { id: created.id },
-        json: { reason: 'interrupted at the terminal' },
-      }),
-      connection.url,
-    ).finally(() => process.exit(130))
-  }
-  process.once('SIGINT', interrupted)
+  const stopListening = cancelOnInterrupt(client, connection.url, created.id)
   try {
     const { task, waiting } = await followRun(client, connection, created.id)
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
@@ -124,6 +116,6 @@ export const runTask = async (
     console.log(`\n✘ ${task.status}${task.statusReason ? `: ${task.statusReason}` : ''} — ${totals}`)
     return 1
   } finally {
-    process.removeListener('SIGINT', interrupted)
+    stopListening()
   }
 }

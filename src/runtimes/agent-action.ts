@@ -49,6 +49,9 @@ export const AgentAction = z.discriminatedUnion('type', [
 ])
 export type AgentAction = z.infer<typeof AgentAction>
 
+/** Why a plan proposed in plan mode waits: the same words whichever agent planned. */
+export const planWaitsReason = 'plan mode: the plan waits for approval before anything changes'
+
 /**
  * Translates one message of an agent with the adapter's own (zod-checked) translation; a message
  * that does not have a shape the adapter knows becomes `other`, carrying it whole, never an error.

@@ -30,6 +30,19 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * it went. A command that cannot be found exits 127, as a shell says.
  */
 export const execInContainer = async (target: ContainerExec, request: ExecRequest): Promise<ExecResult> => {
+  // Cancelled before it began: nothing is made.
+  if (request.signal?.aborted) {
+    return {
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      cancelled: true,
+      stdout: '',
+      stderr: '',
+      truncated: false,
+      durationMs: 0,
+    }
+  }
   const started = performance.now()
   const mark = randomUUID()
   target.onMark?.(mark)
@@ -45,7 +58,6 @@ export const execInContainer = async (target: ContainerExec, request: ExecReques
     cancelled = true
     end()
   }
-  if (request.signal?.aborted) onAbort()
   request.signal?.addEventListener('abort', onAbort, { once: true })
   const timer = request.timeoutMs
     ? setTimeout(() => {
@@ -85,26 +97,26 @@ export const execInContainer = async (target: ContainerExec, request: ExecReques
     target.docker.modem.demuxStream(stream, streams.stdout, streams.stderr)
     if (typeof request.stdin === 'string') stream.end(request.stdin)
     else if (request.stdin) (request.stdin as Readable).pipe(stream)
-    // Its host pid, once the engine has started it (for recovery after a crash).
-    for (let tries = 0; tries < 40; tries++) {
-      const { Pid, Running } = await exec.inspect()
-      if (Pid > 0) request.onStart?.(Pid)
-      if (Pid > 0 || !Running) break
-      await pause(25)
-    }
-    // Once the process itself has exited, children it left holding its output open get a moment,
-    // then are ended; children that let go of it (a dev server) live on until the workspace closes.
+    // Watched until the process itself has exited (the engine says so): its host pid reported once
+    // known (for recovery after a crash), a cancel that came while it was being made (or forking)
+    // carried out. Looked at often at first, then at most once a second for a long command.
     let done = false
     void ended.then(() => {
       done = true
     })
-    while (!done) {
-      const { Running } = await exec.inspect()
-      // A cancel that came while the process was being made (or forking) ends it, and what it starts.
+    let reported = false
+    for (let wait = 25; !done; wait = Math.min(wait * 2, 1000)) {
+      const { Pid, Running } = await exec.inspect()
+      if (Pid > 0 && !reported) {
+        reported = true
+        request.onStart?.(Pid)
+      }
       if (cancelled || timedOut) end()
       if (!Running) break
-      await Promise.race([ended, pause(50)])
+      await Promise.race([ended, pause(wait)])
     }
+    // Children it left holding its output open get a moment, then are ended; children that let go
+    // of it (a dev server) live on until the workspace closes.
     if (!done) await Promise.race([ended, pause(drainMs)])
     if (!done) end()
     await ended

@@ -22,7 +22,8 @@ afterAll(async () => {
 })
 
 let made = 0
-describeSandboxContract('a Docker container', (directory) =>
+/** A container of this test run over the directory, with these limits. */
+const limited = (directory: string, limits: { memoryMb?: number; pids?: number } = {}) =>
   openDockerSandbox(directory, {
     docker,
     image: testImage,
@@ -30,21 +31,12 @@ describeSandboxContract('a Docker container', (directory) =>
     labels: { 'cadre.test': run },
     mounts: [],
     network: 'off',
-  }),
-)
+    ...limits,
+  })
+
+describeSandboxContract('a Docker container', (directory) => limited(directory))
 
 describe('container limits, enforced by the kernel', () => {
-  const limited = (directory: string, limits: { memoryMb?: number; pids?: number }) =>
-    openDockerSandbox(directory, {
-      docker,
-      image: testImage,
-      name: `cadre-test-${run}-${++made}`,
-      labels: { 'cadre.test': run },
-      mounts: [],
-      network: 'off',
-      ...limits,
-    })
-
   it('kills a process over the memory limit, and says it was for memory', async () => {
     const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-oom-')), { memoryMb: 32 })
     const result = await sandbox.exec({ command: { shell: 'head -c 200m /dev/zero | tail' } })
@@ -67,7 +59,7 @@ describe('container limits, enforced by the kernel', () => {
     const server = createServer((_request, response) => response.end('host'))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     const { port } = server.address() as AddressInfo
-    const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-net-')), {})
+    const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-net-')))
     for (const url of [`http://127.0.0.1:${port}/`, 'http://1.1.1.1/']) {
       const result = await sandbox.exec({ command: ['wget', '-q', '-T', '2', '-O', '-', url] })
       expect(result.exitCode, url).not.toBe(0)

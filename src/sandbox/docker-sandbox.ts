@@ -101,7 +101,8 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
     )
     return Number(/^oom_kill (\d+)/m.exec(read.stdout)?.[1] ?? 0)
   }
-  let killedForMemory = await oomKills()
+  // Read before the workspace's first process, not when it is opened (most openings run none).
+  let killedForMemory: number | undefined
   const close = async () => {
     for (const mark of marks) killMarked(execMarker, mark)
     marks.clear()
@@ -110,6 +111,8 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
     ...files,
     async exec(request) {
       const cwd = await resolveWorkspacePath(files.root, request.cwd ?? '.')
+      killedForMemory ??= await oomKills()
+      const before = killedForMemory
       const result = await execInContainer(
         {
           docker: spec.docker,
@@ -124,11 +127,11 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
       if (result.exitCode !== 137 || result.cancelled || result.timedOut) return result
       // The count can lag the kill a moment on a busy machine: looked at a few times.
       let kills = await oomKills()
-      for (let look = 0; kills <= killedForMemory && look < 5; look++) {
+      for (let look = 0; kills <= before && look < 5; look++) {
         await new Promise((resolve) => setTimeout(resolve, 100))
         kills = await oomKills()
       }
-      const outOfMemory = kills > killedForMemory
+      const outOfMemory = kills > before
       killedForMemory = kills
       return outOfMemory ? { ...result, outOfMemory: true } : result
     },

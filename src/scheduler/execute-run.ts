@@ -11,6 +11,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
 import { clearStaleLocks, workspaceChanged } from '../git/workspace-git.ts'
 import type { ModelClient } from '../models/model-client.ts'
+import { planWaitsReason } from '../runtimes/agent-action.ts'
 import { agentPolicy } from '../runtimes/agent-policy.ts'
 import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
@@ -24,8 +25,6 @@ import { approveCalls } from './approve-calls.ts'
 import { killLeftoverProcesses, runMarker } from './kill-leftover-processes.ts'
 import { prepareWorkspace } from './prepare-workspace.ts'
 import { runExternalAgent, type WaitingCall } from './run-external-agent.ts'
-
-const planReason = 'plan mode: the plan waits for approval before anything changes'
 
 export interface RunDeps {
   store: Store
@@ -214,8 +213,8 @@ export const executeRun = async (
       mode: task.mode,
     }
     if (runtime) {
-      const thread = await store.threads.get(run.threadId)
-      if (resumed && !(runtime.capabilities.restart && thread?.agentSessionId)) {
+      const agentSessionId = (await store.threads.get(run.threadId))?.agentSessionId ?? null
+      if (resumed && !(runtime.capabilities.restart && agentSessionId)) {
         const why = runtime.capabilities.restart
           ? 'before it reported its session'
           : 'and it cannot pick its session up again'
@@ -234,6 +233,7 @@ export const executeRun = async (
           taskId: task.id,
           runId: run.id,
           threadId: run.threadId,
+          agentSessionId,
           mode: task.mode,
           policy: agentPolicy(policy.settings, policy.globalRules, task.mode),
           approve: approveCalls({
@@ -292,7 +292,7 @@ export const executeRun = async (
         callId: `plan-${run.id}`,
         tool: 'plan',
         input: { plan: result.finalText },
-        reason: planReason,
+        reason: planWaitsReason,
         plan: result.finalText,
       })
     }

@@ -16,6 +16,8 @@ export interface ExternalRunDeps {
   taskId: string
   runId: string
   threadId: string
+  /** The agent's own session, as the thread holds it (a follow-up or a restart continues it). */
+  agentSessionId: string | null
   mode: AgentMode
   /** Cadre's policy, written into the configuration of a runtime that does not ask. */
   policy: AgentPolicy
@@ -74,8 +76,8 @@ export const runExternalAgent = async (
   deps: ExternalRunDeps,
   events: readonly StoredEvent[],
 ): Promise<{ errors: string[]; waiting?: WaitingCall }> => {
-  const { store, runtime, threadId } = deps
-  const thread = await store.threads.get(threadId)
+  const { store, runtime, threadId, agentSessionId } = deps
+  let session = agentSessionId
   const endpoint = await deps.models.endpoint(deps.model.id)
   const run = {
     taskId: deps.taskId,
@@ -86,7 +88,7 @@ export const runExternalAgent = async (
     mode: deps.mode,
     ...(runtime.capabilities.approvals ? { approve: deps.approve } : { policy: deps.policy }),
     // A workspace made anew (its old one was cleaned up) has lost the agent's session state with it.
-    ...(thread?.agentSessionId && !deps.workspace.info.created && { sessionId: thread.agentSessionId }),
+    ...(agentSessionId && !deps.workspace.info.created && { sessionId: agentSessionId }),
     signal: deps.signal,
     env: deps.processEnv,
   }
@@ -100,8 +102,8 @@ export const runExternalAgent = async (
   for await (const action of turn) {
     switch (action.type) {
       case 'session':
-        if (action.sessionId !== thread?.agentSessionId)
-          await store.threads.setAgentSession(threadId, action.sessionId)
+        if (action.sessionId !== session) await store.threads.setAgentSession(threadId, action.sessionId)
+        session = action.sessionId
         break
       case 'text':
         await deps.record([

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseModelId } from '../../src/models/model-id.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { runCli } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
@@ -44,7 +45,7 @@ const contenders: Contender[] = [
 
 // Each agent's scenario is chosen by its model's name: it writes its answer, then says it is done.
 const scenarioFor = (contender: Contender): ScenarioInput => ({
-  name: contender.model.slice(contender.model.indexOf(':') + 1),
+  name: parseModelId(contender.model).model,
   rules: [
     {
       when: { toolResult: 'none' },

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseModelId } from '../../src/models/model-id.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { runCli } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
@@ -91,7 +92,7 @@ const plan = '1. Touch approved.txt.'
 // Each runtime's scenario is chosen by its model's name; usage is given exactly on each request.
 // The session: a command, a file written, a command that fails, a reply.
 const scenarioFor = (test: RuntimeCase): ScenarioInput => ({
-  name: test.model.slice(test.model.indexOf(':') + 1),
+  name: parseModelId(test.model).model,
   rules: [
     // Approvals: the guarded command until it has run, asked again once the person decided.
     { when: { lastToolResult: { contains: 'touched-ok' } }, reply: [{ text: 'Touched.' }] },

@@ -2,10 +2,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AgentRuntime } from '../../src/runtimes/agent-runtime.ts'
 import type { SimServer } from '../../src/sim/sim-server.ts'
-import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { createGitRepo } from '../support/git-repo.ts'
-import { installTestAgents } from '../support/install-test-agents.ts'
-import { runRuntime, testRuntimes } from '../support/run-runtime.ts'
+import { runRuntime, runtimesAgainstSimulator } from '../support/run-runtime.ts'
 
 // Each agent on a model of its own (the scenario is chosen by the model's name).
 const cases = [
@@ -30,18 +28,11 @@ describe('MCP servers Cadre passes an agent are offered to its model, and work',
   let sim: SimServer
   let runtimes: Map<string, AgentRuntime>
   beforeAll(async () => {
-    installTestAgents(cases.map((test) => test.agent))
-    runtimes = testRuntimes()
-    sim = await startSimulator({
-      scenarios: cases.map((test) => ({
-        name: test.model.slice(test.model.indexOf(':') + 1),
-        rules: [
-          { when: { lastToolResult: { contains: 'pong: ping' } }, reply: [{ text: 'The probe answered.' }] },
-          { when: { toolOffered: probe }, reply: [{ toolCall: { tool: probe, input: { text: 'ping' } } }] },
-          { reply: [{ text: 'No probe was offered.' }] },
-        ],
-      })),
-    })
+    ;({ sim, runtimes } = await runtimesAgainstSimulator(cases, () => [
+      { when: { lastToolResult: { contains: 'pong: ping' } }, reply: [{ text: 'The probe answered.' }] },
+      { when: { toolOffered: probe }, reply: [{ toolCall: { tool: probe, input: { text: 'ping' } } }] },
+      { reply: [{ text: 'No probe was offered.' }] },
+    ]))
   }, 120_000)
   afterAll(() => sim.close())
 

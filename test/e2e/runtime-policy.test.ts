@@ -5,10 +5,8 @@ import { PolicySettings } from '../../src/core/settings.ts'
 import { agentPolicy } from '../../src/runtimes/agent-policy.ts'
 import type { AgentRuntime } from '../../src/runtimes/agent-runtime.ts'
 import type { SimServer } from '../../src/sim/sim-server.ts'
-import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { createGitRepo } from '../support/git-repo.ts'
-import { installTestAgents } from '../support/install-test-agents.ts'
-import { runRuntime, testRuntimes } from '../support/run-runtime.ts'
+import { runRuntime, runtimesAgainstSimulator } from '../support/run-runtime.ts'
 
 // The agents that cannot ask Cadre before a call: Cadre's policy goes into their configuration.
 const cases = [
@@ -41,24 +39,17 @@ describe("Cadre's policy written into the configuration of agents that cannot as
   let sim: SimServer
   let runtimes: Map<string, AgentRuntime>
   beforeAll(async () => {
-    installTestAgents(cases.map((test) => test.agent))
-    runtimes = testRuntimes()
-    sim = await startSimulator({
-      scenarios: cases.map((test) => ({
-        name: test.model.slice(test.model.indexOf(':') + 1),
-        rules: [
-          {
-            when: { toolResult: 'none' },
-            reply: [{ toolCall: test.shell('rm -f keep.txt && echo removed') }],
-          },
-          {
-            when: { toolResult: 'any', turn: 1 },
-            reply: [{ toolCall: test.shell('echo allowed > ok.txt') }],
-          },
-          { reply: [{ text: 'Done.' }] },
-        ],
-      })),
-    })
+    ;({ sim, runtimes } = await runtimesAgainstSimulator(cases, (test) => [
+      {
+        when: { toolResult: 'none' },
+        reply: [{ toolCall: test.shell('rm -f keep.txt && echo removed') }],
+      },
+      {
+        when: { toolResult: 'any', turn: 1 },
+        reply: [{ toolCall: test.shell('echo allowed > ok.txt') }],
+      },
+      { reply: [{ text: 'Done.' }] },
+    ]))
   }, 120_000)
   afterAll(() => sim.close())
 

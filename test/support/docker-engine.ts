@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -9,10 +9,20 @@ import Docker from 'dockerode'
  * The image container tests run in: busybox's tools, with this machine's bash and git (and the
  * libraries they load), built here from a rootfs (no registry is reachable).
  */
-export const testImage = 'cadre-test-tools:1'
+export const testImage = 'cadre-test-tools:2'
 
-/** The programs copied from this machine, each with the shared libraries `ldd` says it loads. */
-const hostPrograms = ['/bin/bash', '/usr/bin/git']
+/** The programs copied from this machine, each with the shared libraries it loads. */
+const hostPrograms = ['/usr/bin/busybox', '/bin/bash', '/usr/bin/git']
+
+/** The shared libraries a program loads, as `ldd` lists them (none for a static one). */
+const librariesOf = (program: string): string[] => {
+  try {
+    const listed = execFileSync('ldd', [program], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    return listed.match(/\/[^\s]+/g) ?? []
+  } catch {
+    return [] // "not a dynamic executable"
+  }
+}
 
 /**
  * The Docker-API engine the container tests use (DOCKER_HOST, else the local socket), with the
@@ -39,21 +49,15 @@ const buildTestImage = async (docker: Docker) => {
   const bin = join(rootfs, 'bin')
   mkdirSync(bin, { recursive: true })
   mkdirSync(join(rootfs, 'tmp'), { mode: 0o1777 })
-  copyFileSync('/usr/bin/busybox', join(bin, 'busybox'))
-  chmodSync(join(bin, 'busybox'), 0o755)
-  const applets = execFileSync('/usr/bin/busybox', ['--list'], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean)
-  for (const applet of applets) if (applet !== 'busybox') symlinkSync('busybox', join(bin, applet))
   for (const program of hostPrograms) {
-    const libraries = execFileSync('ldd', [program], { encoding: 'utf8' }).match(/\/[^\s]+/g) ?? []
-    for (const file of [program, ...libraries]) {
+    for (const file of [program, ...librariesOf(program)]) {
       mkdirSync(join(rootfs, dirname(file)), { recursive: true })
-      rmSync(join(rootfs, file), { force: true })
       copyFileSync(file, join(rootfs, file))
       chmodSync(join(rootfs, file), 0o755)
     }
   }
+  const applets = execFileSync('/usr/bin/busybox', ['--list'], { encoding: 'utf8' }).split('\n')
+  for (const applet of applets.filter(Boolean)) symlinkSync('/usr/bin/busybox', join(bin, applet))
   writeFileSync(join(bin, 'nohup'), '#!/bin/sh\ntrap "" HUP\nexec "$@"\n', { mode: 0o755 })
   const archive = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 })
   const [repo, tag] = testImage.split(':')

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { AgentAction } from '../agent-action.ts'
+import { type AgentAction, planWaitsReason } from '../agent-action.ts'
 import { type AgentRuntime, defineRuntime, hostOf, type RuntimeRun } from '../agent-runtime.ts'
 import { policyCallOf } from './claude-policy-call.ts'
 import { spawnInWorkspace } from './spawn-in-workspace.ts'
@@ -16,16 +16,10 @@ interface ClaudeSdk {
   query(params: { prompt: string; options: Record<string, unknown> }): AsyncIterable<unknown>
 }
 
-const loaded = new Map<string, Promise<ClaudeSdk>>()
-/** The SDK's module in its installation, imported once. */
+/** The SDK's module in its installation (Node imports a module once, however often asked). */
 const loadSdk = (sdkDir: string): Promise<ClaudeSdk> => {
-  let sdk = loaded.get(sdkDir)
-  if (!sdk) {
-    const manifest = JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8')) as { main?: string }
-    sdk = import(pathToFileURL(join(sdkDir, manifest.main ?? 'sdk.mjs')).href) as Promise<ClaudeSdk>
-    loaded.set(sdkDir, sdk)
-  }
-  return sdk
+  const manifest = JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8')) as { main?: string }
+  return import(pathToFileURL(join(sdkDir, manifest.main ?? 'sdk.mjs')).href) as Promise<ClaudeSdk>
 }
 
 // Tools that wait on a terminal or outlive the run have no place in a task: a person answers
@@ -45,8 +39,8 @@ const waits = 'This call waits for the person to approve it: stop here and say n
  * call put to Cadre's policy through `canUseTool`. A call the policy would have a person decide,
  * and a plan proposed in plan mode, end the turn and come out as `approval` actions.
  */
-async function* turn(sdkDir: string, run: RuntimeRun, prompt: string): AsyncGenerator<AgentAction> {
-  const sdk = await loadSdk(sdkDir)
+async function* turn(sdk: Promise<ClaudeSdk>, run: RuntimeRun, prompt: string): AsyncGenerator<AgentAction> {
+  const { query } = await sdk
   const root = run.workspace.root
   const translator = createClaudeTranslator(root)
   const state = join(run.stateDir, 'claude')
@@ -62,8 +56,7 @@ async function* turn(sdkDir: string, run: RuntimeRun, prompt: string): AsyncGene
     { toolUseID }: { toolUseID: string },
   ): Promise<PermissionResult> => {
     if (name === 'ExitPlanMode') {
-      const reason = 'plan mode: the plan waits for approval before anything changes'
-      waiting.push({ callId: toolUseID, tool: 'plan', input: {}, reason, plan: true })
+      waiting.push({ callId: toolUseID, tool: 'plan', input: {}, reason: planWaitsReason, plan: true })
       return { behavior: 'deny', message: waits, interrupt: true }
     }
     if (!run.approve) return { behavior: 'allow', updatedInput: input }
@@ -75,7 +68,7 @@ async function* turn(sdkDir: string, run: RuntimeRun, prompt: string): AsyncGene
     return { behavior: 'deny', message: waits, interrupt: true }
   }
   try {
-    const messages = sdk.query({
+    const messages = query({
       prompt,
       options: {
         cwd: root,
@@ -150,6 +143,6 @@ export const createClaudeCodeRuntime = (sdkDir: string): AgentRuntime =>
     name: 'claude-code',
     // The SDK's node_modules: the SDK and the native CLI it runs, in a package beside it.
     exposed: [dirname(dirname(sdkDir))],
-    start: (run, prompt) => turn(sdkDir, run, prompt),
-    followUp: (run, message) => turn(sdkDir, run, message),
+    start: (run, prompt) => turn(loadSdk(sdkDir), run, prompt),
+    followUp: (run, message) => turn(loadSdk(sdkDir), run, message),
   })

@@ -1,6 +1,5 @@
 import type { ToolCallRequest } from '../agent-runtime.ts'
-import { workspacePath } from '../workspace-path.ts'
-import { kindOf } from './translate-claude-message.ts'
+import { kindOf, subjectOf } from './translate-claude-message.ts'
 
 /** Claude Code's tools as the built-in tools Cadre's policy rules name, and whether they only read. */
 const equivalents: Record<string, { tool: string; readOnly: boolean }> = {
@@ -28,12 +27,7 @@ export const policyCallOf = (
   const known = equivalents[name]
   const kind = kindOf(name)
   if (!known) return { tool: name, kind, input, readOnly: false }
-  const path = input.file_path ?? input.notebook_path ?? input.path
-  const subject =
-    typeof input.command === 'string'
-      ? { command: input.command }
-      : typeof path === 'string'
-        ? { path: workspacePath(root, path) }
-        : {}
+  const { command, paths } = subjectOf(root, input)
+  const subject = command !== undefined ? { command } : paths ? { path: paths[0] } : {}
   return { tool: known.tool, kind, input: subject, readOnly: known.readOnly }
 }

@@ -35,7 +35,7 @@ export class WorkspaceProcess extends EventEmitter {
         env,
         stdin: this.stdin,
         signal: AbortSignal.any([this.#stop.signal, options.signal, extra.signal]),
-        // The conversation can be long: what is kept of it is only the tail, for an error message.
+        // All of it is streamed to the SDK; the result keeps little (nothing reads it).
         maxOutputBytes: 64 * 1024,
         onOutput: (stream, text) => {
           if (stream === 'stdout') this.stdout.write(text)

@@ -69,12 +69,12 @@ const kinds: Record<string, ActionKind> = {
 export const kindOf = (tool: string): ActionKind =>
   kinds[tool] ?? (tool.startsWith('mcp__') ? 'mcp' : 'other')
 
-/** What a call touches: the file of a file tool, the command line of Bash. */
+/** What a call touches: the file (or folder) of a file tool, the command line of Bash. */
 export const subjectOf = (
   root: string,
   input: Record<string, unknown>,
 ): { paths?: string[]; command?: string } => {
-  const path = input.file_path ?? input.notebook_path
+  const path = input.file_path ?? input.notebook_path ?? input.path
   if (typeof path === 'string') return { paths: [workspacePath(root, path)] }
   if (typeof input.command === 'string') return { command: input.command }
   return {}

@@ -5,7 +5,7 @@ import type { ProjectSettings } from '../../../src/core/settings.ts'
 import { api } from '../api/http.ts'
 import { useAgents, useProjects } from '../api/queries.ts'
 import type { Project } from '../api/types.ts'
-import { Field, inputClass } from './field.tsx'
+import { Field, inputClass, SaveBar } from './field.tsx'
 import { PolicyRulesEditor } from './policy-rules-editor.tsx'
 
 /** A project's settings: defaults for new tasks, setup and check commands, sandbox network, policy. */
@@ -152,19 +152,7 @@ export const ProjectSettingsPage = () => {
             onChange={(rules) => set({ policy: { ...settings.policy, rules } })}
           />
         </fieldset>
-        {save.error && (
-          <p role="alert" className="text-sm text-bad">
-            {save.error.message}
-          </p>
-        )}
-        {save.isSuccess && <p className="text-sm text-good">Saved.</p>}
-        <button
-          type="submit"
-          disabled={save.isPending}
-          className="rounded-md bg-accent px-4 py-1.5 text-sm font-medium text-white"
-        >
-          Save
-        </button>
+        <SaveBar save={save} />
       </form>
     </main>
   )

@@ -3,7 +3,7 @@ import { type ReactNode, useEffect, useState } from 'react'
 import type { GlobalSettings } from '../../../src/core/settings.ts'
 import { api } from '../api/http.ts'
 import { useAgents } from '../api/queries.ts'
-import { Field, inputClass } from './field.tsx'
+import { Field, inputClass, SaveBar } from './field.tsx'
 import { PolicyRulesEditor } from './policy-rules-editor.tsx'
 import { ProvidersSection } from './providers-section.tsx'
 
@@ -80,15 +80,7 @@ export const SettingsPage = () => {
                 onChange={(rules) => setSettings({ ...settings, policy: { rules } })}
               />
             </Field>
-            {save.error && (
-              <p role="alert" className="text-sm text-bad">
-                {save.error.message}
-              </p>
-            )}
-            {save.isSuccess && <p className="text-sm text-good">Saved.</p>}
-            <button type="submit" className="rounded-md bg-accent px-4 py-1.5 text-sm font-medium text-white">
-              Save
-            </button>
+            <SaveBar save={save} />
           </form>
         </Section>
       )}
