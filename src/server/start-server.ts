@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server'
 import type { Logger } from 'pino'
 import { CadreError } from '../core/errors.ts'
 import type { EventBus } from '../events/event-bus.ts'
+import { handleGitHttp } from '../git/git-http.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { ProviderRegistry } from '../models/provider-registry.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
@@ -85,7 +86,25 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   }
   const app = createApp(deps)
   const socket = createEventStreamSocket(deps)
-  server.on('request', getRequestListener(app.fetch))
+  const answerApp = getRequestListener(app.fetch)
+  const git = {
+    accessToken: options.token,
+    async task(taskId: string) {
+      const task = await options.store.tasks.get(taskId)
+      const project = task && (await options.store.projects.get(task.projectId))
+      return project && task.branch ? { taskId, repository: project.path, branch: task.branch } : undefined
+    },
+  }
+  server.on('request', (request, response) => {
+    // Git's smart HTTP for workspaces away from this machine (pods), authenticated per task and
+    // streamed both ways: outside the JSON API, its size limit and its session checks.
+    if ((request.url ?? '').startsWith('/git/')) {
+      handleGitHttp(request, response, git).catch((error: Error) => {
+        options.log.warn({ err: error }, 'git request failed')
+        response.destroy()
+      })
+    } else void answerApp(request, response)
+  })
   server.on('upgrade', (request, connection, head) => {
     // The path only, without parsing: a malformed request line must not throw here.
     if ((request.url ?? '').split('?')[0] === streamPath) {
