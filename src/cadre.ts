@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.ts'
 import { CadreError } from './core/errors.ts'
@@ -16,6 +17,8 @@ import {
   dispatchSandboxes,
   removeOrphanContainers,
 } from './sandbox/docker-sandboxes.ts'
+import { connectKubernetes, type KubeApi } from './sandbox/kubernetes/kube-api.ts'
+import { createKubernetesSandboxes, removeOrphanPods } from './sandbox/kubernetes/kubernetes-sandboxes.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
@@ -97,9 +100,25 @@ export const startCadre = async (
     connected ??= import('dockerode').then(({ default: Docker }) => new Docker())
     return connected
   }
+  // Projects whose sandbox is `kubernetes` run their tasks in pods (the client loaded on first use).
+  let cluster: Promise<KubeApi> | undefined
+  const kube = () => {
+    cluster ??= connectKubernetes(config.kubernetes)
+    cluster.catch(() => {
+      cluster = undefined
+    })
+    return cluster
+  }
+  const pods = createKubernetesSandboxes({
+    kube,
+    accessToken: token,
+    root: join(config.home, 'pods'),
+    ...config.kubernetes,
+  })
   const sandboxes = dispatchSandboxes({
     worktree: worktrees,
     docker: createDockerSandboxes({ worktrees, docker: engine }),
+    kubernetes: pods,
   })
   let server: RunningServer
   try {
@@ -158,6 +177,15 @@ export const startCadre = async (
       )
       .then((removed) => removed.length > 0 && log.info({ removed }, 'removed containers of gone workspaces'))
       .catch((error: unknown) => log.warn({ err: error }, 'could not look for orphan containers'))
+  }
+  // The same for pods, on a server configured for them.
+  if (config.worker && config.kubernetes.cadreUrl) {
+    void kube()
+      .then((api) =>
+        removeOrphanPods(api, async (task) => existsSync(pods.locate({ ...task, kind: 'kubernetes' }))),
+      )
+      .then((removed) => removed.length > 0 && log.info({ removed }, 'removed pods of gone workspaces'))
+      .catch((error: unknown) => log.warn({ err: error }, 'could not look for orphan pods'))
   }
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
   log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')

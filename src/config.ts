@@ -17,6 +17,15 @@ const EnvironmentSchema = z.object({
   CADRE_ALLOWED_HOSTS: z.string().optional(),
   CADRE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CADRE_WORKER: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  CADRE_K8S_KUBECONFIG: z.string().min(1).optional(),
+  CADRE_K8S_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name')
+    .optional(),
+  CADRE_K8S_CADRE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  CADRE_K8S_CADRE_PEER: z.string().min(1).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -34,6 +43,15 @@ export interface Config {
   databaseUrl?: string
   /** Whether this server runs queued tasks itself (off: an API-only node; workers elsewhere run them). */
   worker: boolean
+  /** Pod workspaces: the cluster (kubeconfig, namespace) and how pods reach this server. */
+  kubernetes: {
+    kubeconfig?: string
+    namespace?: string
+    /** Cadre's address as pods reach it; without it, no pod workspace can be made. */
+    cadreUrl?: string
+    /** With network off, Cadre's place for the pods' network policy: a CIDR, or pod labels. */
+    cadrePeer?: string
+  }
 }
 
 /** Reads Cadre's configuration from the environment; a bad value fails with the variable named. */
@@ -57,5 +75,11 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: parsed.CADRE_LOG_LEVEL,
     databaseUrl: parsed.DATABASE_URL,
     worker: parsed.CADRE_WORKER === 'on',
+    kubernetes: {
+      kubeconfig: parsed.CADRE_K8S_KUBECONFIG,
+      namespace: parsed.CADRE_K8S_NAMESPACE,
+      cadreUrl: parsed.CADRE_K8S_CADRE_URL,
+      cadrePeer: parsed.CADRE_K8S_CADRE_PEER,
+    },
   }
 }

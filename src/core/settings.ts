@@ -19,6 +19,19 @@ export const SandboxSettings = z.strictObject({
   cpus: z.number().positive().max(256).optional(),
   pids: z.number().int().min(16).optional(),
   network: z.enum(['off', 'on']).default('on'),
+  deadlineHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .optional()
+    .describe(
+      "kubernetes: how long a task's pod may live (default 24); it is made again after, nothing lost",
+    ),
+  secrets: z
+    .array(z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'a Kubernetes Secret name'))
+    .max(50)
+    .optional()
+    .describe("kubernetes: Secrets in Cadre's namespace whose keys become the environment of the task's pod"),
 })
 
 /** A task's own word on where its processes run, over its project's sandbox settings. */

@@ -112,17 +112,32 @@ const checkDisk = (home: string): Check => {
   }
 }
 
-/** A container engine, for projects whose tasks run in containers (optional). */
-const checkContainers = async (): Promise<Check> => {
-  const docker = (await findSandboxes()).find((sandbox) => sandbox.kind === 'docker')
-  return docker?.usable
-    ? { name: 'container engine', status: 'ok', detail: docker.detail }
-    : {
-        name: 'container engine',
-        status: 'warn',
-        detail: 'none answers: projects cannot run their tasks in containers (sandbox.kind "docker")',
-        fix: "start Docker (Debian: apt install docker.io), or podman's service and set DOCKER_HOST",
-      }
+/**
+ * A container engine and a Kubernetes cluster, for projects whose tasks run in containers or pods
+ * (both optional: a warning says what is not possible and how to make it so).
+ */
+const checkContainers = async (): Promise<Check[]> => {
+  const found = await findSandboxes()
+  const docker = found.find((sandbox) => sandbox.kind === 'docker')
+  const kubernetes = found.find((sandbox) => sandbox.kind === 'kubernetes')
+  return [
+    docker?.usable
+      ? { name: 'container engine', status: 'ok', detail: docker.detail }
+      : {
+          name: 'container engine',
+          status: 'warn',
+          detail: 'none answers: projects cannot run their tasks in containers (sandbox.kind "docker")',
+          fix: "start Docker (Debian: apt install docker.io), or podman's service and set DOCKER_HOST",
+        },
+    kubernetes?.usable
+      ? { name: 'kubernetes', status: 'ok', detail: kubernetes.detail }
+      : {
+          name: 'kubernetes',
+          status: 'warn',
+          detail: `projects cannot run their tasks in pods (sandbox.kind "kubernetes"): ${kubernetes?.detail}`,
+          fix: 'only if you want pods: see docs/kubernetes.md',
+        },
+  ]
 }
 
 /** What Cadre needs on this machine, and what works less well without it. */
@@ -130,7 +145,7 @@ export const runChecks = async (home: string): Promise<Check[]> => [
   { name: 'node', status: 'ok', detail: process.version },
   await checkGit(),
   await checkBubblewrap(),
-  await checkContainers(),
+  ...(await checkContainers()),
   await checkRipgrep(),
   ...(await checkAgents(home)),
   checkDisk(home),

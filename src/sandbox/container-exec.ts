@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { PassThrough, type Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { killMarked } from './marked-processes.ts'
-import { createCapture, defaultMaxOutputBytes } from './output-capture.ts'
+import { cancelledBeforeStart, createCapture, defaultMaxOutputBytes } from './output-capture.ts'
 import { execMarker } from './run-process.ts'
 import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
 
@@ -31,18 +31,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export const execInContainer = async (target: ContainerExec, request: ExecRequest): Promise<ExecResult> => {
   // Cancelled before it began: nothing is made.
-  if (request.signal?.aborted) {
-    return {
-      exitCode: null,
-      signal: null,
-      timedOut: false,
-      cancelled: true,
-      stdout: '',
-      stderr: '',
-      truncated: false,
-      durationMs: 0,
-    }
-  }
+  if (request.signal?.aborted) return cancelledBeforeStart
   const started = performance.now()
   const mark = randomUUID()
   target.onMark?.(mark)

@@ -4,6 +4,7 @@ import { CadreError } from '../core/errors.ts'
 import { execInContainer } from './container-exec.ts'
 import { openDirectorySandbox } from './directory-sandbox.ts'
 import { killMarked } from './marked-processes.ts'
+import { oomEventsCommand, oomKillsIn, watchOutOfMemory } from './out-of-memory.ts'
 import { resolveWorkspacePath } from './resolve-workspace-path.ts'
 import { execMarker } from './run-process.ts'
 import type { Sandbox } from './sandbox.ts'
@@ -25,8 +26,8 @@ export interface ContainerSpec {
   pids?: number
 }
 
-/** The environment every process starts from inside: enough to work, none of Cadre's own. */
-const baseEnvironment = (root: string): Record<string, string> => ({
+/** The environment every process starts from in a container: enough to work, none of Cadre's own. */
+export const baseEnvironment = (root: string): Record<string, string> => ({
   PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
   HOME: root,
   LANG: 'C.UTF-8',
@@ -88,21 +89,13 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
   const owner = statSync(files.root)
   const user = `${owner.uid}:${owner.gid}`
   const marks = new Set<string>()
-  // How many processes the kernel killed for memory in the container so far: a process that died
-  // by SIGKILL while this grew was one of them (engines do not all say so, and not for an exec).
-  const oomKills = async () => {
+  const outOfMemory = watchOutOfMemory(async () => {
     const read = await execInContainer(
       { docker: spec.docker, container, user: '0:0', cwd: '/', env: baseEnvironment('/') },
-      {
-        command: {
-          shell: 'cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null',
-        },
-      },
+      { command: oomEventsCommand },
     )
-    return Number(/^oom_kill (\d+)/m.exec(read.stdout)?.[1] ?? 0)
-  }
-  // Read before the workspace's first process, not when it is opened (most openings run none).
-  let killedForMemory: number | undefined
+    return oomKillsIn(read.stdout)
+  })
   const close = async () => {
     for (const mark of marks) killMarked(execMarker, mark)
     marks.clear()
@@ -111,29 +104,19 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
     ...files,
     async exec(request) {
       const cwd = await resolveWorkspacePath(files.root, request.cwd ?? '.')
-      killedForMemory ??= await oomKills()
-      const before = killedForMemory
-      const result = await execInContainer(
-        {
-          docker: spec.docker,
-          container,
-          user,
-          cwd,
-          env: { ...baseEnvironment(files.root), ...request.env, PWD: cwd },
-          onMark: (mark) => marks.add(mark),
-        },
-        request,
+      return outOfMemory(() =>
+        execInContainer(
+          {
+            docker: spec.docker,
+            container,
+            user,
+            cwd,
+            env: { ...baseEnvironment(files.root), ...request.env, PWD: cwd },
+            onMark: (mark) => marks.add(mark),
+          },
+          request,
+        ),
       )
-      if (result.exitCode !== 137 || result.cancelled || result.timedOut) return result
-      // The count can lag the kill a moment on a busy machine: looked at a few times.
-      let kills = await oomKills()
-      for (let look = 0; kills <= before && look < 5; look++) {
-        await new Promise((resolve) => setTimeout(resolve, 100))
-        kills = await oomKills()
-      }
-      const outOfMemory = kills > before
-      killedForMemory = kills
-      return outOfMemory ? { ...result, outOfMemory: true } : result
     },
     close,
     [Symbol.asyncDispose]: close,

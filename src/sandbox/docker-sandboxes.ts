@@ -61,15 +61,19 @@ export const createDockerSandboxes = ({ worktrees, docker }: DockerSandboxesOpti
   },
 })
 
-/** The backend a workspace's spec names: its container, or its worktree. */
+/** The backend a workspace's spec names: its worktree (the default), its container, or its pod. */
 export const dispatchSandboxes = (backends: {
   worktree: SandboxBackend
   docker: SandboxBackend
-}): SandboxBackend => ({
-  locate: backends.worktree.locate,
-  create: (spec) => (spec.kind === 'docker' ? backends.docker : backends.worktree).create(spec),
-  destroy: (spec) => (spec.kind === 'docker' ? backends.docker : backends.worktree).destroy(spec),
-})
+  kubernetes: SandboxBackend
+}): SandboxBackend => {
+  const of = (spec: Pick<WorkspaceSpec, 'kind'>) => backends[spec.kind ?? 'worktree']
+  return {
+    locate: (spec) => of(spec).locate(spec),
+    create: (spec) => of(spec).create(spec),
+    destroy: (spec) => of(spec).destroy(spec),
+  }
+}
 
 /**
  * Containers of tasks that no longer have a workspace (the task deleted, its workspace cleaned up,

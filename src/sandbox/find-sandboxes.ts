@@ -1,5 +1,7 @@
 import { z } from 'zod'
+import { type Config, loadConfig } from '../config.ts'
 import { findBubblewrap } from './bubblewrap.ts'
+import { connectKubernetes } from './kubernetes/kube-api.ts'
 
 export const SandboxStatus = z.object({
   kind: z.enum(['worktree', 'docker', 'kubernetes']),
@@ -8,17 +10,19 @@ export const SandboxStatus = z.object({
 })
 export type SandboxStatus = z.infer<typeof SandboxStatus>
 
+/** What an engine or cluster says, unless it says nothing for 3 s. */
+const withTimeout = <T>(answer: Promise<T>): Promise<T> =>
+  Promise.race([
+    answer,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 3 s')), 3000).unref()),
+  ])
+
 /** Whether a Docker-API engine answers (DOCKER_HOST, else the local socket), and which. */
 const checkDocker = async (): Promise<SandboxStatus> => {
   try {
     const { default: Docker } = await import('dockerode')
     const docker = new Docker()
-    const version = await Promise.race([
-      docker.version(),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('no answer in 3 s')), 3000).unref(),
-      ),
-    ])
+    const version = await withTimeout(docker.version())
     return {
       kind: 'docker',
       usable: true,
@@ -33,8 +37,32 @@ const checkDocker = async (): Promise<SandboxStatus> => {
   }
 }
 
+/** Whether the configured cluster answers (listing Cadre's pods), and whether pods can reach Cadre. */
+const checkKubernetes = async (config: Config['kubernetes']): Promise<SandboxStatus> => {
+  try {
+    const kube = await connectKubernetes(config)
+    await withTimeout(kube.core.listNamespacedPod({ namespace: kube.namespace, limit: 1 }))
+    const where = `cluster ${kube.server}, namespace ${kube.namespace}`
+    return config.cadreUrl
+      ? { kind: 'kubernetes', usable: true, detail: `${where}; pods reach Cadre at ${config.cadreUrl}` }
+      : {
+          kind: 'kubernetes',
+          usable: false,
+          detail: `${where}; set CADRE_K8S_CADRE_URL to the address pods reach this server at`,
+        }
+  } catch (error) {
+    return {
+      kind: 'kubernetes',
+      usable: false,
+      detail: `no Kubernetes cluster answers (${(error as Error).message}): set KUBECONFIG or CADRE_K8S_KUBECONFIG, or run Cadre inside the cluster`,
+    }
+  }
+}
+
 /** Which workspace backends this machine can run, and why not. */
-export const findSandboxes = async (): Promise<SandboxStatus[]> => [
+export const findSandboxes = async (
+  kubernetes: Config['kubernetes'] = loadConfig().kubernetes,
+): Promise<SandboxStatus[]> => [
   {
     kind: 'worktree',
     usable: true,
@@ -43,5 +71,5 @@ export const findSandboxes = async (): Promise<SandboxStatus[]> => [
       : 'git worktrees; bubblewrap is missing, so processes run with your own rights',
   },
   await checkDocker(),
-  { kind: 'kubernetes', usable: false, detail: 'not available in this version of Cadre yet' },
+  await checkKubernetes(kubernetes),
 ]

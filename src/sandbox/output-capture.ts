@@ -1,3 +1,5 @@
+import type { ExecResult } from './sandbox.ts'
+
 /** How much of each stream a result keeps by default (all of it is streamed). */
 export const defaultMaxOutputBytes = 1024 * 1024
 
@@ -26,4 +28,16 @@ export const createCapture = (limit: number) => {
       return truncated
     },
   }
+}
+
+/** The result of a process cancelled before it began: nothing was made. */
+export const cancelledBeforeStart: ExecResult = {
+  exitCode: null,
+  signal: null,
+  timedOut: false,
+  cancelled: true,
+  stdout: '',
+  stderr: '',
+  truncated: false,
+  durationMs: 0,
 }

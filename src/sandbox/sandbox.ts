@@ -80,16 +80,26 @@ export interface WorkspaceSpec {
   baseBranch: string
   network: 'on' | 'off'
   /** Where its processes run: the worktree itself (default), or a container of the task's own. */
-  kind?: 'worktree' | 'docker'
-  /** For a container: its image and limits. */
-  container?: { image?: string; memoryMb?: number; cpus?: number; pids?: number }
+  kind?: 'worktree' | 'docker' | 'kubernetes'
+  /**
+   * For a container or pod: its image and limits; a pod's wall time and the Kubernetes Secrets
+   * that become its environment.
+   */
+  container?: {
+    image?: string
+    memoryMb?: number
+    cpus?: number
+    pids?: number
+    deadlineHours?: number
+    secrets?: readonly string[]
+  }
   /** Folders its processes must see read-only wherever they are (the program of an external agent). */
   exposed?: readonly string[]
 }
 
 /** How a workspace came to be and how its processes are held. */
 export interface WorkspaceInfo {
-  kind: 'worktree' | 'docker'
+  kind: 'worktree' | 'docker' | 'kubernetes'
   branch: string
   /** none: processes run with the user's own rights (bubblewrap is missing or unusable here). */
   isolation: 'bubblewrap' | 'container' | 'none'
@@ -101,6 +111,11 @@ export interface WorkspaceInfo {
 
 export interface Workspace extends Sandbox {
   readonly info: WorkspaceInfo
+  /**
+   * For a workspace with a clone of its own (a pod): pushes the task's branch and refs to the
+   * project's repository, where reviews and merges read them. Absent where they are one repository.
+   */
+  publish?(): Promise<void>
 }
 
 /** Creates, finds and removes task workspaces of one kind. */
@@ -108,7 +123,7 @@ export interface SandboxBackend {
   /** The task's workspace, created on first use and found again afterwards. */
   create(spec: WorkspaceSpec): Promise<Workspace>
   /** Where the task's workspace is (or would be) on this machine. */
-  locate(spec: Pick<WorkspaceSpec, 'taskId' | 'projectId'>): string
+  locate(spec: Pick<WorkspaceSpec, 'taskId' | 'projectId' | 'kind'>): string
   /** Removes the task's workspace; its branch and commits stay in the repository. */
   destroy(spec: WorkspaceSpec): Promise<void>
 }

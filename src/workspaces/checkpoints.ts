@@ -1,6 +1,6 @@
 import type { EventInput, StoredEvent } from '../core/events/registry.ts'
 import { snapshotWorkspace } from '../git/workspace-git.ts'
-import type { Sandbox } from '../sandbox/sandbox.ts'
+import type { Workspace } from '../sandbox/sandbox.ts'
 
 /** The hidden ref of a task's checkpoint: never a branch, so the task's branch stays clean. */
 export const checkpointRef = (taskId: string, checkpoint: number) => `refs/cadre/${taskId}/${checkpoint}`
@@ -16,7 +16,7 @@ export const checkpointsOf = (events: readonly StoredEvent[]): CheckpointEvent[]
  * is taken after a step whose tools could write, and only when the files changed since the last.
  */
 export const createCheckpointer = (
-  sandbox: Sandbox,
+  sandbox: Omit<Workspace, 'info'>,
   taskId: string,
   events: readonly StoredEvent[],
   record: (events: readonly EventInput[]) => Promise<void>,
@@ -42,6 +42,8 @@ export const createCheckpointer = (
       const snapshot = await snapshotWorkspace(sandbox, ref, message, { unlessTree: tree })
       if (!snapshot) return
       await record([{ type: 'checkpoint.created', data: { checkpoint, ref, step, ...snapshot } }])
+      // A workspace with a clone of its own sends it home at once: a lost pod loses nothing taken.
+      await sandbox.publish?.()
       number = checkpoint
       tree = snapshot.tree
     },

@@ -130,6 +130,8 @@ export const mergeTask = async (deps: Deps, taskId: string, raw: MergeInput): Pr
   await commitWorkspace(workspace, async (stat) =>
     generateCommitMessage(deps.models, task, defaultModel, stat),
   )
+  // The branch is merged from the project's repository: a workspace with its own clone sends it there.
+  await workspace.publish?.()
   const place = await mergePlace(project.path, baseBranch)
   let conflicts: string[]
   try {
@@ -140,6 +142,7 @@ export const mergeTask = async (deps: Deps, taskId: string, raw: MergeInput): Pr
         .filter(Boolean)
       if (files.length > 0 || /CONFLICT/.test(rebased))
         await runGit(workspace, ['rebase', '--abort'], { allowExit: [128] })
+      else await workspace.publish?.()
       return files
     })
   } finally {

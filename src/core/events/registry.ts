@@ -162,8 +162,10 @@ export const eventDefinitions = [
     'workspace.ready',
     z.object({
       kind: z
-        .enum(['worktree', 'docker'])
-        .describe("docker: the worktree, mounted into the task's container"),
+        .enum(['worktree', 'docker', 'kubernetes'])
+        .describe(
+          "docker: the worktree, mounted into the task's container; kubernetes: a clone in the task's pod",
+        ),
       path: z.string().describe('where it is on the machine that runs the task'),
       branch: z.string(),
       baseBranch: z.string(),

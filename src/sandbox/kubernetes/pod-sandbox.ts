@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto'
+import { posix } from 'node:path'
+import { CadreError } from '../../core/errors.ts'
+import { baseEnvironment } from '../docker-sandbox.ts'
+import { execFiles } from '../exec-files.ts'
+import { oomEventsCommand, oomKillsIn, watchOutOfMemory } from '../out-of-memory.ts'
+import type { ExecRequest, Sandbox } from '../sandbox.ts'
+import { execInPod, killMarkedInPod, type PodTarget } from './pod-exec.ts'
+
+/**
+ * A workspace in a running pod's container: processes run there through the exec API, files are
+ * read and written by processes there, confined to `root` as in any workspace (the container's
+ * files are not on this machine). Closing ends every process it started.
+ */
+export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox => {
+  const { root } = target
+  // Every process's mark starts with this workspace's own: closing ends them all in one exec.
+  const session = randomUUID()
+  let count = 0
+  const run = (request: ExecRequest, cwd = root) =>
+    execInPod(
+      {
+        ...target,
+        cwd,
+        env: { ...baseEnvironment(root), ...request.env, PWD: cwd },
+        mark: `${session}-${++count}`,
+      },
+      request,
+    )
+  const outOfMemory = watchOutOfMemory(async () =>
+    oomKillsIn((await run({ command: oomEventsCommand })).stdout),
+  )
+  const files = execFiles(root, (request) => run(request))
+  const close = async () => {
+    if (count > 0) await killMarkedInPod(target, `${session}-`, { prefix: true })
+  }
+  return {
+    root,
+    ...files,
+    async exec(request) {
+      const cwd = posix.resolve(root, request.cwd ?? '.')
+      if (cwd !== root && !cwd.startsWith(`${root}/`)) {
+        throw new CadreError(
+          'forbidden',
+          `${request.cwd}: is outside the workspace; only paths inside the workspace can be used`,
+          {
+            details: { path: request.cwd },
+          },
+        )
+      }
+      return outOfMemory(() => run(request, cwd))
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}
