@@ -51,10 +51,13 @@ const checkKubernetes = async (config: Config['kubernetes']): Promise<SandboxSta
           detail: `${where}; set CADRE_K8S_CADRE_URL to the address pods reach this server at`,
         }
   } catch (error) {
+    const { message } = error as Error
     return {
       kind: 'kubernetes',
       usable: false,
-      detail: `no Kubernetes cluster answers (${(error as Error).message}): set KUBECONFIG or CADRE_K8S_KUBECONFIG, or run Cadre inside the cluster`,
+      detail: message.startsWith('no Kubernetes cluster is configured')
+        ? message
+        : `the Kubernetes cluster does not answer (${message}): check KUBECONFIG or CADRE_K8S_KUBECONFIG`,
     }
   }
 }

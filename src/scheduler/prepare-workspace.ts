@@ -65,7 +65,11 @@ export const prepareWorkspace = async (
         },
       ])
     }
-    const setUp = events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
+    // A workspace made anew (cleaned up, or a pod that was lost) is set up again: what the setup
+    // made (dependencies installed) went with the old one.
+    const setUp =
+      !workspace.info.created &&
+      events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
     const script = setUp ? undefined : await findSetupScript(workspace, project)
     if (script) await runSetup(deps, workspace, script, signal)
     return workspace

@@ -33,6 +33,8 @@ export interface FakeKubernetes extends AsyncDisposable {
   readonly namespace: string
   /** Every request, as `METHOD path` (query left out). */
   readonly requests: string[]
+  /** Every body refused as invalid (422), with why: a correct client has none. */
+  readonly invalid: string[]
   readonly pods: Map<string, V1Pod>
   readonly secrets: Map<string, V1Secret>
   readonly networkPolicies: Map<string, V1NetworkPolicy>
@@ -118,6 +120,7 @@ const matchesSelector = (labels: Record<string, string> = {}, selector: string |
 export const startFakeKubernetes = async (namespace = 'cadre-test'): Promise<FakeKubernetes> => {
   const root = mkdtempSync(join(tmpdir(), 'cadre-fake-kube-'))
   const requests: string[] = []
+  const invalid: string[] = []
   const pods = new Map<string, V1Pod>()
   const runtimes = new Map<string, PodRuntime>()
   const secrets = new Map<string, V1Secret>()
@@ -375,6 +378,7 @@ export const startFakeKubernetes = async (namespace = 'cadre-test'): Promise<Fak
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', String(error))
+      if (apiError.code === 422) invalid.push(apiError.message)
       res.writeHead(apiError.code, { 'content-type': 'application/json' })
       res.end(JSON.stringify(status(apiError.code, apiError.reason, apiError.message)))
     })
@@ -468,6 +472,7 @@ current-context: fake
     kubeconfig,
     namespace,
     requests,
+    invalid,
     pods,
     secrets,
     networkPolicies,

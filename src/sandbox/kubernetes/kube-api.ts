@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import type * as k8s from '@kubernetes/client-node'
 import { CadreError } from '../../core/errors.ts'
 
@@ -23,6 +26,18 @@ export interface KubeOptions {
  * kubeconfig). The client is loaded here, on first use: servers without pod workspaces never load it.
  */
 export const connectKubernetes = async (options: KubeOptions = {}): Promise<KubeApi> => {
+  // Without any configuration the client would try http://localhost:8080, as kubectl once did.
+  const configured =
+    options.kubeconfig ||
+    process.env.KUBECONFIG ||
+    process.env.KUBERNETES_SERVICE_HOST ||
+    existsSync(join(homedir(), '.kube', 'config'))
+  if (!configured) {
+    throw new CadreError(
+      'unavailable',
+      'no Kubernetes cluster is configured: set KUBECONFIG (or CADRE_K8S_KUBECONFIG), or run Cadre inside the cluster',
+    )
+  }
   const k8s = await import('@kubernetes/client-node')
   const config = new k8s.KubeConfig()
   try {

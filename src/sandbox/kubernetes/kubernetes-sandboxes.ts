@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { V1NetworkPolicyPeer, V1Pod } from '@kubernetes/client-node'
 import { CadreError } from '../../core/errors.ts'
+import { branchExists } from '../../git/branch-exists.ts'
 import { gitHttpPath, taskGitToken } from '../../git/git-http.ts'
 import { openGit } from '../../git/open-git.ts'
 import type { SandboxBackend, Workspace, WorkspaceSpec } from '../sandbox.ts'
@@ -136,12 +137,8 @@ export const createKubernetesSandboxes = (options: KubernetesSandboxesOptions): 
   }
   /** The task's branch in the project's repository, made from its base when there is none yet. */
   const ensureBranch = async (spec: WorkspaceSpec) => {
-    const git = openGit(spec.projectPath)
-    const exists = await git.raw(['rev-parse', '--verify', '-q', `refs/heads/${spec.branch}`]).then(
-      () => true,
-      () => false,
-    )
-    if (!exists) await git.raw(['branch', spec.branch, spec.baseBranch])
+    if (!(await branchExists(spec.projectPath, spec.branch)))
+      await openGit(spec.projectPath).raw(['branch', spec.branch, spec.baseBranch])
   }
 
   const waitRunning = async (kube: KubeApi, name: string): Promise<void> => {

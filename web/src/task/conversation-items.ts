@@ -187,9 +187,11 @@ const noteFor = (
         text: `Workspace ready on ${event.data.branch}${
           event.data.isolation === 'none'
             ? ' (not isolated)'
-            : event.data.isolation === 'container'
-              ? ', in its own container'
-              : ''
+            : event.data.kind === 'kubernetes'
+              ? ', in its own Kubernetes pod'
+              : event.data.isolation === 'container'
+                ? ', in its own container'
+                : ''
         }`,
       }
     case 'checkpoint.created':
