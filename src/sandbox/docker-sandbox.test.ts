@@ -41,6 +41,8 @@ describe('container limits, enforced by the kernel', () => {
     const sandbox = await limited(mkdtempSync(join(tmpdir(), 'cadre-oom-')), { memoryMb: 32 })
     const result = await sandbox.exec({ command: { shell: 'head -c 200m /dev/zero | tail' } })
     expect(result).toMatchObject({ exitCode: 137, outOfMemory: true })
+    // Whichever process the kernel took (the container's own, at times), the next command runs.
+    expect((await sandbox.exec({ command: ['echo', 'alive'] })).stdout).toBe('alive\n')
     // A process killed otherwise is not taken for one killed for memory.
     const killed = await sandbox.exec({ command: { shell: 'kill -9 $$' } })
     expect(killed.exitCode).toBe(137)

@@ -4,7 +4,7 @@ import { CadreError } from '../core/errors.ts'
 import { execInContainer } from './container-exec.ts'
 import { openDirectorySandbox } from './directory-sandbox.ts'
 import { killMarked } from './marked-processes.ts'
-import { oomEventsCommand, oomKillsIn, watchOutOfMemory } from './out-of-memory.ts'
+import { type ContainerFate, oomEventsCommand, oomKillsIn, watchOutOfMemory } from './out-of-memory.ts'
 import { resolveWorkspacePath } from './resolve-workspace-path.ts'
 import { execMarker } from './run-process.ts'
 import type { Sandbox } from './sandbox.ts'
@@ -89,13 +89,32 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
   const owner = statSync(files.root)
   const user = `${owner.uid}:${owner.gid}`
   const marks = new Set<string>()
+  const notRunning = (error: unknown) => /is not running|stopped\/paused/.test((error as Error).message)
+  // A container whose own process the kernel took (out of memory) is started again: found stopped
+  // (it may take a moment to stop), started, and what the engine saw said.
+  const revive = async (): Promise<ContainerFate> => {
+    for (let look = 0; look < 20; look++) {
+      const { State } = await container.inspect()
+      if (!State.Running) {
+        await container.start()
+        return State.OOMKilled ? 'ended-for-memory' : 'ended'
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    return 'alive'
+  }
   const outOfMemory = watchOutOfMemory(async () => {
-    const read = await execInContainer(
-      { docker: spec.docker, container, user: '0:0', cwd: '/', env: baseEnvironment('/') },
-      { command: oomEventsCommand },
-    )
-    return oomKillsIn(read.stdout)
-  })
+    try {
+      const read = await execInContainer(
+        { docker: spec.docker, container, user: '0:0', cwd: '/', env: baseEnvironment('/') },
+        { command: oomEventsCommand },
+      )
+      return oomKillsIn(read.stdout)
+    } catch (error) {
+      if (notRunning(error)) return 'ended'
+      throw error
+    }
+  }, revive)
   const close = async () => {
     for (const mark of marks) killMarked(execMarker, mark)
     marks.clear()
@@ -104,7 +123,7 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
     ...files,
     async exec(request) {
       const cwd = await resolveWorkspacePath(files.root, request.cwd ?? '.')
-      return outOfMemory(() =>
+      const run = () =>
         execInContainer(
           {
             docker: spec.docker,
@@ -115,8 +134,17 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
             onMark: (mark) => marks.add(mark),
           },
           request,
-        ),
-      )
+        )
+      return outOfMemory(async () => {
+        try {
+          return await run()
+        } catch (error) {
+          // The container ended after the last process (the kernel took its own): started again.
+          if (!notRunning(error)) throw error
+          await revive()
+          return run()
+        }
+      })
     },
     close,
     [Symbol.asyncDispose]: close,

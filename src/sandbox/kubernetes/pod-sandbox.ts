@@ -27,8 +27,10 @@ export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox =>
       },
       request,
     )
-  const outOfMemory = watchOutOfMemory(async () =>
-    oomKillsIn((await run({ command: oomEventsCommand })).stdout),
+  // A pod's container never starts again (it does not restart): its pod is made anew instead.
+  const outOfMemory = watchOutOfMemory(
+    async () => oomKillsIn((await run({ command: oomEventsCommand })).stdout),
+    async () => 'ended',
   )
   const files = execFiles(root, (request) => run(request))
   const close = async () => {
