@@ -89,7 +89,9 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
   const owner = statSync(files.root)
   const user = `${owner.uid}:${owner.gid}`
   const marks = new Set<string>()
-  const notRunning = (error: unknown) => /is not running|stopped\/paused/.test((error as Error).message)
+  // Docker's words, then podman's.
+  const notRunning = (error: unknown) =>
+    /is not running|stopped\/paused|state improper/.test((error as Error).message)
   // A container whose own process the kernel took (out of memory) is started again: found stopped
   // (it may take a moment to stop), started, and what the engine saw said.
   const revive = async (): Promise<ContainerFate> => {
@@ -97,7 +99,10 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
       const { State } = await container.inspect()
       if (!State.Running) {
         await container.start()
-        return State.OOMKilled ? 'ended-for-memory' : 'ended'
+        // podman never sets OOMKilled: a memory-limited container whose own process died by
+        // SIGKILL as the command did was killed for memory (nothing in it can SIGKILL its init).
+        const forMemory = State.OOMKilled || (State.ExitCode === 137 && spec.memoryMb !== undefined)
+        return forMemory ? 'ended-for-memory' : 'ended'
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }

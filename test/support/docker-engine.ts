@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -29,8 +37,29 @@ const librariesOf = (program: string): string[] => {
  * test image built into it when missing. Fails, saying what to do, when no engine answers: `.ci/run`
  * installs and starts one.
  */
-export const testDockerEngine = async (): Promise<Docker> => {
-  const docker = new Docker()
+export const testDockerEngine = (options: Docker.DockerOptions = {}): Promise<Docker> =>
+  connectTestEngine(new Docker(options))
+
+/** podman's Docker-compatible service, where `.ci/run` starts it. */
+const podmanSocket = process.env.CADRE_TEST_PODMAN_SOCKET ?? '/run/podman/podman.sock'
+
+export interface TestEngine {
+  name: string
+  connect(): Promise<Docker>
+}
+
+/**
+ * The engines the container suites run against: Docker's, and podman's service when its socket
+ * is there (`.ci/run` starts both; with CADRE_TEST_PODMAN=required, a missing podman fails).
+ */
+export const testEngines = (): TestEngine[] => [
+  { name: 'Docker', connect: () => testDockerEngine() },
+  ...(existsSync(podmanSocket) || process.env.CADRE_TEST_PODMAN === 'required'
+    ? [{ name: 'podman', connect: () => testDockerEngine({ socketPath: podmanSocket }) }]
+    : []),
+]
+
+const connectTestEngine = async (docker: Docker): Promise<Docker> => {
   try {
     await docker.ping()
   } catch (error) {
@@ -60,7 +89,7 @@ const buildTestImage = async (docker: Docker) => {
   for (const applet of applets.filter(Boolean)) symlinkSync('/usr/bin/busybox', join(bin, applet))
   writeFileSync(join(bin, 'nohup'), '#!/bin/sh\ntrap "" HUP\nexec "$@"\n', { mode: 0o755 })
   const archive = execFileSync('tar', ['-C', rootfs, '-c', '.'], { maxBuffer: 64 * 1024 * 1024 })
-  const [repo, tag] = testImage.split(':')
+  const [repo = '', tag = ''] = testImage.split(':')
   const progress = await docker.importImage(Readable.from([archive]), {
     repo,
     tag,
@@ -69,4 +98,13 @@ const buildTestImage = async (docker: Docker) => {
   await new Promise((resolve, reject) =>
     docker.modem.followProgress(progress, (error) => (error ? reject(error) : resolve(undefined))),
   )
+  // podman's Docker API leaves an import's tag out (it names the image `:latest`): tagged here.
+  const tagged = await docker
+    .getImage(testImage)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    )
+  if (!tagged) await docker.getImage(`${repo}:latest`).tag({ repo, tag })
 }
