@@ -19,6 +19,7 @@ import {
 } from './sandbox/docker-sandboxes.ts'
 import { connectKubernetes, type KubeApi } from './sandbox/kubernetes/kube-api.ts'
 import { createKubernetesSandboxes, removeOrphanPods } from './sandbox/kubernetes/kubernetes-sandboxes.ts'
+import { removeUnusedProjectImages } from './sandbox/project-image.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
@@ -167,16 +168,29 @@ export const startCadre = async (
       }, 3_600_000).unref()
     : undefined
   // Containers whose task's workspace is gone (Cadre stopped between removing one and the other)
-  // are removed, on a server that runs tasks and has projects in containers.
-  if (config.worker && (await store.projects.list()).some((p) => p.settings.sandbox.kind === 'docker')) {
-    void engine()
-      .then((docker) =>
-        removeOrphanContainers(docker, async ({ taskId, projectId }) =>
-          existsSync(worktrees.locate({ taskId, projectId })),
-        ),
-      )
-      .then((removed) => removed.length > 0 && log.info({ removed }, 'removed containers of gone workspaces'))
-      .catch((error: unknown) => log.warn({ err: error }, 'could not look for orphan containers'))
+  // are removed, and project images no task needs any more, on a server that runs tasks and has
+  // projects in containers: at start-up, and hourly.
+  const cleanUpContainers = async () => {
+    const projects = await store.projects.list()
+    if (!projects.some((p) => p.settings.sandbox.kind === 'docker')) return
+    const docker = await engine()
+    const removed = await removeOrphanContainers(docker, async ({ taskId, projectId }) =>
+      existsSync(worktrees.locate({ taskId, projectId })),
+    )
+    if (removed.length > 0) log.info({ removed }, 'removed containers of gone workspaces')
+    const ids = new Set(projects.map((p) => p.id.toLowerCase()))
+    const images = await removeUnusedProjectImages(docker, (id) => ids.has(id))
+    if (images.length > 0) log.info({ images }, 'removed project images no task needs')
+  }
+  const containerCleanup = config.worker
+    ? setInterval(() => {
+        cleanUpContainers().catch((error: unknown) => log.warn({ err: error }, 'container cleanup failed'))
+      }, 3_600_000).unref()
+    : undefined
+  if (config.worker) {
+    void cleanUpContainers().catch((error: unknown) =>
+      log.warn({ err: error }, 'could not look for orphan containers'),
+    )
   }
   // The same for pods, on a server configured for them.
   if (config.worker && config.kubernetes.cadreUrl) {
@@ -196,6 +210,7 @@ export const startCadre = async (
       removeServerInfo(config.home, process.pid)
       // Running loops stop now (a running command is ended) and resume at the next start.
       clearInterval(cleanup)
+      clearInterval(containerCleanup)
       await scheduler?.stop()
       await server.close()
       await store.close()

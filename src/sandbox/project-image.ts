@@ -76,3 +76,43 @@ export const projectImage = async (
   )
   return tag
 }
+
+const imagePrefix = 'cadre-project-'
+
+/**
+ * Project images no task needs any more: those of projects that are gone, and for each project
+ * every image but its newest (made before its Dockerfile last changed), unless a container still
+ * uses it. Returns the tags removed.
+ */
+export const removeUnusedProjectImages = async (
+  docker: Docker,
+  projectExists: (projectId: string) => boolean,
+): Promise<string[]> => {
+  const images = await docker.listImages({ filters: { reference: [`${imagePrefix}*`] } })
+  const byProject = new Map<string, { id: string; tags: string[]; created: number }[]>()
+  for (const image of images) {
+    const tags = (image.RepoTags ?? []).filter((tag) => tag.startsWith(imagePrefix))
+    const project = tags[0]?.slice(imagePrefix.length).split(':')[0]
+    if (!project) continue
+    byProject.set(project, [
+      ...(byProject.get(project) ?? []),
+      { id: image.Id, tags, created: image.Created },
+    ])
+  }
+  const removed: string[] = []
+  for (const [project, list] of byProject) {
+    // The engine dates images to the second: all of the newest second are kept.
+    const newest = Math.max(...list.map((image) => image.created))
+    const unused = projectExists(project) ? list.filter((image) => image.created < newest) : list
+    for (const image of unused) {
+      try {
+        await docker.getImage(image.id).remove()
+        removed.push(...image.tags)
+      } catch (error) {
+        // In use by a container (a task still working on the older image): kept for now.
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error
+      }
+    }
+  }
+  return removed
+}
