@@ -4,7 +4,12 @@ import { createStreamRedactor, type StreamRedactor } from '../secrets/stream-red
 
 /** A live text event whose pieces may be joined: same type, same block or call. */
 type DeltaInput = EventInput<
-  'assistant.delta' | 'reasoning.delta' | 'tool.input_delta' | 'tool.output' | 'setup.output'
+  | 'assistant.delta'
+  | 'reasoning.delta'
+  | 'tool.input_delta'
+  | 'tool.output'
+  | 'setup.output'
+  | 'preview.output'
 >
 
 const keyOf = (event: DeltaInput) =>

@@ -84,7 +84,17 @@ export const ProjectSettings = z.object({
   baseBranch: z.string().min(1).max(250).optional().describe('defaults to the branch checked out when added'),
   setupScript: z.string().max(100_000).optional(),
   checkCommand: z.string().max(10_000).optional(),
-  devCommand: z.string().max(10_000).optional(),
+  devCommand: z
+    .string()
+    .max(10_000)
+    .optional()
+    .describe(
+      'serves the app for live preview; it gets its port as $PORT (e.g. "npm run dev -- --port $PORT")',
+    ),
+  previewErrorsToAgent: z
+    .boolean()
+    .default(true)
+    .describe("errors the previewed page throws are sent to the task's agent as a follow-up"),
   sandbox: SandboxSettings.default({ kind: 'worktree', network: 'on' }),
   policy: PolicySettings.default({ default: 'allow', rules: [] }),
   budget: RunBudget.default({ maxSteps: 100 }),

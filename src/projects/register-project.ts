@@ -6,10 +6,14 @@ import { CadreError } from '../core/errors.ts'
 import { ProjectSettings } from '../core/settings.ts'
 import { openGit } from '../git/open-git.ts'
 import type { Store } from '../store/store.ts'
+import { createFromTemplate, TemplateName } from './templates.ts'
 
 export const RegisterProjectInput = z.object({
   path: z.string().trim().min(1, 'give the absolute path of a git repository'),
   name: z.string().trim().min(1).max(100).optional().describe("defaults to the repository's folder name"),
+  template: TemplateName.optional().describe(
+    'make a new repository at path from this template (GET /api/templates) instead of registering one',
+  ),
 })
 export type RegisterProjectInput = z.input<typeof RegisterProjectInput>
 
@@ -39,11 +43,13 @@ const inspectRepository = async (path: string) => {
 }
 
 /**
- * Registers a local git repository as a project. A path inside a repository registers the
- * repository's top level; its checked-out branch becomes the project's base branch.
+ * Registers a local git repository as a project (made first from a template, when one is named).
+ * A path inside a repository registers the repository's top level; its checked-out branch becomes
+ * the project's base branch.
  */
 export const registerProject = async (store: Store, raw: RegisterProjectInput): Promise<Project> => {
   const input = RegisterProjectInput.parse(raw)
+  const fromTemplate = input.template ? await createFromTemplate(input.path, input.template) : {}
   const { root, branch } = await inspectRepository(input.path)
   const existing = await store.projects.getByPath(root)
   if (existing) {
@@ -58,6 +64,6 @@ export const registerProject = async (store: Store, raw: RegisterProjectInput): 
   return store.projects.create({
     name: input.name ?? basename(root),
     path: root,
-    settings: ProjectSettings.parse({ baseBranch: branch }),
+    settings: ProjectSettings.parse({ ...fromTemplate, baseBranch: branch }),
   })
 }

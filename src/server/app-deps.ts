@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { ProviderRegistry } from '../models/provider-registry.ts'
+import type { Previews } from '../preview/previews.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
@@ -24,6 +25,8 @@ export interface AppDeps {
   version: string
   /** Where the built web UI is (default: web/dist of this checkout). */
   webDist?: string
+  /** Live previews of tasks' work, each on an origin of its own. */
+  previews: Previews
   /** Aborted when the server shuts down, ending every open stream. */
   shutdown: AbortSignal
 }

@@ -13,6 +13,7 @@ import { redactResponses } from './redact-responses.ts'
 import { agentRoutes } from './routes/agent-routes.ts'
 import { eventRoutes } from './routes/event-routes.ts'
 import { modelRoutes } from './routes/model-routes.ts'
+import { previewRoutes } from './routes/preview-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
 import { providerRoutes } from './routes/provider-routes.ts'
 import { sandboxRoutes } from './routes/sandbox-routes.ts'
@@ -90,6 +91,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', projectRoutes(deps))
     .route('/', taskRoutes(deps))
     .route('/', workspaceRoutes(deps))
+    .route('/', previewRoutes(deps))
     .route('/', agentRoutes(deps))
     .route('/', sandboxRoutes())
     .route('/', eventRoutes(deps))

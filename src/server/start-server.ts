@@ -7,6 +7,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { handleGitHttp } from '../git/git-http.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { ProviderRegistry } from '../models/provider-registry.ts'
+import { createPreviews } from '../preview/previews.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { Store } from '../store/store.ts'
@@ -77,6 +78,13 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     home: options.home,
     version: options.version,
     shutdown: shutdown.signal,
+    previews: createPreviews({
+      store: options.store,
+      bus: options.bus,
+      sandboxes: options.sandboxes,
+      redactor: options.redactor,
+      onFailure: (error: unknown) => options.log.warn({ err: error }, 'preview failed'),
+    }),
     guard: createAccessGuard({
       token: options.token,
       host: options.host,
@@ -116,14 +124,21 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
 
   let closing: Promise<void> | undefined
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= (async () => {
       shutdown.abort()
       socket.close()
-      server.close(() => resolve())
-      server.closeIdleConnections()
-      // Requests still running get a moment to finish; then their connections are cut.
-      setTimeout(() => server.closeAllConnections(), 3000).unref()
-    })
+      // Previews end with the server: their dev commands stopped, their ends recorded.
+      const previews = deps.previews.stopAll('the server stopped').catch((error: unknown) => {
+        options.log.warn({ err: error }, 'a preview did not stop cleanly')
+      })
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeIdleConnections()
+        // Requests still running get a moment to finish; then their connections are cut.
+        setTimeout(() => server.closeAllConnections(), 3000).unref()
+      })
+      await previews
+    })()
     return closing
   }
   return { url: `http://${urlHost(options.host)}:${port}`, port, close, [Symbol.asyncDispose]: close }

@@ -64,6 +64,14 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} ${event.data.script} ${event.data.exitCode === 0 ? 'done' : `failed (exit ${event.data.exitCode ?? 'killed'})`} in ${event.data.durationMs} ms`
     case 'check.finished':
       return `${head} ${event.data.command} ${event.data.exitCode === 0 ? 'passed' : `failed (${event.data.timedOut ? 'timed out' : `exit ${event.data.exitCode ?? 'killed'}`})`} in ${event.data.durationMs} ms`
+    case 'preview.started':
+      return `${head} ${event.data.url} (${event.data.command}, port ${event.data.devPort})`
+    case 'preview.stopped':
+      return `${head} ${event.data.reason}${event.data.exitCode === null ? '' : ` (exit ${event.data.exitCode})`}`
+    case 'preview.error': {
+      const where = event.data.source ? ` at ${event.data.source}:${event.data.line ?? '?'}` : ''
+      return `${head} ${event.data.kind}: ${firstLine(event.data.message)}${where}${event.data.count > 1 ? ` ×${event.data.count}` : ''}`
+    }
     case 'compare.created':
       return `${head} ${event.data.children.map((child) => `${child.agent} ${child.taskId}`).join(', ')}`
     case 'compare.child_changed':

@@ -32,6 +32,10 @@ export const liveEventDefinitions = [
     z.object({ threadId: z.string(), callId: z.string(), tool: z.string(), text: z.string(), snapshot }),
     { durable: false, description: "A tool call's input as the model writes it, live only." },
   ),
+  defineEvent('preview.output', z.object({ blockId: z.string(), text: z.string(), snapshot }), {
+    durable: false,
+    description: "The dev command's output as it comes, live only; preview.stopped keeps its end.",
+  }),
   defineEvent('setup.output', z.object({ blockId: z.string(), text: z.string(), snapshot }), {
     durable: false,
     description: "The setup script's output as it comes, live only; setup.finished has its end.",

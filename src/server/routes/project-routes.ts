@@ -4,6 +4,7 @@ import { Project } from '../../core/entities.ts'
 import { CadreError, notFound } from '../../core/errors.ts'
 import { ProjectSettings, patchSettings, SettingsPatch } from '../../core/settings.ts'
 import { RegisterProjectInput, registerProject } from '../../projects/register-project.ts'
+import { templates } from '../../projects/templates.ts'
 import { errors, IdParam, json, jsonBody, ProjectList } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
@@ -26,11 +27,30 @@ export const projectRoutes = ({ store }: AppDeps) => {
         method: 'post',
         path: '/api/projects',
         tags,
-        summary: 'Register a local git repository',
+        summary: 'Register a local git repository, or make a new one from a template',
         request: { body: jsonBody(RegisterProjectInput) },
         responses: { 201: json(Project, 'the new project'), 400: errors[400], 409: errors[409] },
       }),
       async (c) => c.json(await registerProject(store, c.req.valid('json')), 201),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/templates',
+        tags,
+        summary: 'The project templates a new project can start from (POST /api/projects {template, path})',
+        responses: {
+          200: json(
+            z.object({
+              templates: z.array(
+                z.object({ name: z.string(), description: z.string(), settings: ProjectSettings.partial() }),
+              ),
+            }),
+            'every template',
+          ),
+        },
+      }),
+      (c) => c.json({ templates: templates.map((template) => ({ ...template })) }, 200),
     )
     .openapi(
       createRoute({
