@@ -45,9 +45,13 @@ c=$?
 printf '\\036CADRE-EXIT %s %d\\n' "$${execMarker}" "$c" >&2
 exit "$c"`
 
-/** Kills every process of the pod with a mark matching `$1` in its environment (read from its /proc). */
-const killScript = `for p in /proc/[0-9]*; do
-  if tr '\\0' '\\n' < "$p/environ" 2>/dev/null | grep -q -- "$1"; then kill -9 "\${p#/proc/}" 2>/dev/null; fi
+/**
+ * Kills every process of the pod whose environment holds `$1` (a mark, or the start of marks),
+ * read from its /proc by one grep over all of them: a process per process is too slow on a busy pod.
+ */
+const killScript = `for file in $(grep -lF -- "$1" /proc/[0-9]*/environ 2>/dev/null); do
+  pid=\${file#/proc/}
+  kill -9 "\${pid%/environ}" 2>/dev/null
 done
 exit 0`
 
@@ -103,15 +107,11 @@ const sink = (onText: (text: string) => void) => {
 }
 
 /**
- * Ends every process in the pod whose mark is `mark`, or (`prefix`) begins with it: marks are
- * made of letters, digits and dashes only.
+ * Ends every process in the pod whose mark begins with `mark`: a whole mark (marks are never the
+ * start of one another: they have a fixed width), or a workspace's prefix of all its marks.
  */
-export const killMarkedInPod = async (
-  target: PodTarget,
-  mark: string,
-  { prefix = false } = {},
-): Promise<void> => {
-  const pattern = `^${execMarker}=${mark}${prefix ? '' : '$'}`
+export const killMarkedInPod = async (target: PodTarget, mark: string): Promise<void> => {
+  const pattern = `${execMarker}=${mark}`
   await rawExec(target, ['/bin/sh', '-c', killScript, 'sh', pattern], {
     stdout: sink(() => {}),
     stderr: sink(() => {}),

@@ -23,7 +23,7 @@ export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox =>
         ...target,
         cwd,
         env: { ...baseEnvironment(root), ...request.env, PWD: cwd },
-        mark: `${session}-${++count}`,
+        mark: `${session}-${String(++count).padStart(9, '0')}`,
       },
       request,
     )
@@ -34,7 +34,7 @@ export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox =>
   )
   const files = execFiles(root, (request) => run(request))
   const close = async () => {
-    if (count > 0) await killMarkedInPod(target, `${session}-`, { prefix: true })
+    if (count > 0) await killMarkedInPod(target, `${session}-`)
   }
   return {
     root,
