@@ -149,8 +149,9 @@ export const createPreviews = (deps: PreviewDeps) => {
       await new Promise((resolve) => setTimeout(resolve, 150))
     }
 
+    // The link's token goes to whoever started the preview (the UI opens it); it is never in an
+    // event or a log line, which name the origin only.
     const token = randomBytes(24).toString('base64url')
-    deps.redactor.add(token)
     const feedback = createErrorFeedback({
       record: (events) => record(taskId, events),
       tell: project.settings.previewErrorsToAgent

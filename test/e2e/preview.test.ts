@@ -14,7 +14,7 @@ const app = (heading: string, extra = '') => `export function App() {
 
 /** The agent's moves, keyed by what the person (or Cadre) said last. */
 const edit = (word: string, content: string) => ({
-  when: { lastUserMessage: { contains: word }, toolResult: 'none' as const },
+  when: { lastUserMessage: { contains: word } },
   reply: [{ toolCall: { tool: 'write_file', input: { path: 'src/App.tsx', content } } }],
 })
 
@@ -35,6 +35,8 @@ describe('a live preview of what the agent builds, with its errors fed back to i
       {
         name: 'claude-sonnet-4-5',
         rules: [
+          // After its tool ran, the agent is done; otherwise it acts on what it was told last.
+          { when: { toolResult: 'last' as const }, reply: [{ text: 'Done.' }] },
           edit('make it v2', app('Hello v2')),
           edit(
             'break it',
@@ -54,7 +56,7 @@ describe('a live preview of what the agent builds, with its errors fed back to i
   const events = async (taskId: string) =>
     (await (await served.api(`/api/tasks/${taskId}/events`)).json()).events
   const say = async (taskId: string, text: string) => {
-    expect((await served.api(`/api/tasks/${taskId}/messages`, { text })).status).toBe(200)
+    expect((await served.api(`/api/tasks/${taskId}/messages`, { text })).status).toBe(201)
   }
   const heading = (page: Page) =>
     page
@@ -77,7 +79,8 @@ describe('a live preview of what the agent builds, with its errors fed back to i
         model: 'anthropic:claude-sonnet-4-5',
       })
     ).json()
-    await served.settled(task.id, ['review'])
+    // Nothing changed yet: the task is done, and takes follow-ups.
+    expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'done' })
     return { project, task }
   }
 
@@ -105,6 +108,7 @@ describe('a live preview of what the agent builds, with its errors fed back to i
 
     // The agent breaks the page: the error is stored in the task and told to the agent, whose
     // scenario answers that very text with a fix.
+    await served.settled(task.id, ['review'])
     await say(task.id, 'break it')
     await expect
       .poll(
@@ -128,7 +132,8 @@ describe('a live preview of what the agent builds, with its errors fed back to i
       .toBe(true)
     await page.waitForTimeout(500)
     await served.settled(task.id, ['review'])
-    // The fix is in the workspace, and the page shows it with no error left.
+    // The simulator answered with the fix only because the error's text was in the request it
+    // received: the fix is in the workspace, and the page shows it with no error left.
     await page.reload()
     await expect.poll(() => heading(page), { timeout: 30_000 }).toBe('Hello fixed')
     const errorsBefore = (await events(task.id)).filter(
