@@ -1,9 +1,9 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebUi, launchChromium } from '../support/browser.ts'
+import { buildWebUi, launchChromium, screenshotsDir } from '../support/browser.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 const app = (heading: string, extra = '') => `export function App() {
@@ -171,6 +171,22 @@ describe('a live preview of what the agent builds, with its errors fed back to i
       await page.goto(preview.url)
       await expect.poll(() => heading(page), { timeout: 30_000 }).toBe('Hello from your new app')
     }
+    // In Cadre's own page, the task's preview shows beside its conversation, at a phone's width too.
+    await cadre.goto(`${served.url}/tasks/${first.task.id}`)
+    await cadre.getByRole('button', { name: 'Preview', exact: true }).click()
+    const frame = cadre.frameLocator('iframe[title="The task\'s live preview"]')
+    await expect
+      .poll(() => frame.locator('h1').textContent(), { timeout: 30_000 })
+      .toBe('Hello from your new app')
+    await cadre.getByRole('button', { name: 'Phone' }).click()
+    expect(
+      await cadre
+        .locator('iframe')
+        .evaluate((element) => (element as unknown as { offsetWidth: number }).offsetWidth),
+    ).toBe(375)
+    mkdirSync(screenshotsDir, { recursive: true })
+    await cadre.screenshot({ path: join(screenshotsDir, 'preview-panel.png') })
+
     const tasksBefore = (await (await served.api('/api/tasks')).json()).tasks.length
     const attempts = await page.evaluate(
       async ({ cadreUrl, projectId }) => {

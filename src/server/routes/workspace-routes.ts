@@ -150,7 +150,12 @@ export const workspaceRoutes = (deps: AppDeps) =>
         request: { params: IdParam },
         responses: { 200: json(Task, 'the task, cancelled'), 404: errors[404], 409: errors[409] },
       }),
-      async (c) => c.json(await discardTask(deps, c.req.valid('param').id), 200),
+      async (c) => {
+        const { id } = c.req.valid('param')
+        // Its preview goes with the workspace.
+        await deps.previews.stop(id, 'the workspace was discarded')
+        return c.json(await discardTask(deps, id), 200)
+      },
     )
     .openapi(
       createRoute({

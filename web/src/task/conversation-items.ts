@@ -194,6 +194,16 @@ const noteFor = (
                 : ''
         }`,
       }
+    case 'preview.started':
+      return { kind: 'note', tone: 'info', text: `Preview running at ${event.data.url}` }
+    case 'preview.stopped':
+      return { kind: 'note', tone: 'quiet', text: `Preview stopped: ${event.data.reason}` }
+    case 'preview.error':
+      return {
+        kind: 'note',
+        tone: 'warning',
+        text: `Preview ${event.data.kind === 'console' ? 'console error' : 'error'}: ${event.data.message}${event.data.count > 1 ? ` (×${event.data.count})` : ''}`,
+      }
     case 'checkpoint.created':
       return { kind: 'note', tone: 'info', text: `Checkpoint ${event.data.checkpoint}` }
     case 'step.retrying':

@@ -8,6 +8,7 @@ import { CompareView } from './compare-view.tsx'
 import { conversationItems } from './conversation-items.ts'
 import { ConversationList } from './conversation-list.tsx'
 import { LogsTab } from './logs-tab.tsx'
+import { PreviewPanel } from './preview-panel.tsx'
 import { TodoPanel } from './todo-panel.tsx'
 import { useTaskEvents } from './use-task-events.ts'
 
@@ -84,6 +85,7 @@ export const TaskPage = () => {
   const { events, loading, error } = useTaskEvents(taskId)
   const items = useMemo(() => conversationItems(events), [events])
   const [tab, setTab] = useState<Tab>('conversation')
+  const [previewOpen, setPreviewOpen] = useState(false)
   const cancel = useTaskAction<void>(taskId, () => '/cancel')
   const start = useTaskAction<void>(taskId, () => '/start')
   const resume = useTaskAction<string>(
@@ -180,6 +182,17 @@ export const TaskPage = () => {
               {name}
             </button>
           ))}
+          <button
+            type="button"
+            aria-pressed={previewOpen}
+            onClick={() => {
+              setPreviewOpen((open) => !open)
+              setTab('conversation')
+            }}
+            className={`ml-auto ${previewOpen ? 'font-medium text-accent' : 'text-muted'}`}
+          >
+            Preview
+          </button>
         </nav>
       </header>
       {tab === 'changes' && (
@@ -193,34 +206,37 @@ export const TaskPage = () => {
         </div>
       )}
       {tab === 'conversation' && (
-        <>
-          <TodoPanel events={events} />
-          <div
-            ref={scroller}
-            className="flex-1 overflow-y-auto px-4 py-4"
-            data-testid="conversation"
-            onScroll={(event) => {
-              const box = event.currentTarget
-              following.current = box.scrollHeight - box.scrollTop - box.clientHeight < 80
-            }}
-          >
-            {error && <p className="text-sm text-bad">{error.message}</p>}
-            <ConversationList
-              items={items}
-              taskId={taskId}
-              scroller={scroller}
-              following={following}
-              onDecide={(approvalId, decision) => decide.mutate({ approvalId, decision })}
-            />
-            {loading && <p className="text-sm text-muted">Loading history…</p>}
-            {decide.error && (
-              <p role="alert" className="text-sm text-bad">
-                {decide.error.message}
-              </p>
-            )}
+        <div className="flex min-h-0 flex-1">
+          <div className="flex min-w-0 flex-1 flex-col">
+            <TodoPanel events={events} />
+            <div
+              ref={scroller}
+              className="flex-1 overflow-y-auto px-4 py-4"
+              data-testid="conversation"
+              onScroll={(event) => {
+                const box = event.currentTarget
+                following.current = box.scrollHeight - box.scrollTop - box.clientHeight < 80
+              }}
+            >
+              {error && <p className="text-sm text-bad">{error.message}</p>}
+              <ConversationList
+                items={items}
+                taskId={taskId}
+                scroller={scroller}
+                following={following}
+                onDecide={(approvalId, decision) => decide.mutate({ approvalId, decision })}
+              />
+              {loading && <p className="text-sm text-muted">Loading history…</p>}
+              {decide.error && (
+                <p role="alert" className="text-sm text-bad">
+                  {decide.error.message}
+                </p>
+              )}
+            </div>
+            <FollowUp taskId={taskId} running={active} />
           </div>
-          <FollowUp taskId={taskId} running={active} />
-        </>
+          {previewOpen && <PreviewPanel taskId={taskId} events={events} />}
+        </div>
       )}
     </main>
   )
