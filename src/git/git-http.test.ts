@@ -87,6 +87,13 @@ describe("Cadre's git endpoint for workspaces away from this machine", () => {
       execFileSync('git', ['-C', repository, 'rev-parse', '--verify', '-q', ref], { encoding: 'utf8' }).trim()
     expect(at(`refs/heads/${task.branch}`)).toBe(work)
     expect(at(`refs/cadre/${task.id}/1`)).toBe(work)
+    // Its archive ref (what discarding keeps) too; and pushing shows no other task's refs either.
+    await gitWith(token(task.id), clone, ['push', '-q', url(task.id), `HEAD:refs/cadre/archive/${task.id}`])
+    expect(at(`refs/cadre/archive/${task.id}`)).toBe(work)
+    const advertised = await fetch(`${url(task.id)}/info/refs?service=git-receive-pack`, {
+      headers: { authorization: `Bearer ${token(task.id)}` },
+    })
+    expect(await advertised.text()).not.toContain(other.id)
 
     const mainBefore = at('refs/heads/main')
     for (const ref of ['refs/heads/main', `refs/heads/${other.branch}`, `refs/cadre/${other.id}/1`]) {

@@ -39,16 +39,21 @@ const mayPush = (task: GitTask, ref: string) => {
   return exact.includes(ref) || (ref.startsWith(prefix) && !ref.slice(prefix.length).includes('..'))
 }
 
-/** Git's settings for serving: no hooks, no fsmonitor; other tasks' hidden refs stay hidden. */
+/**
+ * Git's settings for serving: no hooks, no fsmonitor; other tasks' hidden refs stay hidden from
+ * fetches and pushes alike (git refuses a push to a hidden ref too), the task's own are shown.
+ */
 const serveConfig = (task: GitTask) => [
   '-c',
   'core.hooksPath=/dev/null',
   '-c',
   'core.fsmonitor=false',
   '-c',
-  'uploadpack.hideRefs=refs/cadre/',
+  'transfer.hideRefs=refs/cadre/',
   '-c',
-  `uploadpack.hideRefs=!refs/cadre/${task.taskId}/`,
+  `transfer.hideRefs=!refs/cadre/${task.taskId}/`,
+  '-c',
+  `transfer.hideRefs=!refs/cadre/archive/${task.taskId}`,
 ]
 
 const services = new Set(['git-upload-pack', 'git-receive-pack'])
