@@ -1,6 +1,14 @@
 import { randomInt } from 'node:crypto'
 
-const idPrefixes = { project: 'prj', task: 'tsk', thread: 'thr', run: 'run', worker: 'wkr' } as const
+const idPrefixes = {
+  project: 'prj',
+  task: 'tsk',
+  thread: 'thr',
+  run: 'run',
+  worker: 'wkr',
+  webhook: 'whk',
+  delivery: 'dlv',
+} as const
 export type IdKind = keyof typeof idPrefixes
 
 // Lower-case base-36 so ids are easy to type and paste; the time comes first so that sorting by id

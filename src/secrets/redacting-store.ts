@@ -23,6 +23,13 @@ const redactSession = (session: StoreSession, redactor: Redactor): StoreSession 
     setStatus: (id, from, to, reason) =>
       session.tasks.setStatus(id, from, to, reason && redactor.redact(reason)),
   },
+  webhooks: {
+    ...session.webhooks,
+    enqueue: (deliveries) =>
+      session.webhooks.enqueue(
+        deliveries.map((delivery) => ({ ...delivery, payload: redactor.redactValue(delivery.payload) })),
+      ),
+  },
   threads: {
     ...session.threads,
     create: (thread) => session.threads.create({ ...thread, title: redactor.redact(thread.title) }),

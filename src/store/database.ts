@@ -77,6 +77,34 @@ export interface ProvidersTable {
   updated_at: string
 }
 
+export interface WebhooksTable {
+  id: string
+  project_id: string | null
+  url: string
+  /** JSON array of event names. */
+  events: string
+  sealed_secret: string
+  enabled: number
+  created_at: string
+  updated_at: string
+}
+
+export interface WebhookDeliveriesTable {
+  id: string
+  webhook_id: string
+  event: string
+  /** JSON, redacted before it was stored. */
+  payload: string
+  status: string
+  attempts: number
+  next_attempt_at: string | null
+  response_status: number | null
+  error: string | null
+  duration_ms: number | null
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   projects: ProjectsTable
   tasks: TasksTable
@@ -85,4 +113,6 @@ export interface Database {
   events: EventsTable
   settings: SettingsTable
   providers: ProvidersTable
+  webhooks: WebhooksTable
+  webhook_deliveries: WebhookDeliveriesTable
 }

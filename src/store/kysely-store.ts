@@ -7,6 +7,7 @@ import { createRunRepo } from './repos/run-repo.ts'
 import { createSettingsRepo } from './repos/settings-repo.ts'
 import { createTaskRepo } from './repos/task-repo.ts'
 import { createThreadRepo } from './repos/thread-repo.ts'
+import { createWebhookRepo } from './repos/webhook-repo.ts'
 import { runTransaction, type SessionContext } from './session-context.ts'
 import type { Store, StoreEngine, StoreSession } from './store.ts'
 
@@ -18,6 +19,7 @@ const createSession = (context: SessionContext): StoreSession => ({
   events: createEventRepo(context),
   settings: createSettingsRepo(context),
   providers: createProviderRepo(context),
+  webhooks: createWebhookRepo(context),
 })
 
 /** The Store on a migrated Kysely database; the engine only changes how transactions begin. */

@@ -7,6 +7,7 @@ import * as defaultMode from './migrations/0003-default-mode.ts'
 import * as taskBranches from './migrations/0004-task-branches.ts'
 import * as taskParents from './migrations/0005-task-parents.ts'
 import * as taskSandbox from './migrations/0006-task-sandbox.ts'
+import * as webhooks from './migrations/0007-webhooks.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004-task-branches': taskBranches,
   '0005-task-parents': taskParents,
   '0006-task-sandbox': taskSandbox,
+  '0007-webhooks': webhooks,
 }
 
 const schemaVersion = Object.keys(migrations).length

@@ -377,4 +377,69 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect(await store.providers.delete('ollama')).toBe(false)
       expect(await store.providers.get('ollama')).toBeUndefined()
     })
+
+    it('keeps webhooks and their deliveries: the due ones claimed once, attempts recorded, resent', async () => {
+      const project = await newProject('/repo/hooks')
+      const other = await newProject('/repo/other')
+      const own = await store.webhooks.create({
+        id: 'whk_own',
+        projectId: project.id,
+        url: 'https://example.com/own',
+        events: ['task.finished'],
+        sealedSecret: 'sealed-1',
+      })
+      const global = await store.webhooks.create({
+        id: 'whk_global',
+        projectId: null,
+        url: 'https://example.com/all',
+        events: ['task.finished', 'task.needs_input'],
+        sealedSecret: 'sealed-2',
+      })
+      expect(own).toMatchObject({ enabled: true, events: ['task.finished'], sealedSecret: 'sealed-1' })
+      expect((await store.webhooks.forEvent(project.id, 'task.finished')).map((w) => w.id)).toEqual(
+        expect.arrayContaining(['whk_own', 'whk_global']),
+      )
+      expect((await store.webhooks.forEvent(other.id, 'task.finished')).map((w) => w.id)).toEqual([
+        'whk_global',
+      ])
+      expect((await store.webhooks.forEvent(project.id, 'task.needs_input')).map((w) => w.id)).toEqual([
+        'whk_global',
+      ])
+      await store.webhooks.update(global.id, { enabled: false })
+      expect((await store.webhooks.forEvent(other.id, 'task.finished')).map((w) => w.id)).toEqual([])
+      expect((await store.webhooks.list({ projectId: project.id })).map((w) => w.id)).toEqual(['whk_own'])
+
+      const [delivery] = await store.webhooks.enqueue([
+        { id: 'dlv_1', webhookId: own.id, event: 'task.finished', payload: { task: { id: 't' } } },
+      ])
+      expect(delivery).toMatchObject({ status: 'pending', attempts: 0, payload: { task: { id: 't' } } })
+      const at = new Date().toISOString()
+      const until = new Date(Date.now() + 60_000).toISOString()
+      // Two servers looking at once: one of them gets it.
+      const claims = await Promise.all([
+        store.webhooks.claimDue(at, until, 10),
+        store.webhooks.claimDue(at, until, 10),
+      ])
+      expect(claims.flat().map((d) => d.id)).toEqual(['dlv_1'])
+      expect(await store.webhooks.claimDue(at, until, 10)).toEqual([])
+      await store.webhooks.recordAttempt('dlv_1', {
+        status: 'failed',
+        attempts: 6,
+        nextAttemptAt: null,
+        responseStatus: 500,
+        error: 'the receiver answered 500',
+        durationMs: 12,
+      })
+      expect(await store.webhooks.getDelivery('dlv_1')).toMatchObject({
+        status: 'failed',
+        responseStatus: 500,
+      })
+      expect(await store.webhooks.resend('dlv_1')).toMatchObject({ status: 'pending', attempts: 6 })
+      expect((await store.webhooks.deliveries(own.id)).map((d) => d.id)).toEqual(['dlv_1'])
+      // Deleting the project deletes its webhooks and their deliveries.
+      expect(await store.projects.delete(project.id)).toBe(true)
+      expect(await store.webhooks.get(own.id)).toBeUndefined()
+      expect(await store.webhooks.getDelivery('dlv_1')).toBeUndefined()
+      expect(await store.webhooks.delete(global.id)).toBe(true)
+    })
   })

@@ -2,6 +2,7 @@ import type { Project, Run, RunStatus, Task, Thread, Usage } from '../core/entit
 import type { EventInput, StoredEvent } from '../core/events/registry.ts'
 import type { AgentMode, GlobalSettings, ProjectSettings, SandboxOverride } from '../core/settings.ts'
 import type { TaskStatus } from '../core/task-status.ts'
+import type { Webhook, WebhookDelivery, WebhookEvent } from '../core/webhooks.ts'
 
 export type StoreEngine = 'sqlite' | 'postgres'
 
@@ -159,6 +160,64 @@ export interface ProviderRepo {
   delete(name: string): Promise<boolean>
 }
 
+/** A webhook as stored: its signing secret only ever sealed. */
+export interface StoredWebhook extends Webhook {
+  sealedSecret: string
+}
+
+export interface NewDelivery {
+  id: string
+  webhookId: string
+  event: WebhookEvent
+  /** Exactly the body to send (redacted). */
+  payload: unknown
+}
+
+/** What one attempt to deliver came to. */
+export interface DeliveryAttempt {
+  status: WebhookDelivery['status']
+  attempts: number
+  /** When to try again (pending); null when done with. */
+  nextAttemptAt: string | null
+  responseStatus: number | null
+  error: string | null
+  durationMs: number
+}
+
+export interface WebhookRepo {
+  create(webhook: {
+    id: string
+    projectId: string | null
+    url: string
+    events: WebhookEvent[]
+    sealedSecret: string
+  }): Promise<StoredWebhook>
+  get(id: string): Promise<StoredWebhook | undefined>
+  /** Every webhook, or a project's own (not the global ones), oldest first. */
+  list(filter?: { projectId?: string }): Promise<StoredWebhook[]>
+  /** The enabled webhooks a project's event goes to: the project's own and the global ones. */
+  forEvent(projectId: string, event: WebhookEvent): Promise<StoredWebhook[]>
+  update(
+    id: string,
+    change: { url?: string; events?: WebhookEvent[]; enabled?: boolean },
+  ): Promise<StoredWebhook | undefined>
+  /** Deletes it with its deliveries; false when there was none. */
+  delete(id: string): Promise<boolean>
+  /** Records deliveries to make, due now. */
+  enqueue(deliveries: readonly NewDelivery[]): Promise<WebhookDelivery[]>
+  getDelivery(id: string): Promise<WebhookDelivery | undefined>
+  /** A webhook's deliveries, newest first. */
+  deliveries(webhookId: string, limit?: number): Promise<WebhookDelivery[]>
+  /**
+   * Pending deliveries due at `at`, each claimed until `until` (so that no other server sends it
+   * meanwhile), oldest first.
+   */
+  claimDue(at: string, until: string, limit: number): Promise<WebhookDelivery[]>
+  recordAttempt(id: string, attempt: DeliveryAttempt): Promise<WebhookDelivery | undefined>
+  /** Makes a delivery pending again, due now (sent or given up alike). */
+  resend(id: string): Promise<WebhookDelivery | undefined>
+}
+
 /** Every repository, bound either to the database or to one open transaction. */
 export interface StoreSession {
   readonly projects: ProjectRepo
@@ -168,6 +227,7 @@ export interface StoreSession {
   readonly events: EventRepo
   readonly settings: SettingsRepo
   readonly providers: ProviderRepo
+  readonly webhooks: WebhookRepo
 }
 
 /** All of Cadre's persistence, the same on SQLite and PostgreSQL. */
