@@ -20,6 +20,7 @@ import { createRedactor } from '../src/secrets/redactor.ts'
 import { createSecretBox } from '../src/secrets/secret-box.ts'
 import { startServer } from '../src/server/start-server.ts'
 import { openSqliteStore } from '../src/store/open-sqlite.ts'
+import { createWebhookDeliveries } from '../src/webhooks/webhook-deliveries.ts'
 import { machine, spread } from './support/figures.ts'
 
 const { values } = parseArgs({
@@ -109,6 +110,7 @@ const streamLatencies = async (samples: number) => {
   const token = 'bench-token-0123456789'
   redactor.add(token)
   const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
+  const box = createSecretBox(randomBytes(32))
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -121,7 +123,9 @@ const streamLatencies = async (samples: number) => {
     log: pino({ level: 'silent' }),
     version: 'bench',
     redactor,
-    ...createModelLayer({ store, box: createSecretBox(randomBytes(32)), redactor, env: {} }),
+    box,
+    webhooks: createWebhookDeliveries({ store, box, log: pino({ level: 'silent' }) }),
+    ...createModelLayer({ store, box, redactor, env: {} }),
   })
   const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/stream`, {
     headers: { authorization: `Bearer ${token}` },

@@ -34,6 +34,7 @@ import { type RunningServer, startServer } from './server/start-server.ts'
 import { openStore } from './store/open-store.ts'
 import type { Store } from './store/store.ts'
 import { version } from './version.ts'
+import { createWebhookDeliveries } from './webhooks/webhook-deliveries.ts'
 import { collectGarbage } from './workspaces/collect-garbage.ts'
 
 export interface Cadre extends AsyncDisposable {
@@ -76,9 +77,13 @@ export const startCadre = async (
   )
   // Queued tasks wake the scheduler (created below) at once; its poll is only the fallback.
   let wakeScheduler = () => {}
-  const bus = watchQueue(
-    createEventBus(redactor, (error) => log.error({ err: error }, 'event listener failed')),
-    () => wakeScheduler(),
+  // Events webhooks ask for become deliveries as they are published; their loop sends them.
+  const webhooks = createWebhookDeliveries({ store, box, log })
+  const bus = webhooks.watch(
+    watchQueue(
+      createEventBus(redactor, (error) => log.error({ err: error }, 'event listener failed')),
+      () => wakeScheduler(),
+    ),
   )
   const { providers, models } = createModelLayer({ store, box, redactor, env })
   const settings = await store.settings.get()
@@ -136,6 +141,8 @@ export const startCadre = async (
       models,
       redactor,
       sandboxes,
+      box,
+      webhooks,
     })
   } catch (error) {
     await store.close()
@@ -201,6 +208,7 @@ export const startCadre = async (
       .then((removed) => removed.length > 0 && log.info({ removed }, 'removed pods of gone workspaces'))
       .catch((error: unknown) => log.warn({ err: error }, 'could not look for orphan pods'))
   }
+  const stopWebhooks = webhooks.start()
   writeServerInfo(config.home, { url: server.url, pid: process.pid, version })
   log.info({ url: server.url, engine: store.engine, home: config.home }, 'Cadre is serving')
 
@@ -211,6 +219,7 @@ export const startCadre = async (
       // Running loops stop now (a running command is ended) and resume at the next start.
       clearInterval(cleanup)
       clearInterval(containerCleanup)
+      stopWebhooks()
       await scheduler?.stop()
       await server.close()
       await store.close()

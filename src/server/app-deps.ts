@@ -5,7 +5,9 @@ import type { ProviderRegistry } from '../models/provider-registry.ts'
 import type { Previews } from '../preview/previews.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 import type { Store } from '../store/store.ts'
+import type { WebhookDeliveries } from '../webhooks/webhook-deliveries.ts'
 import type { AccessGuard } from './access-guard.ts'
 
 /** What the HTTP app is built from; the composition root supplies each piece. */
@@ -25,6 +27,10 @@ export interface AppDeps {
   version: string
   /** Where the built web UI is (default: web/dist of this checkout). */
   webDist?: string
+  /** Seals the secrets Cadre stores (webhooks' signing secrets). */
+  box: SecretBox
+  /** Webhook deliveries: sending one again now. */
+  webhooks: WebhookDeliveries
   /** Live previews of tasks' work, each on an origin of its own. */
   previews: Previews
   /** Aborted when the server shuts down, ending every open stream. */

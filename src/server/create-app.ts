@@ -19,6 +19,7 @@ import { providerRoutes } from './routes/provider-routes.ts'
 import { sandboxRoutes } from './routes/sandbox-routes.ts'
 import { settingsRoutes } from './routes/settings-routes.ts'
 import { taskRoutes } from './routes/task-routes.ts'
+import { webhookRoutes } from './routes/webhook-routes.ts'
 import { workspaceRoutes } from './routes/workspace-routes.ts'
 import { StreamMessage, StreamRequest } from './stream-protocol.ts'
 import { webUi } from './web-ui.ts'
@@ -92,6 +93,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', taskRoutes(deps))
     .route('/', workspaceRoutes(deps))
     .route('/', previewRoutes(deps))
+    .route('/', webhookRoutes(deps))
     .route('/', agentRoutes(deps))
     .route('/', sandboxRoutes())
     .route('/', eventRoutes(deps))

@@ -10,7 +10,9 @@ import type { ProviderRegistry } from '../models/provider-registry.ts'
 import { createPreviews } from '../preview/previews.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 import type { Store } from '../store/store.ts'
+import type { WebhookDeliveries } from '../webhooks/webhook-deliveries.ts'
 import { createAccessGuard } from './access-guard.ts'
 import { createApp } from './create-app.ts'
 import { createEventStreamSocket, streamPath } from './event-stream-socket.ts'
@@ -30,6 +32,8 @@ export interface ServerOptions {
   sandboxes: SandboxBackend
   /** Cadre's home on this machine (where agents are installed). */
   home: string
+  box: SecretBox
+  webhooks: WebhookDeliveries
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -78,6 +82,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     home: options.home,
     version: options.version,
     shutdown: shutdown.signal,
+    box: options.box,
+    webhooks: options.webhooks,
     previews: createPreviews({
       store: options.store,
       bus: options.bus,

@@ -15,6 +15,7 @@ import { createRedactor, type Redactor } from '../../src/secrets/redactor.ts'
 import { createSecretBox } from '../../src/secrets/secret-box.ts'
 import { type RunningServer, startServer } from '../../src/server/start-server.ts'
 import type { Store, StoreEngine } from '../../src/store/store.ts'
+import { createWebhookDeliveries } from '../../src/webhooks/webhook-deliveries.ts'
 import { createGitRepo } from './git-repo.ts'
 import { createTestDatabase, type TestDatabase } from './test-stores.ts'
 
@@ -59,13 +60,13 @@ export const startTestServer = async (
   const token = 'test-token-0123456789abcdef'
   const redactor = createRedactor([token])
   const store = redactingStore(await database.connect(), redactor)
-  const bus = createEventBus(redactor)
-  const { providers, models } = createModelLayer({
-    store,
-    box: createSecretBox(randomBytes(32)),
-    redactor,
-    env,
-  })
+  const box = createSecretBox(randomBytes(32))
+  const logger = log ?? pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' })
+  // Webhook deliveries as the server makes them: enqueued from the bus, sent by their loop.
+  const webhooks = createWebhookDeliveries({ store, box, log: logger, retryMs: 200 })
+  const bus = webhooks.watch(createEventBus(redactor))
+  const stopWebhooks = webhooks.start()
+  const { providers, models } = createModelLayer({ store, box, redactor, env })
   const home = mkdtempSync(join(tmpdir(), 'cadre-test-home-'))
   const sandboxes = createWorktreeSandboxes({
     home,
@@ -81,11 +82,13 @@ export const startTestServer = async (
     bus,
     sandboxes,
     home,
-    log: log ?? pino({ level: process.env.CADRE_TEST_LOG_LEVEL ?? 'silent' }),
+    log: logger,
     version: '0.0.0-test',
     providers,
     models,
     redactor,
+    box,
+    webhooks,
   })
   const api = (path: string, init: RequestInit & { json?: unknown } = {}): Promise<TestResponse> => {
     const { json, ...rest } = init
@@ -127,6 +130,7 @@ export const startTestServer = async (
     addProject,
     publishDelta,
     async [Symbol.asyncDispose]() {
+      stopWebhooks()
       await server.close()
       await database[Symbol.asyncDispose]()
     },
