@@ -146,7 +146,7 @@ describe('the agent loop against the simulator', () => {
       } else expect(cached).toEqual([0, 0, 0, 0])
 
       const deltas = live.filter((e) => e.type === 'assistant.delta')
-      expect(deltas.map((e) => e.data.text).join('')).toBe(
+      expect(deltas.map((e) => ('text' in e.data ? e.data.text : '')).join('')).toBe(
         "I'll create the file, then read it.Done: hello.txt says hello, world.",
       )
       expect(deltas.length).toBeLessThan(10) // coalesced, not one per token
@@ -154,7 +154,7 @@ describe('the agent loop against the simulator', () => {
       expect(
         live
           .filter((e) => e.type === 'tool.output')
-          .map((e) => e.data.text)
+          .map((e) => ('text' in e.data ? e.data.text : ''))
           .join(''),
       ).toBe('hello, world\n')
 
@@ -188,7 +188,7 @@ describe('the agent loop against the simulator', () => {
     const joined = (type: string) =>
       live
         .filter((e) => e.type === type)
-        .map((e) => e.data.text)
+        .map((e) => ('text' in e.data ? e.data.text : ''))
         .join('')
     expect(joined('assistant.delta')).toBe('The deploy key is [redacted], as the file says.Done.')
     expect(joined('tool.output')).toBe('key=[redacted]\n')

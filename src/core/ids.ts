@@ -8,6 +8,7 @@ const idPrefixes = {
   worker: 'wkr',
   webhook: 'whk',
   delivery: 'dlv',
+  feature: 'ftr',
 } as const
 export type IdKind = keyof typeof idPrefixes
 

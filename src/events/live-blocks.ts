@@ -4,7 +4,10 @@ import type { EventBus, Topic } from './event-bus.ts'
 /** How much of one block a snapshot carries: a command printing for an hour keeps its tail. */
 const maxBlockChars = 256 * 1024
 
-const blockKey = (event: LiveEvent) =>
+/** A live piece of streamed text (every live event but a feature's change). */
+type TextPiece = Exclude<LiveEvent, { type: 'feature.updated' }>
+
+const blockKey = (event: TextPiece) =>
   `${event.type}\u0000${'blockId' in event.data ? event.data.blockId : event.data.callId}`
 
 /** Blocks a model reply streams; they end with the stored reply (or an attempt that failed). */
@@ -18,9 +21,9 @@ const replyBlockTypes = new Set<LiveEvent['type']>(['assistant.delta', 'reasonin
  * `tool.finished`, and every block of a task with a change of its status.
  */
 export const trackLiveBlocks = (bus: EventBus): EventBus => {
-  const tasks = new Map<string, { projectId: string; blocks: Map<string, LiveEvent> }>()
+  const tasks = new Map<string, { projectId: string; blocks: Map<string, TextPiece> }>()
 
-  const drop = (taskId: string, ends: (block: LiveEvent) => boolean) => {
+  const drop = (taskId: string, ends: (block: TextPiece) => boolean) => {
     const task = tasks.get(taskId)
     if (!task) return
     for (const [key, block] of task.blocks) if (ends(block)) task.blocks.delete(key)
@@ -32,11 +35,12 @@ export const trackLiveBlocks = (bus: EventBus): EventBus => {
     publish(event) {
       bus.publish(event)
       if (!('seq' in event)) {
+        if (event.type === 'feature.updated') return
         const task = tasks.get(event.taskId) ?? { projectId: event.projectId, blocks: new Map() }
         tasks.set(event.taskId, task)
         const key = blockKey(event)
         const block = task.blocks.get(key)
-        if (!block) task.blocks.set(key, { ...event, data: { ...event.data } } as LiveEvent)
+        if (!block) task.blocks.set(key, { ...event, data: { ...event.data } } as TextPiece)
         else block.data.text = (block.data.text + event.data.text).slice(-maxBlockChars)
         return
       }

@@ -23,6 +23,12 @@ const redactSession = (session: StoreSession, redactor: Redactor): StoreSession 
     setStatus: (id, from, to, reason) =>
       session.tasks.setStatus(id, from, to, reason && redactor.redact(reason)),
   },
+  features: {
+    ...session.features,
+    create: (features) => session.features.create(features.map((feature) => redactor.redactValue(feature))),
+    update: (id, change) => session.features.update(id, redactor.redactValue(change)),
+    putSpec: (projectId, text) => session.features.putSpec(projectId, redactor.redact(text)),
+  },
   webhooks: {
     ...session.webhooks,
     enqueue: (deliveries) =>

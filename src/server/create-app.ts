@@ -12,6 +12,7 @@ import { guardRequests } from './guard-requests.ts'
 import { redactResponses } from './redact-responses.ts'
 import { agentRoutes } from './routes/agent-routes.ts'
 import { eventRoutes } from './routes/event-routes.ts'
+import { featureRoutes } from './routes/feature-routes.ts'
 import { modelRoutes } from './routes/model-routes.ts'
 import { previewRoutes } from './routes/preview-routes.ts'
 import { projectRoutes } from './routes/project-routes.ts'
@@ -94,6 +95,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', workspaceRoutes(deps))
     .route('/', previewRoutes(deps))
     .route('/', webhookRoutes(deps))
+    .route('/', featureRoutes(deps))
     .route('/', agentRoutes(deps))
     .route('/', sandboxRoutes())
     .route('/', eventRoutes(deps))

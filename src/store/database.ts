@@ -105,6 +105,31 @@ export interface WebhookDeliveriesTable {
   updated_at: string
 }
 
+export interface FeaturesTable {
+  id: string
+  project_id: string
+  position: number
+  category: string
+  name: string
+  description: string
+  /** JSON array of strings. */
+  steps: string
+  /** JSON array of feature ids. */
+  depends_on: string
+  status: string
+  attempts: number
+  last_task_id: string | null
+  note: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ProjectSpecsTable {
+  project_id: string
+  text: string
+  updated_at: string
+}
+
 export interface Database {
   projects: ProjectsTable
   tasks: TasksTable
@@ -115,4 +140,6 @@ export interface Database {
   providers: ProvidersTable
   webhooks: WebhooksTable
   webhook_deliveries: WebhookDeliveriesTable
+  features: FeaturesTable
+  project_specs: ProjectSpecsTable
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './database.ts'
 import { createEventRepo } from './repos/event-repo.ts'
+import { createFeatureRepo } from './repos/feature-repo.ts'
 import { createProjectRepo } from './repos/project-repo.ts'
 import { createProviderRepo } from './repos/provider-repo.ts'
 import { createRunRepo } from './repos/run-repo.ts'
@@ -20,6 +21,7 @@ const createSession = (context: SessionContext): StoreSession => ({
   settings: createSettingsRepo(context),
   providers: createProviderRepo(context),
   webhooks: createWebhookRepo(context),
+  features: createFeatureRepo(context),
 })
 
 /** The Store on a migrated Kysely database; the engine only changes how transactions begin. */

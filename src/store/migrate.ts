@@ -8,6 +8,7 @@ import * as taskBranches from './migrations/0004-task-branches.ts'
 import * as taskParents from './migrations/0005-task-parents.ts'
 import * as taskSandbox from './migrations/0006-task-sandbox.ts'
 import * as webhooks from './migrations/0007-webhooks.ts'
+import * as features from './migrations/0008-features.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0005-task-parents': taskParents,
   '0006-task-sandbox': taskSandbox,
   '0007-webhooks': webhooks,
+  '0008-features': features,
 }
 
 const schemaVersion = Object.keys(migrations).length

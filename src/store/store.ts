@@ -1,5 +1,6 @@
 import type { Project, Run, RunStatus, Task, Thread, Usage } from '../core/entities.ts'
 import type { EventInput, StoredEvent } from '../core/events/registry.ts'
+import type { Feature } from '../core/features.ts'
 import type { AgentMode, GlobalSettings, ProjectSettings, SandboxOverride } from '../core/settings.ts'
 import type { TaskStatus } from '../core/task-status.ts'
 import type { Webhook, WebhookDelivery, WebhookEvent } from '../core/webhooks.ts'
@@ -218,6 +219,46 @@ export interface WebhookRepo {
   resend(id: string): Promise<WebhookDelivery | undefined>
 }
 
+export interface NewFeature {
+  id: string
+  projectId: string
+  category: string
+  name: string
+  description: string
+  steps: string[]
+  dependsOn: string[]
+}
+
+export type FeatureChange = Partial<
+  Pick<
+    Feature,
+    | 'category'
+    | 'name'
+    | 'description'
+    | 'steps'
+    | 'dependsOn'
+    | 'status'
+    | 'attempts'
+    | 'lastTaskId'
+    | 'note'
+    | 'position'
+  >
+>
+
+export interface FeatureRepo {
+  /** The project's features in list order. */
+  list(projectId: string): Promise<Feature[]>
+  get(id: string): Promise<Feature | undefined>
+  /** Appends features (all of one project) to its list, pending, in the order given. */
+  create(features: readonly NewFeature[]): Promise<Feature[]>
+  update(id: string, change: FeatureChange): Promise<Feature | undefined>
+  /** Puts the project's features in this order (ids not named keep their place numbers). */
+  reorder(projectId: string, ids: readonly string[]): Promise<void>
+  /** The project's spec as kept in Cadre, if it is. */
+  getSpec(projectId: string): Promise<{ text: string; updatedAt: string } | undefined>
+  putSpec(projectId: string, text: string): Promise<{ text: string; updatedAt: string }>
+}
+
 /** Every repository, bound either to the database or to one open transaction. */
 export interface StoreSession {
   readonly projects: ProjectRepo
@@ -228,6 +269,7 @@ export interface StoreSession {
   readonly settings: SettingsRepo
   readonly providers: ProviderRepo
   readonly webhooks: WebhookRepo
+  readonly features: FeatureRepo
 }
 
 /** All of Cadre's persistence, the same on SQLite and PostgreSQL. */

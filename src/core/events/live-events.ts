@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Feature } from '../features.ts'
 import { defineEvent } from './define-event.ts'
 
 /** On a live text piece: it is the whole block so far, sent to a subscriber that joined mid-block. */
@@ -32,6 +33,11 @@ export const liveEventDefinitions = [
     z.object({ threadId: z.string(), callId: z.string(), tool: z.string(), text: z.string(), snapshot }),
     { durable: false, description: "A tool call's input as the model writes it, live only." },
   ),
+  defineEvent('feature.updated', z.object({ feature: Feature }), {
+    durable: false,
+    description:
+      "A feature of the project's list changed (on the project's stream; taskId is the task that last worked on it, or empty).",
+  }),
   defineEvent('preview.output', z.object({ blockId: z.string(), text: z.string(), snapshot }), {
     durable: false,
     description: "The dev command's output as it comes, live only; preview.stopped keeps its end.",
