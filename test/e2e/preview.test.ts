@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -18,12 +19,20 @@ const edit = (word: string, content: string) => ({
   reply: [{ toolCall: { tool: 'write_file', input: { path: 'src/App.tsx', content } } }],
 })
 
-/** The template's dependencies, from Cadre's own (the tests reach no registry): linked, not installed. */
+/**
+ * The template's dependencies, from Cadre's own (the tests reach no registry), put into a task's
+ * worktree from here: hard-linked (a second's work, and seen by its sandbox even when Cadre itself
+ * is under /tmp, which sandboxes replace with their own), else linked to where they are.
+ */
 const cadreModules = resolve(import.meta.dirname, '../../node_modules')
-const linkDependencies = `mkdir -p node_modules/@vitejs node_modules/.bin
-for p in vite react react-dom; do ln -sfn ${cadreModules}/$p node_modules/$p; done
-ln -sfn ${cadreModules}/@vitejs/plugin-react node_modules/@vitejs/plugin-react
-ln -sfn ../vite/bin/vite.js node_modules/.bin/vite`
+const provideDependencies = (worktree: string) => {
+  try {
+    execFileSync('cp', ['-al', cadreModules, join(worktree, 'node_modules')], { stdio: 'ignore' })
+  } catch {
+    rmSync(join(worktree, 'node_modules'), { recursive: true, force: true })
+    symlinkSync(cadreModules, join(worktree, 'node_modules'))
+  }
+}
 
 describe('a live preview of what the agent builds, with its errors fed back to it', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
@@ -71,7 +80,8 @@ describe('a live preview of what the agent builds, with its errors fed back to i
     expect(made.status).toBe(201)
     const project = await made.json()
     expect(project.settings).toMatchObject({ devCommand: 'npm run dev', previewErrorsToAgent: true })
-    await served.api(`/api/projects/${project.id}`, { settings: { setupScript: linkDependencies } }, 'PATCH')
+    // Nothing to install: the dependencies are provided once the workspace exists.
+    await served.api(`/api/projects/${project.id}`, { settings: { setupScript: 'true' } }, 'PATCH')
     const task = await (
       await served.api('/api/tasks', {
         projectId: project.id,
@@ -81,6 +91,7 @@ describe('a live preview of what the agent builds, with its errors fed back to i
     ).json()
     // Nothing changed yet: the task is done, and takes follow-ups.
     expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'done' })
+    provideDependencies(await served.workspaceOf(task.id))
     return { project, task }
   }
 
