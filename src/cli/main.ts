@@ -4,6 +4,7 @@ import { CadreError } from '../core/errors.ts'
 import { version } from '../version.ts'
 import { registerAgentCommands } from './commands/agent-commands.ts'
 import { registerDoctorCommand } from './commands/doctor-command.ts'
+import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerModelCommands } from './commands/model-commands.ts'
 import { registerProjectCommands } from './commands/project-commands.ts'
 import { registerReviewCommands } from './commands/review-commands.ts'
@@ -37,6 +38,7 @@ const buildProgram = () => {
   registerAgentCommands(program, globals)
   registerModelCommands(program, globals)
   registerRunCommands(program, globals)
+  registerMcpCommand(program, globals)
   return program
 }
 

@@ -4,7 +4,9 @@ import { type Feature, FeatureStatus, findDependencyCycle } from '../core/featur
 import { newId } from '../core/ids.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { openGit } from '../git/open-git.ts'
-import type { Store } from '../store/store.ts'
+import type { FeatureChange, Store } from '../store/store.ts'
+import { openTaskWorkspace, type WorkspaceDeps } from '../workspaces/open-task-workspace.ts'
+import { checkTimeoutMs } from '../workspaces/run-check-command.ts'
 
 export interface FeatureDeps {
   store: Store
@@ -177,3 +179,75 @@ The idea:
 ${idea}
 
 Ask me what you need to know first (who it is for, what it must do, what it must not, how it is run), a few questions at a time, and wait for my answers. Then write .cadre/spec.md: the purpose, the users, every feature with how to tell that it works, the data it keeps, the technology, and what is out of scope. Keep it concrete enough that each feature can be checked by running something.`
+
+/** A feature's change by Cadre itself (a verification, an agent's report), told to the project's stream. */
+export const setFeature = async (deps: FeatureDeps, id: string, change: FeatureChange): Promise<Feature> => {
+  const updated = await deps.store.features.update(id, change)
+  if (!updated) throw notFound('feature', id)
+  announce(deps, [updated])
+  return updated
+}
+
+export const PassInput = z.object({
+  taskId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the task whose workspace holds the work (default: the task that last worked on the feature)'),
+})
+
+/** How much of a failed verification's output goes back: its end, where runners say what failed. */
+const keptOutputChars = 8000
+
+/**
+ * Marks a feature passing only when Cadre's own verification passes in the task's workspace: the
+ * project's check command, then each of the feature's steps written as a command (`$ npm test --
+ * login`). The first that fails leaves the feature failing, with its output, which is returned.
+ */
+export const verifyAndPass = async (
+  deps: FeatureDeps & WorkspaceDeps,
+  id: string,
+  raw: z.input<typeof PassInput>,
+): Promise<{ passed: boolean; feature: Feature; command?: string; output?: string }> => {
+  const feature = await featureOf(deps, id)
+  const taskId = PassInput.parse(raw).taskId ?? feature.lastTaskId
+  if (!taskId) {
+    throw new CadreError(
+      'bad_request',
+      `say which task's workspace holds feature ${id}'s work (taskId): no task has worked on it yet`,
+    )
+  }
+  await using opened = await openTaskWorkspace(deps, taskId)
+  if (opened.project.id !== feature.projectId) {
+    throw new CadreError('bad_request', `task ${taskId} is not of the project of feature ${id}`)
+  }
+  const commands = [
+    opened.project.settings.checkCommand?.trim(),
+    ...feature.steps.filter((step) => step.startsWith('$ ')).map((step) => step.slice(2).trim()),
+  ].filter((command): command is string => Boolean(command))
+  if (commands.length === 0) {
+    throw new CadreError(
+      'bad_request',
+      `nothing can verify feature "${feature.name}": set the project's checkCommand, or give the feature steps that are commands ("$ npm test -- login")`,
+    )
+  }
+  for (const command of commands) {
+    const result = await opened.workspace.exec({ command: { shell: command }, timeoutMs: checkTimeoutMs })
+    if (result.exitCode === 0) continue
+    const output = [result.stdout.trim(), result.stderr.trim()]
+      .filter(Boolean)
+      .join('\n')
+      .slice(-keptOutputChars)
+    const failing = await setFeature(deps, id, {
+      status: 'failing',
+      attempts: feature.attempts + 1,
+      lastTaskId: taskId,
+      note: `${command} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'killed'}`})`,
+    })
+    return { passed: false, feature: failing, command, output }
+  }
+  return {
+    passed: true,
+    feature: await setFeature(deps, id, { status: 'passing', lastTaskId: taskId, note: null }),
+  }
+}

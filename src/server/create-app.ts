@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
 import { bodyLimit } from 'hono/body-limit'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { CadreError } from '../core/errors.ts'
+import { createCadreMcpServer, httpCadreCall } from '../mcp/cadre-mcp-server.ts'
 import { sessionCookieName } from './access-guard.ts'
 import { json } from './api-schemas.ts'
 import type { AppDeps } from './app-deps.ts'
@@ -23,7 +25,7 @@ import { taskRoutes } from './routes/task-routes.ts'
 import { webhookRoutes } from './routes/webhook-routes.ts'
 import { workspaceRoutes } from './routes/workspace-routes.ts'
 import { StreamMessage, StreamRequest } from './stream-protocol.ts'
-import { webUi } from './web-ui.ts'
+import { mcpPath, webUi } from './web-ui.ts'
 
 const openApiPath = '/api/openapi.json'
 const maxBodyBytes = 1024 * 1024
@@ -103,6 +105,18 @@ export const createApp = (deps: AppDeps) => {
     .route('/', providerRoutes(deps))
     .route('/', modelRoutes(deps))
 
+  // Cadre as an MCP server over Streamable HTTP, stateless: each request its own server, whose tools
+  // call this API back with the client's own token.
+  app.all(mcpPath, async (c) => {
+    const token = c.req.header('authorization')?.match(/^Bearer (.+)$/i)?.[1]
+    const server = createCadreMcpServer(httpCadreCall(new URL(c.req.url).origin, token))
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    })
+    await server.connect(transport)
+    return transport.handleRequest(c.req.raw)
+  })
   // Upgrades are taken by the Node server before Hono; a plain request gets told what to do instead.
   app.get(streamPath, () => {
     throw new CadreError(

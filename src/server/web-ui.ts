@@ -15,7 +15,11 @@ which builds it), then reload. The API answers meanwhile under <code>/api</code>
 </body></html>`
 
 /** Whether a path is a page of the UI (everything but the API). */
-export const isUiPath = (path: string): boolean => path !== '/api' && !path.startsWith('/api/')
+export const isUiPath = (path: string): boolean =>
+  path !== '/api' && !path.startsWith('/api/') && path !== mcpPath
+
+/** Where Cadre answers as an MCP server (Streamable HTTP), with the token like the API. */
+export const mcpPath = '/mcp'
 
 /**
  * The web UI: its hashed assets served as they are (cached for good), and its page for every other

@@ -9,12 +9,14 @@ import {
   FeatureInput,
   FeaturePatch,
   featureOf,
+  PassInput,
   projectSpec,
   reorderFeatures,
   SpecDraftInput,
   SpecInput,
   saveSpec,
   specDraftPrompt,
+  verifyAndPass,
 } from '../../features/features.ts'
 import { createTask } from '../../tasks/create-task.ts'
 import { errors, IdParam, json, jsonBody } from '../api-schemas.ts'
@@ -110,6 +112,29 @@ export const featureRoutes = (deps: AppDeps) =>
         const feature = await featureOf(deps, c.req.valid('param').id)
         return c.json(await editFeature(deps, feature.id, { status: 'skipped' }), 200)
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/features/{id}/pass',
+        tags,
+        summary: "Mark a feature passing, once Cadre's own verification passes in the task's workspace",
+        request: { params: IdParam, body: jsonBody(PassInput) },
+        responses: {
+          200: json(
+            z.object({
+              passed: z.boolean(),
+              feature: Feature,
+              command: z.string().optional().describe('the verification that failed'),
+              output: z.string().optional().describe('the end of what it printed'),
+            }),
+            'passing, or failing with what the verification printed',
+          ),
+          400: errors[400],
+          404: errors[404],
+        },
+      }),
+      async (c) => c.json(await verifyAndPass(deps, c.req.valid('param').id, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
