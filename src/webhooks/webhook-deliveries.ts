@@ -40,6 +40,10 @@ const webhookEventOf = (event: CadreEvent): WebhookEvent | undefined => {
     if (event.data.to === 'needs_input') return 'task.needs_input'
   }
   if (event.type === 'approval.requested') return 'task.needs_input'
+  if (event.type === 'feature.updated') {
+    if (event.data.feature.status === 'passing') return 'feature.passing'
+    if (event.data.feature.status === 'failing') return 'feature.failing'
+  }
   return undefined
 }
 
@@ -74,7 +78,7 @@ export const createWebhookDeliveries = (options: WebhookDeliveryOptions) => {
     const hooks = await store.webhooks.forEvent(event.projectId, kind)
     if (hooks.length === 0) return
     const [task, project] = await Promise.all([
-      store.tasks.get(event.taskId),
+      event.taskId ? store.tasks.get(event.taskId) : undefined,
       store.projects.get(event.projectId),
     ])
     const payload = {
@@ -169,7 +173,8 @@ export const createWebhookDeliveries = (options: WebhookDeliveryOptions) => {
         ...bus,
         publish(event) {
           bus.publish(event)
-          if ('seq' in event && webhookEventOf(event))
+          // Stored events, and a feature's change (live: the features table is its record).
+          if (('seq' in event || event.type === 'feature.updated') && webhookEventOf(event))
             enqueue(event).catch((error: unknown) =>
               log.warn({ err: error }, 'could not enqueue webhook deliveries'),
             )

@@ -141,6 +141,42 @@ describe('webhooks', () => {
     expect((await t.api(`/api/webhooks/${webhook.id}/deliveries`)).status).toBe(404)
   })
 
+  it("tells of a feature passing and failing, from the project's feature list", async () => {
+    const projectId = await t.addProject()
+    const { webhook } = await (
+      await t.api('/api/webhooks', {
+        method: 'POST',
+        json: { url: receiverUrl, events: ['feature.passing', 'feature.failing'], projectId },
+      })
+    ).json()
+    failuresLeft = 0
+    const { features } = await (
+      await t.api(`/api/projects/${projectId}/features`, {
+        method: 'POST',
+        json: { features: [{ name: 'Sign in' }] },
+      })
+    ).json()
+    await t.api(`/api/features/${features[0].id}`, {
+      method: 'PATCH',
+      json: { status: 'failing', note: 'no form' },
+    })
+    await t.api(`/api/features/${features[0].id}`, { method: 'PATCH', json: { status: 'passing' } })
+    await expect
+      .poll(
+        async () =>
+          (await t.store.webhooks.deliveries(webhook.id)).map((d) => `${d.event} ${d.status}`).sort(),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual(['feature.failing delivered', 'feature.passing delivered'])
+    const failing = received.find((r) => r.body.includes('feature.failing'))!
+    expect(JSON.parse(failing.body)).toMatchObject({
+      event: 'feature.failing',
+      data: { feature: { name: 'Sign in', note: 'no form' } },
+    })
+  })
+
   it('refuses a bad URL, an unknown event or project, with the reason', async () => {
     const cases: [unknown, number, RegExp][] = [
       [{ url: 'ftp://example.com', events: ['task.finished'] }, 400, /body\.url/],
