@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.ts'
+import { connectorSecrets } from './connectors/connector-tools.ts'
 import { CadreError } from './core/errors.ts'
 import { newId } from './core/ids.ts'
 import { createEventBus } from './events/create-event-bus.ts'
@@ -130,6 +131,8 @@ export const startCadre = async (
   try {
     // A master key that cannot open the stored secrets stops the start here, with what to do.
     await providers.unsealAll()
+    // Connectors' secrets are known to the redactor before any agent can print one.
+    for (const secret of await connectorSecrets(store, box)) redactor.add(secret)
     server = await startServer({
       ...config,
       token,
@@ -151,7 +154,7 @@ export const startCadre = async (
   const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
-        { store, bus, models, sandboxes, log, redactor, runtimes: loadRuntimes(config.home) },
+        { store, bus, models, sandboxes, log, redactor, box, runtimes: loadRuntimes(config.home) },
         {
           workerId,
           ...takeWorkerIdentity(config.home, workerId),

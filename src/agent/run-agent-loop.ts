@@ -78,7 +78,7 @@ const toAiTools = (tools: readonly Tool[]): ToolSet =>
       tool.name,
       {
         description: tool.description,
-        inputSchema: jsonSchema(z.toJSONSchema(tool.input, { io: 'input' }) as never),
+        inputSchema: jsonSchema((tool.jsonSchema ?? z.toJSONSchema(tool.input, { io: 'input' })) as never),
       },
     ]),
   )

@@ -9,6 +9,7 @@ const idPrefixes = {
   webhook: 'whk',
   delivery: 'dlv',
   feature: 'ftr',
+  connector: 'con',
 } as const
 export type IdKind = keyof typeof idPrefixes
 

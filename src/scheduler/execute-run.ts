@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import { builtinSystemPrompt, builtinTools } from '../agent/builtin-tools.ts'
 import { conversationFromEvents } from '../agent/conversation-from-events.ts'
 import { runAgentLoop } from '../agent/run-agent-loop.ts'
+import { connectConnectorTools, projectConnectors } from '../connectors/connector-tools.ts'
 import type { Run, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
@@ -16,6 +17,7 @@ import { agentPolicy } from '../runtimes/agent-policy.ts'
 import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
 import type { Store } from '../store/store.ts'
 import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
 import { createCheckpointer } from '../workspaces/checkpoints.ts'
@@ -36,6 +38,8 @@ export interface RunDeps {
   redactor?: Redactor
   /** The external agents this server can run, by name (the built-in agent is always there). */
   runtimes?: ReadonlyMap<string, AgentRuntime>
+  /** Opens connectors' sealed secrets; without it, no connector is given to agents. */
+  box?: SecretBox
 }
 
 /**
@@ -212,6 +216,8 @@ export const executeRun = async (
       globalRules: globalSettings.policy.rules,
       mode: task.mode,
     }
+    // The MCP servers given to the project's agents (its own and the global ones).
+    const connectors = deps.box ? await projectConnectors(store, deps.box, project.id) : []
     if (runtime) {
       const agentSessionId = (await store.threads.get(run.threadId))?.agentSessionId ?? null
       if (resumed && !(runtime.capabilities.restart && agentSessionId)) {
@@ -246,6 +252,8 @@ export const executeRun = async (
           processEnv: { [runMarker]: run.id },
           record,
           onTurnEnd: (step) => checkpoints.take(step),
+          // The project's connectors, given to the agent through its own MCP configuration.
+          ...(runtime.capabilities.mcp && connectors.length > 0 && { mcpServers: connectors }),
         },
         events,
       )
@@ -254,11 +262,15 @@ export const executeRun = async (
       return await finish({ cancelled: controller.signal.aborted, ...(failure && { failure }) })
     }
     const conversation = conversationFromEvents(events, run.threadId)
+    // The connectors' tools beside the agent's own, under the same policy.
+    await using connected = await connectConnectorTools(connectors)
+    for (const failure of connected.failed) log.warn({ taskId: task.id }, failure)
+    const tools = [...builtinTools, ...connected.tools]
     const result = await runAgentLoop(
       {
         model,
         // In plan mode the model is offered only what reads; the policy refuses the rest anyway.
-        tools: task.mode === 'plan' ? builtinTools.filter((tool) => tool.readOnly) : builtinTools,
+        tools: task.mode === 'plan' ? tools.filter((tool) => tool.readOnly) : tools,
         sandbox,
         threadId: run.threadId,
         system: builtinSystemPrompt(sandbox.root, task.mode),

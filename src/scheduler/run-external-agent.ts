@@ -3,7 +3,7 @@ import type { AgentMode } from '../core/settings.ts'
 import type { ModelClient, ResolvedModel } from '../models/model-client.ts'
 import type { AgentAction } from '../runtimes/agent-action.ts'
 import type { AgentPolicy } from '../runtimes/agent-policy.ts'
-import type { AgentRuntime, ToolCallRequest, ToolDecision } from '../runtimes/agent-runtime.ts'
+import type { AgentRuntime, McpServerSpec, ToolCallRequest, ToolDecision } from '../runtimes/agent-runtime.ts'
 import type { Workspace } from '../sandbox/sandbox.ts'
 import type { Store } from '../store/store.ts'
 
@@ -29,6 +29,8 @@ export interface ExternalRunDeps {
   record(events: readonly EventInput[]): Promise<void>
   /** After each turn of the agent (its usage known): a checkpoint when files changed. */
   onTurnEnd(step: number): Promise<void>
+  /** MCP servers to give the agent (the project's connectors). */
+  mcpServers?: readonly McpServerSpec[]
 }
 
 /** A call waiting for a person, as the agent asked for it. */
@@ -91,6 +93,7 @@ export const runExternalAgent = async (
     ...(agentSessionId && !deps.workspace.info.created && { sessionId: agentSessionId }),
     signal: deps.signal,
     env: deps.processEnv,
+    ...(deps.mcpServers && { mcpServers: deps.mcpServers }),
   }
   const said = unanswered(events, threadId) || 'Continue where you left off.'
   const turn = run.sessionId ? runtime.followUp(run, said) : runtime.start(run, said)

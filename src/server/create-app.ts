@@ -13,6 +13,7 @@ import { streamPath } from './event-stream-socket.ts'
 import { guardRequests } from './guard-requests.ts'
 import { redactResponses } from './redact-responses.ts'
 import { agentRoutes } from './routes/agent-routes.ts'
+import { connectorRoutes } from './routes/connector-routes.ts'
 import { eventRoutes } from './routes/event-routes.ts'
 import { featureRoutes } from './routes/feature-routes.ts'
 import { modelRoutes } from './routes/model-routes.ts'
@@ -98,6 +99,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', previewRoutes(deps))
     .route('/', webhookRoutes(deps))
     .route('/', featureRoutes(deps))
+    .route('/', connectorRoutes(deps))
     .route('/', agentRoutes(deps))
     .route('/', sandboxRoutes())
     .route('/', eventRoutes(deps))

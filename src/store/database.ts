@@ -130,6 +130,24 @@ export interface ProjectSpecsTable {
   updated_at: string
 }
 
+export interface ConnectorsTable {
+  id: string
+  project_id: string | null
+  name: string
+  transport: string
+  command: string | null
+  /** JSON array of strings. */
+  args: string
+  url: string | null
+  /** Sealed JSON object of environment variables. */
+  sealed_env: string | null
+  /** Sealed JSON object of HTTP headers. */
+  sealed_headers: string | null
+  enabled: number
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   projects: ProjectsTable
   tasks: TasksTable
@@ -142,4 +160,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable
   features: FeaturesTable
   project_specs: ProjectSpecsTable
+  connectors: ConnectorsTable
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './database.ts'
+import { createConnectorRepo } from './repos/connector-repo.ts'
 import { createEventRepo } from './repos/event-repo.ts'
 import { createFeatureRepo } from './repos/feature-repo.ts'
 import { createProjectRepo } from './repos/project-repo.ts'
@@ -22,6 +23,7 @@ const createSession = (context: SessionContext): StoreSession => ({
   providers: createProviderRepo(context),
   webhooks: createWebhookRepo(context),
   features: createFeatureRepo(context),
+  connectors: createConnectorRepo(context),
 })
 
 /** The Store on a migrated Kysely database; the engine only changes how transactions begin. */

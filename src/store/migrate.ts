@@ -9,6 +9,7 @@ import * as taskParents from './migrations/0005-task-parents.ts'
 import * as taskSandbox from './migrations/0006-task-sandbox.ts'
 import * as webhooks from './migrations/0007-webhooks.ts'
 import * as features from './migrations/0008-features.ts'
+import * as connectors from './migrations/0009-connectors.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '0006-task-sandbox': taskSandbox,
   '0007-webhooks': webhooks,
   '0008-features': features,
+  '0009-connectors': connectors,
 }
 
 const schemaVersion = Object.keys(migrations).length

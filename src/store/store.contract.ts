@@ -442,4 +442,41 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect(await store.webhooks.getDelivery('dlv_1')).toBeUndefined()
       expect(await store.webhooks.delete(global.id)).toBe(true)
     })
+
+    it('keeps connectors: a project gets its own and the global enabled ones', async () => {
+      const project = await newProject('/repo/connectors')
+      const fields = {
+        command: 'mcp-server',
+        args: ['--stdio'],
+        url: null,
+        sealedEnv: 'sealed-env',
+        sealedHeaders: null,
+      }
+      await store.connectors.create({
+        id: 'con_1',
+        projectId: project.id,
+        name: 'own',
+        transport: 'stdio',
+        ...fields,
+      })
+      await store.connectors.create({
+        id: 'con_2',
+        projectId: null,
+        name: 'global',
+        transport: 'stdio',
+        ...fields,
+      })
+      expect((await store.connectors.forProject(project.id)).map((c) => c.name)).toEqual(['own', 'global'])
+      expect(await store.connectors.get('con_1')).toMatchObject({
+        args: ['--stdio'],
+        sealedEnv: 'sealed-env',
+        enabled: true,
+      })
+      await store.connectors.update('con_2', { enabled: false })
+      expect((await store.connectors.forProject(project.id)).map((c) => c.name)).toEqual(['own'])
+      expect((await store.connectors.list({ projectId: project.id })).map((c) => c.id)).toEqual(['con_1'])
+      expect(await store.projects.delete(project.id)).toBe(true)
+      expect(await store.connectors.get('con_1')).toBeUndefined()
+      expect(await store.connectors.delete('con_2')).toBe(true)
+    })
   })

@@ -259,6 +259,38 @@ export interface FeatureRepo {
   putSpec(projectId: string, text: string): Promise<{ text: string; updatedAt: string }>
 }
 
+/** A connector as stored: its environment and headers only ever sealed. */
+export interface StoredConnector {
+  id: string
+  projectId: string | null
+  name: string
+  transport: 'stdio' | 'http'
+  command: string | null
+  args: string[]
+  url: string | null
+  sealedEnv: string | null
+  sealedHeaders: string | null
+  enabled: boolean
+  createdAt: string
+  updatedAt: string
+}
+
+export type ConnectorFields = Omit<StoredConnector, 'id' | 'createdAt' | 'updatedAt' | 'enabled'>
+
+export interface ConnectorRepo {
+  create(connector: ConnectorFields & { id: string }): Promise<StoredConnector>
+  get(id: string): Promise<StoredConnector | undefined>
+  /** Every connector, or a project's own (not the global ones), oldest first. */
+  list(filter?: { projectId?: string }): Promise<StoredConnector[]>
+  /** The enabled connectors a project's agents get: its own and the global ones. */
+  forProject(projectId: string): Promise<StoredConnector[]>
+  update(
+    id: string,
+    change: Partial<Omit<ConnectorFields, 'projectId'>> & { enabled?: boolean },
+  ): Promise<StoredConnector | undefined>
+  delete(id: string): Promise<boolean>
+}
+
 /** Every repository, bound either to the database or to one open transaction. */
 export interface StoreSession {
   readonly projects: ProjectRepo
@@ -270,6 +302,7 @@ export interface StoreSession {
   readonly providers: ProviderRepo
   readonly webhooks: WebhookRepo
   readonly features: FeatureRepo
+  readonly connectors: ConnectorRepo
 }
 
 /** All of Cadre's persistence, the same on SQLite and PostgreSQL. */

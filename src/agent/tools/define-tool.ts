@@ -32,6 +32,8 @@ export interface ToolSpec<Input> {
   /** Short and precise: the model reads it on every call. */
   description: string
   input: z.ZodType<Input>
+  /** The schema the model is shown, when the tool brings its own (an MCP server's); else `input`'s. */
+  jsonSchema?: object
   /** Changes nothing: allowed in plan mode, and may simply run again after a crash. */
   readOnly: boolean
   /** What its calls do, in Cadre's vocabulary shared by every agent. */

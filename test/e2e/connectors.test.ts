@@ -1,0 +1,90 @@
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGitRepo } from '../support/git-repo.ts'
+import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
+import { serveWithSimulator } from '../support/serve-with-sim.ts'
+
+// A real stdio MCP server: one tool, cadre_probe_echo, answering `pong: <text>`.
+const probeServer = join(import.meta.dirname, '..', 'fixtures', 'mcp-probe-server.ts')
+const probeSecret = 'probe-secret-5f2b9c7e1a'
+
+describe("connectors: an MCP server given to a project's agents", () => {
+  let served: Awaited<ReturnType<typeof serveWithSimulator>>
+  let projectId: string
+  beforeAll(async () => {
+    installTestAgents(['claude-code'])
+    // Whatever agent the model serves, it calls the probe once offered it, then says it answered.
+    const rules = [
+      { when: { lastToolResult: { contains: 'pong: ping' } }, reply: [{ text: 'The probe answered.' }] },
+      {
+        when: { toolOffered: 'cadre_probe_echo' },
+        reply: [{ toolCall: { tool: 'cadre_probe_echo', input: { text: 'ping' } } }],
+      },
+      { reply: [{ text: 'No probe was offered.' }] },
+    ]
+    served = await serveWithSimulator(
+      [
+        { name: 'claude-haiku-4-5', rules },
+        { name: 'claude-sonnet-4-5', rules },
+      ],
+      { PATH: `${testAgentsBin}:${process.env.PATH}` },
+    )
+    projectId = (await (await served.api('/api/projects', { path: createGitRepo() })).json()).id
+  }, 180_000)
+  afterAll(() => served?.close())
+
+  it('keeps its secrets sealed, and its check starts it and lists its tools', async () => {
+    const made = await served.api('/api/connectors', {
+      projectId,
+      name: 'probe',
+      transport: 'stdio',
+      command: process.execPath,
+      args: [probeServer],
+      env: { PROBE_TOKEN: probeSecret },
+    })
+    expect(made.status).toBe(201)
+    const connector = await made.json()
+    expect(connector).toMatchObject({ name: 'probe', envNames: ['PROBE_TOKEN'], enabled: true })
+    expect(JSON.stringify(connector)).not.toContain(probeSecret)
+    expect(JSON.stringify(await (await served.api('/api/connectors')).json())).not.toContain(probeSecret)
+    const check = await (await served.api(`/api/connectors/${connector.id}/check`, {})).json()
+    expect(check).toEqual({
+      ok: true,
+      tools: [{ name: 'cadre_probe_echo', description: 'Answers pong with the text it is given.' }],
+    })
+    const broken = await (
+      await served.api('/api/connectors', {
+        name: 'broken',
+        transport: 'stdio',
+        command: '/nonexistent/server',
+      })
+    ).json()
+    const failed = await (await served.api(`/api/connectors/${broken.id}/check`, {})).json()
+    expect(failed).toMatchObject({ ok: false, error: expect.stringContaining('broken') })
+    await served.api(`/api/connectors/${broken.id}`, undefined, 'DELETE')
+    const refused = await served.api('/api/connectors', { name: 'Bad Name', transport: 'http' })
+    expect(refused.status).toBe(400)
+  })
+
+  it.each([
+    { agent: 'builtin', model: 'anthropic:claude-haiku-4-5' },
+    { agent: 'claude-code', model: 'anthropic:claude-sonnet-4-5' },
+  ])(
+    "is offered to the $agent agent's model, whose call of its tool works",
+    async ({ agent, model }) => {
+      const task = await (
+        await served.api('/api/tasks', { projectId, prompt: 'ask the probe', agent, model })
+      ).json()
+      expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'done' })
+      const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
+      const call = events.find(
+        (event: { type: string; data: { tool?: string } }) =>
+          event.type === 'tool.finished' && event.data.tool?.includes('cadre_probe_echo'),
+      )
+      expect(call.data).toMatchObject({ isError: false, output: expect.stringContaining('pong: ping') })
+      const last = events.filter((event: { type: string }) => event.type === 'message.assistant').at(-1)
+      expect(last.data.text).toBe('The probe answered.')
+    },
+    120_000,
+  )
+})
