@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
+import { startProbeHttpServer } from '../support/probe-http-server.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 // A real stdio MCP server: one tool, cadre_probe_echo, answering `pong: <text>`.
@@ -11,7 +12,9 @@ const probeSecret = 'probe-secret-5f2b9c7e1a'
 describe("connectors: an MCP server given to a project's agents", () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let projectId: string
+  let probeHttp: Awaited<ReturnType<typeof startProbeHttpServer>>
   beforeAll(async () => {
+    probeHttp = await startProbeHttpServer(`Bearer ${probeSecret}`)
     installTestAgents(['claude-code'])
     // Whatever agent the model serves, it calls the probe once offered it, then says it answered.
     const rules = [
@@ -31,7 +34,25 @@ describe("connectors: an MCP server given to a project's agents", () => {
     )
     projectId = (await (await served.api('/api/projects', { path: createGitRepo() })).json()).id
   }, 180_000)
-  afterAll(() => served?.close())
+  afterAll(async () => {
+    await served?.close()
+    await probeHttp?.close()
+  })
+
+  /** A task of the agent on the project; the probe's call in its events, and its last words. */
+  const probeCallOf = async (agent: string, model: string) => {
+    const task = await (
+      await served.api('/api/tasks', { projectId, prompt: 'ask the probe', agent, model })
+    ).json()
+    expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'done' })
+    const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
+    const call = events.find(
+      (event: { type: string; data: { tool?: string } }) =>
+        event.type === 'tool.finished' && event.data.tool?.includes('cadre_probe_echo'),
+    )
+    const last = events.filter((event: { type: string }) => event.type === 'message.assistant').at(-1)
+    return { call: call?.data, said: last?.data.text }
+  }
 
   it('keeps its secrets sealed, and its check starts it and lists its tools', async () => {
     const made = await served.api('/api/connectors', {
@@ -66,24 +87,41 @@ describe("connectors: an MCP server given to a project's agents", () => {
     expect(refused.status).toBe(400)
   })
 
+  it("offers a stdio connector's tools to the built-in agent, which runs it on Cadre's machine", async () => {
+    expect(await probeCallOf('builtin', 'anthropic:claude-haiku-4-5')).toEqual({
+      call: expect.objectContaining({ isError: false, output: expect.stringContaining('pong: ping') }),
+      said: 'The probe answered.',
+    })
+  }, 120_000)
+
   it.each([
     { agent: 'builtin', model: 'anthropic:claude-haiku-4-5' },
     { agent: 'claude-code', model: 'anthropic:claude-sonnet-4-5' },
   ])(
-    "is offered to the $agent agent's model, whose call of its tool works",
+    'offers the same HTTP connector (its header sealed) to the $agent agent, whose call works',
     async ({ agent, model }) => {
-      const task = await (
-        await served.api('/api/tasks', { projectId, prompt: 'ask the probe', agent, model })
-      ).json()
-      expect(await served.settled(task.id, ['review', 'done', 'failed'])).toMatchObject({ status: 'done' })
-      const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
-      const call = events.find(
-        (event: { type: string; data: { tool?: string } }) =>
-          event.type === 'tool.finished' && event.data.tool?.includes('cadre_probe_echo'),
-      )
-      expect(call.data).toMatchObject({ isError: false, output: expect.stringContaining('pong: ping') })
-      const last = events.filter((event: { type: string }) => event.type === 'message.assistant').at(-1)
-      expect(last.data.text).toBe('The probe answered.')
+      // Only the HTTP one now: a program under /tmp cannot be started from inside a sandbox.
+      const { connectors } = await (await served.api('/api/connectors')).json()
+      for (const connector of connectors)
+        await served.api(
+          `/api/connectors/${connector.id}`,
+          { enabled: connector.transport === 'http' },
+          'PATCH',
+        )
+      if (!connectors.some((connector: { transport: string }) => connector.transport === 'http')) {
+        const made = await served.api('/api/connectors', {
+          projectId,
+          name: 'probe-http',
+          transport: 'http',
+          url: probeHttp.url,
+          headers: { authorization: `Bearer ${probeSecret}` },
+        })
+        expect(await made.json()).toMatchObject({ headerNames: ['authorization'] })
+      }
+      expect(await probeCallOf(agent, model)).toEqual({
+        call: expect.objectContaining({ isError: false, output: expect.stringContaining('pong: ping') }),
+        said: 'The probe answered.',
+      })
     },
     120_000,
   )

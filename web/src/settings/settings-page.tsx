@@ -3,9 +3,11 @@ import { type ReactNode, useEffect, useState } from 'react'
 import type { GlobalSettings } from '../../../src/core/settings.ts'
 import { api } from '../api/http.ts'
 import { useAgents } from '../api/queries.ts'
+import { ConnectorsSection } from './connectors-section.tsx'
 import { Field, inputClass, SaveBar } from './field.tsx'
 import { PolicyRulesEditor } from './policy-rules-editor.tsx'
 import { ProvidersSection } from './providers-section.tsx'
+import { WebhooksSection } from './webhooks-section.tsx'
 
 const Section = ({ title, children }: { title: string; children: ReactNode }) => (
   <section className="space-y-3 rounded-xl border border-line bg-panel p-6">
@@ -84,6 +86,12 @@ export const SettingsPage = () => {
           </form>
         </Section>
       )}
+      <Section title="Connectors (MCP servers for every project's agents)">
+        <ConnectorsSection />
+      </Section>
+      <Section title="Webhooks">
+        <WebhooksSection />
+      </Section>
       <Section title="Agents on this server">
         <table className="w-full text-left text-sm">
           <thead className="text-xs text-muted">

@@ -1,0 +1,135 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useState } from 'react'
+import type { Connector } from '../../../src/core/connectors.ts'
+import { api } from '../api/http.ts'
+import { inputClass } from './field.tsx'
+
+interface CheckResult {
+  ok: boolean
+  tools?: { name: string; description?: string }[]
+  error?: string
+}
+
+const button = 'rounded-md border border-line px-2 py-0.5 text-xs'
+
+/** One connector: how it is reached, a check that lists its tools, switching it off, removing it. */
+const ConnectorRow = ({ connector, refresh }: { connector: Connector; refresh: () => void }) => {
+  const check = useMutation({
+    mutationFn: () => api<CheckResult>(`/api/connectors/${connector.id}/check`, { body: {} }),
+  })
+  const toggle = useMutation({
+    mutationFn: () =>
+      api(`/api/connectors/${connector.id}`, { method: 'PATCH', body: { enabled: !connector.enabled } }),
+    onSuccess: refresh,
+  })
+  const remove = useMutation({
+    mutationFn: () => api(`/api/connectors/${connector.id}`, { method: 'DELETE' }),
+    onSuccess: refresh,
+  })
+  return (
+    <li className="space-y-1 rounded-lg border border-line p-3 text-sm" data-connector={connector.name}>
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="font-medium">{connector.name}</span>
+        <span className="font-mono text-xs text-muted">
+          {connector.transport === 'stdio' ? [connector.command, ...connector.args].join(' ') : connector.url}
+        </span>
+        {[...connector.envNames, ...connector.headerNames].length > 0 && (
+          <span className="text-xs text-muted">
+            secrets: {[...connector.envNames, ...connector.headerNames].join(', ')}
+          </span>
+        )}
+        <button type="button" className={`${button} ml-auto`} onClick={() => check.mutate()}>
+          {check.isPending ? 'Checking…' : 'Check'}
+        </button>
+        <button type="button" className={button} onClick={() => toggle.mutate()}>
+          {connector.enabled ? 'Switch off' : 'Switch on'}
+        </button>
+        <button type="button" className={`${button} text-bad`} onClick={() => remove.mutate()}>
+          Remove
+        </button>
+      </div>
+      {check.data && (
+        <p className={`text-xs ${check.data.ok ? 'text-good' : 'text-bad'}`} role="status">
+          {check.data.ok
+            ? `Tools: ${(check.data.tools ?? []).map((tool) => tool.name).join(', ')}`
+            : check.data.error}
+        </p>
+      )}
+    </li>
+  )
+}
+
+/** MCP servers given to every project's agents: add one by command or URL, with its secrets sealed. */
+export const ConnectorsSection = () => {
+  const queries = useQueryClient()
+  const connectors = useQuery({
+    queryKey: ['connectors'],
+    queryFn: () => api<{ connectors: Connector[] }>('/api/connectors'),
+  })
+  const refresh = () => void queries.invalidateQueries({ queryKey: ['connectors'] })
+  const [name, setName] = useState('')
+  const [target, setTarget] = useState('')
+  const add = useMutation({
+    mutationFn: () => {
+      const http = /^https?:\/\//.test(target.trim())
+      const [command, ...args] = target.trim().split(/\s+/)
+      return api('/api/connectors', {
+        body: http
+          ? { name, transport: 'http', url: target.trim() }
+          : { name, transport: 'stdio', command, args },
+      })
+    },
+    onSuccess: () => {
+      setName('')
+      setTarget('')
+      refresh()
+    },
+  })
+  return (
+    <div className="space-y-3">
+      <ul className="space-y-2">
+        {(connectors.data?.connectors ?? []).map((connector) => (
+          <ConnectorRow key={connector.id} connector={connector} refresh={refresh} />
+        ))}
+      </ul>
+      <form
+        className="flex flex-wrap gap-2"
+        onSubmit={(event) => {
+          event.preventDefault()
+          add.mutate()
+        }}
+      >
+        <input
+          name="connectorName"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder="name"
+          className={`${inputClass} w-32`}
+        />
+        <input
+          name="connectorTarget"
+          value={target}
+          onChange={(event) => setTarget(event.target.value)}
+          placeholder="a command (npx -y @modelcontextprotocol/server-github) or a URL"
+          className={`${inputClass} min-w-0 flex-1 font-mono`}
+        />
+        <button
+          type="submit"
+          disabled={!name || !target.trim()}
+          className="rounded-md bg-accent px-3 text-sm text-white disabled:opacity-50"
+        >
+          Add
+        </button>
+        {add.error && (
+          <p role="alert" className="w-full text-xs text-bad">
+            {add.error.message}
+          </p>
+        )}
+      </form>
+      <p className="text-xs text-muted">
+        Secrets (an environment variable, an Authorization header) go in through the API: they are stored
+        sealed and never shown again.
+      </p>
+    </div>
+  )
+}
