@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -113,6 +114,32 @@ describe("Cadre's git endpoint for workspaces away from this machine", () => {
     expect(
       spawnSync('git', ['-C', repository, 'rev-parse', '--verify', '-q', `refs/cadre/${task.id}/2`]).status,
     ).toBe(1)
+  })
+
+  it('takes a push whose pack is far larger than one piece of the request', async () => {
+    // Four megabytes of noise git cannot compress: the pack arrives in many pieces.
+    writeFileSync(join(clone, 'noise.bin'), randomBytes(4 * 1024 * 1024))
+    await gitWith(token(task.id), clone, ['add', '-A'])
+    await gitWith(token(task.id), clone, ['commit', '-q', '-m', 'noise'])
+    const pushed = await gitWith(token(task.id), clone, [
+      'push',
+      '-q',
+      url(task.id),
+      `HEAD:refs/heads/${task.branch}`,
+    ])
+    expect(pushed.stderr).toBe('')
+    expect(pushed.status).toBe(0)
+    const work = execFileSync('git', ['-C', clone, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()
+    expect(
+      execFileSync('git', ['-C', repository, 'rev-parse', `refs/heads/${task.branch}`], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe(work)
+    expect(
+      execFileSync('git', ['-C', repository, 'cat-file', '-s', `${work}:noise.bin`], {
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe(String(4 * 1024 * 1024))
   })
 
   it('answers a client that does not speak the smart protocol, or names no repository, with a reason', async () => {

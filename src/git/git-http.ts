@@ -124,35 +124,55 @@ const runService = (
  * anything reaches git so that a push to a ref the task does not own is refused whole; the bytes
  * read are handed on with the rest of the body.
  */
-const readPushCommands = async (body: Readable): Promise<{ refs: string[]; rest: Readable }> => {
-  let head = Buffer.alloc(0)
-  const refs: string[] = []
-  let offset = 0
-  for await (const chunk of body) {
-    head = Buffer.concat([head, chunk as Buffer])
-    for (;;) {
-      if (head.length < offset + 4) break
-      const length = Number.parseInt(head.subarray(offset, offset + 4).toString('latin1'), 16)
-      if (Number.isNaN(length)) throw new Error('the push is not in git pkt-line form')
-      if (length === 0) {
-        const rest = new PassThrough()
-        rest.write(head)
-        body.pipe(rest)
-        return { refs, rest }
-      }
-      if (head.length < offset + length) break
-      const line = head.subarray(offset + 4, offset + length).toString('utf8')
-      const command = line.split('\0')[0]!.replace(/\n$/, '')
-      const parts = command.split(' ')
-      if (parts.length === 3 && /^[0-9a-f]{40,64}$/.test(parts[0]!)) refs.push(parts[2]!)
-      else if (!command.startsWith('shallow '))
-        throw new Error(`git sent a push command Cadre does not take: ${command.slice(0, 80)}`)
-      offset += length
+const readPushCommands = (body: Readable): Promise<{ refs: string[]; rest: Readable }> =>
+  new Promise((resolve, reject) => {
+    let head = Buffer.alloc(0)
+    const refs: string[] = []
+    let offset = 0
+    const stop = () => {
+      body.off('data', onData)
+      body.off('end', onEnd)
+      body.off('error', reject)
     }
-    if (head.length > 1024 * 1024) throw new Error('the push commands are too long')
-  }
-  throw new Error('the push ended before its commands did')
-}
+    // Read by hand, not by async iteration, which would destroy the body when left early: the
+    // pack after the commands must still reach git.
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk])
+      try {
+        for (;;) {
+          if (head.length < offset + 4) break
+          const length = Number.parseInt(head.subarray(offset, offset + 4).toString('latin1'), 16)
+          if (Number.isNaN(length)) throw new Error('the push is not in git pkt-line form')
+          if (length === 0) {
+            stop()
+            const rest = new PassThrough()
+            rest.write(head)
+            body.pipe(rest)
+            return resolve({ refs, rest })
+          }
+          if (head.length < offset + length) break
+          const line = head.subarray(offset + 4, offset + length).toString('utf8')
+          const command = line.split('\0')[0]!.replace(/\n$/, '')
+          const parts = command.split(' ')
+          if (parts.length === 3 && /^[0-9a-f]{40,64}$/.test(parts[0]!)) refs.push(parts[2]!)
+          else if (!command.startsWith('shallow '))
+            throw new Error(`git sent a push command Cadre does not take: ${command.slice(0, 80)}`)
+          offset += length
+        }
+        if (head.length > 1024 * 1024) throw new Error('the push commands are too long')
+      } catch (error) {
+        stop()
+        reject(error)
+      }
+    }
+    const onEnd = () => {
+      stop()
+      reject(new Error('the push ended before its commands did'))
+    }
+    body.on('data', onData)
+    body.on('end', onEnd)
+    body.on('error', reject)
+  })
 
 /**
  * Git's smart HTTP protocol for one task: `GET /git/<task>.git/info/refs?service=…`, then
