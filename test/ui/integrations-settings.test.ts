@@ -42,7 +42,7 @@ describe('webhooks and connectors in the settings page, in Chromium', () => {
     await page.fill('input[name=webhookUrl]', receiverUrl)
     await page.getByRole('button', { name: 'Add webhook' }).click()
     const secret = page.getByRole('status').filter({ hasText: 'signing secret' })
-    await expect.poll(() => secret.textContent()).toMatch(/whsec_/)
+    await expect.poll(() => secret.textContent(), { timeout: 15_000 }).toMatch(/whsec_/)
 
     // A task finishes: its delivery is refused once, then shown, and sent again from the page.
     const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()

@@ -137,7 +137,10 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     await expect.poll(() => page.getByText('Touched.').isVisible()).toBe(true)
     // A file edit's card unfolds into the file's diff.
     await page.locator('[data-tool-state]', { hasText: 'notes.md' }).getByRole('button').click()
-    await expect.poll(() => page.locator('.d2h-file-wrapper').first().textContent()).toContain('# notes')
+    // The diff view is a chunk of its own, loaded on first use: a busy machine takes a while.
+    await expect
+      .poll(() => page.locator('.d2h-file-wrapper').first().textContent(), { timeout: 15_000 })
+      .toContain('# notes')
     // Every stored event is on screen exactly once.
     await expect
       .poll(async () => (await shownSeqs(page)).sort((a, b) => a - b))
