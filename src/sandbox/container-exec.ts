@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto'
 import { PassThrough, type Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { killMarked } from './marked-processes.ts'
-import { cancelledBeforeStart, createCapture, defaultMaxOutputBytes } from './output-capture.ts'
+import {
+  cancelledBeforeStart,
+  capturedResult,
+  createCapture,
+  defaultMaxOutputBytes,
+  stopOnCancelOrTimeout,
+} from './output-capture.ts'
 import { execMarker } from './run-process.ts'
 import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
 
@@ -40,20 +46,8 @@ export const execInContainer = async (target: ContainerExec, request: ExecReques
     : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
   const limit = request.maxOutputBytes ?? defaultMaxOutputBytes
   const output = { stdout: createCapture(limit), stderr: createCapture(limit) }
-  let timedOut = false
-  let cancelled = false
   const end = () => killMarked(execMarker, mark)
-  const onAbort = () => {
-    cancelled = true
-    end()
-  }
-  request.signal?.addEventListener('abort', onAbort, { once: true })
-  const timer = request.timeoutMs
-    ? setTimeout(() => {
-        timedOut = true
-        end()
-      }, request.timeoutMs).unref()
-    : undefined
+  const stop = stopOnCancelOrTimeout(request, end)
   try {
     const exec = await target.container.exec({
       Cmd: ['/bin/sh', '-c', 'exec "$@"', 'sh', ...argv],
@@ -100,7 +94,7 @@ export const execInContainer = async (target: ContainerExec, request: ExecReques
         reported = true
         request.onStart?.(Pid)
       }
-      if (cancelled || timedOut) end()
+      if (stop.stopping) end()
       if (!Running) break
       await Promise.race([ended, pause(wait)])
     }
@@ -110,18 +104,8 @@ export const execInContainer = async (target: ContainerExec, request: ExecReques
     if (!done) end()
     await ended
     const { ExitCode } = await exec.inspect()
-    return {
-      exitCode: cancelled || timedOut ? (ExitCode ?? 137) : ExitCode,
-      signal: null,
-      timedOut,
-      cancelled,
-      stdout: output.stdout.text,
-      stderr: output.stderr.text,
-      truncated: output.stdout.truncated || output.stderr.truncated,
-      durationMs: Math.round(performance.now() - started),
-    }
+    return capturedResult(output, stop.state, ExitCode, started)
   } finally {
-    if (timer) clearTimeout(timer)
-    request.signal?.removeEventListener('abort', onAbort)
+    stop.release()
   }
 }

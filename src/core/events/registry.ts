@@ -5,6 +5,7 @@ import { AgentMode } from '../settings.ts'
 import { TaskStatus, taskActions } from '../task-status.ts'
 import { defineEvent } from './define-event.ts'
 import { liveEventDefinitions } from './live-events.ts'
+import { previewEventDefinitions } from './preview-events.ts'
 
 /** Every event type Cadre knows, defined once; stream schemas and client types derive from this list. */
 export const eventDefinitions = [
@@ -191,38 +192,7 @@ export const eventDefinitions = [
       description: "The project's setup script ran in a new workspace; a failure fails the task.",
     },
   ),
-  defineEvent(
-    'preview.started',
-    z.object({
-      url: z.string().describe("the preview's own origin (its token is not in it)"),
-      devPort: z.number().int().describe('where the dev server listens in the workspace'),
-      command: z.string(),
-    }),
-    { durable: true, description: "The project's dev command serves the task's work, previewed at url." },
-  ),
-  defineEvent(
-    'preview.stopped',
-    z.object({
-      reason: z.string().describe('stopped on request, with the workspace, or the dev command ended'),
-      exitCode: z.number().int().nullable(),
-      output: z.string().describe('the end of what the dev command printed'),
-    }),
-    { durable: true, description: "The task's preview ended." },
-  ),
-  defineEvent(
-    'preview.error',
-    z.object({
-      kind: z.enum(['error', 'unhandledrejection', 'console']),
-      message: z.string(),
-      stack: z.string().optional(),
-      source: z.string().optional().describe('file (URL) where it was thrown'),
-      line: z.number().int().optional(),
-      column: z.number().int().optional(),
-      page: z.string().optional().describe('the page it happened on'),
-      count: z.number().int().min(1).describe('how many times it happened in this batch'),
-    }),
-    { durable: true, description: 'The previewed page threw, rejected or logged an error.' },
-  ),
+  ...previewEventDefinitions,
   defineEvent(
     'check.finished',
     z.object({

@@ -2,7 +2,13 @@ import { PassThrough, type Readable, Writable } from 'node:stream'
 import { StringDecoder } from 'node:string_decoder'
 import type { V1Status } from '@kubernetes/client-node'
 import { CadreError } from '../../core/errors.ts'
-import { cancelledBeforeStart, createCapture, defaultMaxOutputBytes } from '../output-capture.ts'
+import {
+  cancelledBeforeStart,
+  capturedResult,
+  createCapture,
+  defaultMaxOutputBytes,
+  stopOnCancelOrTimeout,
+} from '../output-capture.ts'
 import { execMarker } from '../run-process.ts'
 import type { ExecRequest, ExecResult, OutputStream } from '../sandbox.ts'
 import type { KubeApi } from './kube-api.ts'
@@ -178,8 +184,6 @@ export const execInPod = async (
   else if (request.stdin) (request.stdin as Readable).pipe(stdin)
   else stdin.end()
 
-  let timedOut = false
-  let cancelled = false
   // One kill at a time: another is sent only once the last has been carried out.
   let killing = false
   const end = () => {
@@ -189,17 +193,7 @@ export const execInPod = async (
       killing = false
     })
   }
-  const onAbort = () => {
-    cancelled = true
-    end()
-  }
-  request.signal?.addEventListener('abort', onAbort, { once: true })
-  const timer = request.timeoutMs
-    ? setTimeout(() => {
-        timedOut = true
-        end()
-      }, request.timeoutMs).unref()
-    : undefined
+  const stop = stopOnCancelOrTimeout(request, end)
   try {
     const finished = rawExec(target, ['/bin/sh', '-c', wrapper, 'sh', target.cwd, ...argv], {
       stdout: sink((text) => emit('stdout', text)),
@@ -226,24 +220,14 @@ export const execInPod = async (
           if (!done) end()
           return
         }
-        if (cancelled || timedOut) end()
+        if (stop.stopping) end()
       }
     })()
     const status = await finished
     const exitCode = exitCodeOf(status)
     emit('stderr', held)
-    return {
-      exitCode: cancelled || timedOut ? (exitCode ?? 137) : exitCode,
-      signal: null,
-      timedOut,
-      cancelled,
-      stdout: output.stdout.text,
-      stderr: output.stderr.text,
-      truncated: output.stdout.truncated || output.stderr.truncated,
-      durationMs: Math.round(performance.now() - started),
-    }
+    return capturedResult(output, stop.state, exitCode, started)
   } finally {
-    if (timer) clearTimeout(timer)
-    request.signal?.removeEventListener('abort', onAbort)
+    stop.release()
   }
 }
