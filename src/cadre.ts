@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
+import { buildToolsServer, buildToolsToken } from './builds/build-task-tools.ts'
+import { startBuildLoop, watchTaskChanges } from './builds/start-build-loop.ts'
 import type { Config } from './config.ts'
 import { connectorSecrets } from './connectors/connector-tools.ts'
 import { CadreError } from './core/errors.ts'
@@ -80,10 +82,15 @@ export const startCadre = async (
   let wakeScheduler = () => {}
   // Events webhooks ask for become deliveries as they are published; their loop sends them.
   const webhooks = createWebhookDeliveries({ store, box, log })
+  // A task's change wakes the builds' loop (created below): a build's agent may have ended.
+  let wakeBuilds = () => {}
   const bus = webhooks.watch(
-    watchQueue(
-      createEventBus(redactor, (error) => log.error({ err: error }, 'event listener failed')),
-      () => wakeScheduler(),
+    watchTaskChanges(
+      watchQueue(
+        createEventBus(redactor, (error) => log.error({ err: error }, 'event listener failed')),
+        () => wakeScheduler(),
+      ),
+      () => wakeBuilds(),
     ),
   )
   const { providers, models } = createModelLayer({ store, box, redactor, env })
@@ -127,6 +134,9 @@ export const startCadre = async (
     docker: createDockerSandboxes({ worktrees, docker: engine }),
     kubernetes: pods,
   })
+  // Autonomous builds are driven from here: each step from what the database holds.
+  const builds = startBuildLoop({ store, bus, models, sandboxes, log })
+  wakeBuilds = () => builds.wake()
   let server: RunningServer
   try {
     // A master key that cannot open the stored secrets stops the start here, with what to do.
@@ -146,15 +156,30 @@ export const startCadre = async (
       sandboxes,
       box,
       webhooks,
+      builds,
     })
   } catch (error) {
+    builds.stop()
     await store.close()
     throw error
   }
   const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(
-        { store, bus, models, sandboxes, log, redactor, box, runtimes: loadRuntimes(config.home) },
+        {
+          store,
+          bus,
+          models,
+          sandboxes,
+          log,
+          redactor,
+          box,
+          runtimes: loadRuntimes(config.home),
+          buildTools: (taskId) => {
+            redactor.add(buildToolsToken(token, taskId))
+            return buildToolsServer(server.url, token, taskId)
+          },
+        },
         {
           workerId,
           ...takeWorkerIdentity(config.home, workerId),
@@ -223,6 +248,7 @@ export const startCadre = async (
       clearInterval(cleanup)
       clearInterval(containerCleanup)
       stopWebhooks()
+      builds.stop()
       await scheduler?.stop()
       await server.close()
       await store.close()

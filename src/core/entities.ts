@@ -40,6 +40,7 @@ export const Task = z.object({
   sandbox: SandboxOverride.nullable().describe(
     "where its processes run, over the project's sandbox settings; null: the project's",
   ),
+  buildId: z.string().nullable().describe('the autonomous build it works for; null for a task of its own'),
   lastSeq: z.number().int().describe('seq of the newest event of this task'),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -29,6 +29,19 @@ export const Feature = z.object({
 })
 export type Feature = z.infer<typeof Feature>
 
+/** How far a feature list is: counts by status, and the share passing of those not skipped. */
+export const featureStats = (features: readonly Pick<Feature, 'status'>[]) => {
+  const counts = Object.fromEntries(
+    FeatureStatus.options.map((status) => [status, features.filter((f) => f.status === status).length]),
+  ) as Record<FeatureStatus, number>
+  const total = features.length - counts.skipped
+  return {
+    total,
+    ...counts,
+    percentage: total === 0 ? 0 : Math.round((100 * counts.passing) / total),
+  }
+}
+
 /**
  * A cycle in the dependencies, as the names along it (`A → B → A`), or undefined. Every feature
  * is a node; its edges go to the features it depends on.

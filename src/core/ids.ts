@@ -10,6 +10,7 @@ const idPrefixes = {
   delivery: 'dlv',
   feature: 'ftr',
   connector: 'con',
+  build: 'bld',
 } as const
 export type IdKind = keyof typeof idPrefixes
 

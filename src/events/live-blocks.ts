@@ -4,8 +4,11 @@ import type { EventBus, Topic } from './event-bus.ts'
 /** How much of one block a snapshot carries: a command printing for an hour keeps its tail. */
 const maxBlockChars = 256 * 1024
 
-/** A live piece of streamed text (every live event but a feature's change). */
-type TextPiece = Exclude<LiveEvent, { type: 'feature.updated' }>
+/** Live events that are news of the project, not pieces of streamed text. */
+const projectNews = new Set<LiveEvent['type']>(['feature.updated', 'build.progress', 'agent.status'])
+
+/** A live piece of streamed text (every live event but the project's news). */
+type TextPiece = Exclude<LiveEvent, { type: 'feature.updated' | 'build.progress' | 'agent.status' }>
 
 const blockKey = (event: TextPiece) =>
   `${event.type}\u0000${'blockId' in event.data ? event.data.blockId : event.data.callId}`
@@ -35,13 +38,14 @@ export const trackLiveBlocks = (bus: EventBus): EventBus => {
     publish(event) {
       bus.publish(event)
       if (!('seq' in event)) {
-        if (event.type === 'feature.updated') return
+        if (projectNews.has(event.type)) return
+        const piece = event as TextPiece
         const task = tasks.get(event.taskId) ?? { projectId: event.projectId, blocks: new Map() }
         tasks.set(event.taskId, task)
-        const key = blockKey(event)
+        const key = blockKey(piece)
         const block = task.blocks.get(key)
-        if (!block) task.blocks.set(key, { ...event, data: { ...event.data } } as TextPiece)
-        else block.data.text = (block.data.text + event.data.text).slice(-maxBlockChars)
+        if (!block) task.blocks.set(key, { ...piece, data: { ...piece.data } } as TextPiece)
+        else block.data.text = (block.data.text + piece.data.text).slice(-maxBlockChars)
         return
       }
       switch (event.type) {

@@ -1,9 +1,11 @@
 import { z } from 'zod'
+import type { Project } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
 import { type Feature, FeatureStatus, findDependencyCycle } from '../core/features.ts'
 import { newId } from '../core/ids.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { openGit } from '../git/open-git.ts'
+import type { Workspace } from '../sandbox/sandbox.ts'
 import type { FeatureChange, Store } from '../store/store.ts'
 import { openTaskWorkspace, type WorkspaceDeps } from '../workspaces/open-task-workspace.ts'
 import { checkTimeoutMs } from '../workspaces/run-check-command.ts'
@@ -35,7 +37,7 @@ export const FeaturePatch = FeatureInput.partial().extend({
 export type FeaturePatch = z.input<typeof FeaturePatch>
 
 /** Tells the project's subscribers (the build dashboard) that a feature changed. */
-const announce = (deps: FeatureDeps, features: readonly Feature[]) => {
+export const announceFeatures = (deps: FeatureDeps, features: readonly Feature[]) => {
   for (const feature of features) {
     deps.bus.publish({
       type: 'feature.updated',
@@ -100,7 +102,7 @@ export const createFeatures = async (
   }))
   refuseCycles([...existing, ...planned])
   const created = await deps.store.features.create(planned)
-  announce(deps, created)
+  announceFeatures(deps, created)
   return created
 }
 
@@ -121,7 +123,7 @@ export const editFeature = async (deps: FeatureDeps, id: string, raw: FeaturePat
     ...patch,
     ...(dependsOn && { dependsOn }),
   })
-  announce(deps, [updated!])
+  announceFeatures(deps, [updated!])
   return updated!
 }
 
@@ -139,7 +141,7 @@ export const reorderFeatures = async (deps: FeatureDeps, projectId: string, ids:
   const rest = list.filter((feature) => !ids.includes(feature.id)).map((feature) => feature.id)
   await deps.store.features.reorder(projectId, [...ids, ...rest])
   const reordered = await deps.store.features.list(projectId)
-  announce(deps, reordered)
+  announceFeatures(deps, reordered)
   return reordered
 }
 
@@ -184,7 +186,7 @@ Ask me what you need to know first (who it is for, what it must do, what it must
 export const setFeature = async (deps: FeatureDeps, id: string, change: FeatureChange): Promise<Feature> => {
   const updated = await deps.store.features.update(id, change)
   if (!updated) throw notFound('feature', id)
-  announce(deps, [updated])
+  announceFeatures(deps, [updated])
   return updated
 }
 
@@ -198,6 +200,45 @@ export const PassInput = z.object({
 
 /** How much of a failed verification's output goes back: its end, where runners say what failed. */
 const keptOutputChars = 8000
+
+/** A feature's steps written as commands (`$ npm test -- login`), as commands. */
+export const featureStepCommands = (feature: Feature): string[] =>
+  feature.steps
+    .filter((step) => step.startsWith('$ '))
+    .map((step) => step.slice(2).trim())
+    .filter(Boolean)
+
+/** What verifies a feature: the project's check command, then each of its steps written as a command. */
+export const verificationCommands = (project: Project, feature: Feature): string[] => {
+  const check = project.settings.checkCommand?.trim()
+  return [...(check ? [check] : []), ...featureStepCommands(feature)]
+}
+
+export type Verification = { passed: true } | { passed: false; command: string; output: string; why: string }
+
+/** Runs the commands in the workspace, in order, until one fails: that one, its output's end and why. */
+export const runVerification = async (
+  workspace: Pick<Workspace, 'exec'>,
+  commands: readonly string[],
+): Promise<Verification> => {
+  for (const command of commands) {
+    const result = await workspace.exec({ command: { shell: command }, timeoutMs: checkTimeoutMs })
+    if (result.exitCode === 0) continue
+    const output = [result.stdout.trim(), result.stderr.trim()]
+      .filter(Boolean)
+      .join('\n')
+      .slice(-keptOutputChars)
+    const why = `${command} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'killed'}`})`
+    return { passed: false, command, output, why }
+  }
+  return { passed: true }
+}
+
+export const nothingVerifies = (feature: Feature) =>
+  new CadreError(
+    'bad_request',
+    `nothing can verify feature "${feature.name}": set the project's checkCommand, or give the feature steps that are commands ("$ npm test -- login")`,
+  )
 
 /**
  * Marks a feature passing only when Cadre's own verification passes in the task's workspace: the
@@ -221,30 +262,17 @@ export const verifyAndPass = async (
   if (opened.project.id !== feature.projectId) {
     throw new CadreError('bad_request', `task ${taskId} is not of the project of feature ${id}`)
   }
-  const commands = [
-    opened.project.settings.checkCommand?.trim(),
-    ...feature.steps.filter((step) => step.startsWith('$ ')).map((step) => step.slice(2).trim()),
-  ].filter((command): command is string => Boolean(command))
-  if (commands.length === 0) {
-    throw new CadreError(
-      'bad_request',
-      `nothing can verify feature "${feature.name}": set the project's checkCommand, or give the feature steps that are commands ("$ npm test -- login")`,
-    )
-  }
-  for (const command of commands) {
-    const result = await opened.workspace.exec({ command: { shell: command }, timeoutMs: checkTimeoutMs })
-    if (result.exitCode === 0) continue
-    const output = [result.stdout.trim(), result.stderr.trim()]
-      .filter(Boolean)
-      .join('\n')
-      .slice(-keptOutputChars)
+  const commands = verificationCommands(opened.project, feature)
+  if (commands.length === 0) throw nothingVerifies(feature)
+  const verification = await runVerification(opened.workspace, commands)
+  if (!verification.passed) {
     const failing = await setFeature(deps, id, {
       status: 'failing',
       attempts: feature.attempts + 1,
       lastTaskId: taskId,
-      note: `${command} failed (${result.timedOut ? 'timed out' : `exit ${result.exitCode ?? 'killed'}`})`,
+      note: verification.why,
     })
-    return { passed: false, feature: failing, command, output }
+    return { passed: false, feature: failing, command: verification.command, output: verification.output }
   }
   return {
     passed: true,

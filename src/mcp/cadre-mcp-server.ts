@@ -1,6 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { z } from 'zod'
-import type { Feature } from '../core/features.ts'
+import { type Feature, featureStats } from '../core/features.ts'
 import { FeatureInput } from '../features/features.ts'
 import { version } from '../version.ts'
 
@@ -112,22 +112,7 @@ export const createCadreMcpServer = (call: CadreCall): McpServer => {
       description: "How far a project's feature list is: counts by status and the share passing",
       inputSchema: { projectId: id },
     },
-    ({ projectId }) =>
-      answer(async () => {
-        const list = await features(projectId)
-        const counts = Object.fromEntries(
-          ['pending', 'in_progress', 'passing', 'failing', 'skipped', 'needs_human'].map((status) => [
-            status,
-            list.filter((feature) => feature.status === status).length,
-          ]),
-        )
-        const total = list.length
-        return {
-          total,
-          ...counts,
-          percentage: total === 0 ? 0 : Math.round((100 * (counts.passing ?? 0)) / total),
-        }
-      }),
+    ({ projectId }) => answer(async () => featureStats(await features(projectId))),
   )
   server.registerTool(
     'feature_get_next',

@@ -14,7 +14,7 @@ import { clearStaleLocks, workspaceChanged } from '../git/workspace-git.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import { planWaitsReason } from '../runtimes/agent-action.ts'
 import { agentPolicy } from '../runtimes/agent-policy.ts'
-import type { AgentRuntime } from '../runtimes/agent-runtime.ts'
+import type { AgentRuntime, McpServerSpec } from '../runtimes/agent-runtime.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { SecretBox } from '../secrets/secret-box.ts'
@@ -40,6 +40,8 @@ export interface RunDeps {
   runtimes?: ReadonlyMap<string, AgentRuntime>
   /** Opens connectors' sealed secrets; without it, no connector is given to agents. */
   box?: SecretBox
+  /** The feature tools of a build's task, as an MCP server its agent is given. */
+  buildTools?: (taskId: string) => McpServerSpec
 }
 
 /**
@@ -216,8 +218,12 @@ export const executeRun = async (
       globalRules: globalSettings.policy.rules,
       mode: task.mode,
     }
-    // The MCP servers given to the project's agents (its own and the global ones).
-    const connectors = deps.box ? await projectConnectors(store, deps.box, project.id) : []
+    // The MCP servers given to the project's agents (its own and the global ones), and to a
+    // build's agents their feature tools.
+    const connectors = [
+      ...(deps.box ? await projectConnectors(store, deps.box, project.id) : []),
+      ...(task.buildId && deps.buildTools ? [deps.buildTools(task.id)] : []),
+    ]
     if (runtime) {
       const agentSessionId = (await store.threads.get(run.threadId))?.agentSessionId ?? null
       if (resumed && !(runtime.capabilities.restart && agentSessionId)) {

@@ -70,13 +70,23 @@ export const prepareWorkspace = async (
     const setUp =
       !workspace.info.created &&
       events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
-    const script = setUp ? undefined : await findSetupScript(workspace, project)
-    if (script) await runSetup(deps, workspace, script, signal)
+    if (!setUp) await setUpWorkspace(deps, workspace, project, signal)
     return workspace
   } catch (error) {
     await workspace.close()
     throw error
   }
+}
+
+/** Runs the project's setup script in the workspace, when it has one; a failing one throws, saying why. */
+export const setUpWorkspace = async (
+  deps: PrepareDeps,
+  workspace: Workspace,
+  project: Project,
+  signal: AbortSignal,
+): Promise<void> => {
+  const script = await findSetupScript(workspace, project)
+  if (script) await runSetup(deps, workspace, script, signal)
 }
 
 const runSetup = async (

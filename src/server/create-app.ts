@@ -1,8 +1,10 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'
 import { bodyLimit } from 'hono/body-limit'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
+import { buildToolsTokenValid, createBuildTaskMcpServer } from '../builds/build-task-tools.ts'
 import { CadreError } from '../core/errors.ts'
 import { createCadreMcpServer, httpCadreCall } from '../mcp/cadre-mcp-server.ts'
 import { sessionCookieName } from './access-guard.ts'
@@ -13,6 +15,7 @@ import { streamPath } from './event-stream-socket.ts'
 import { guardRequests } from './guard-requests.ts'
 import { redactResponses } from './redact-responses.ts'
 import { agentRoutes } from './routes/agent-routes.ts'
+import { buildRoutes } from './routes/build-routes.ts'
 import { connectorRoutes } from './routes/connector-routes.ts'
 import { eventRoutes } from './routes/event-routes.ts'
 import { featureRoutes } from './routes/feature-routes.ts'
@@ -29,6 +32,16 @@ import { StreamMessage, StreamRequest } from './stream-protocol.ts'
 import { mcpPath, webUi } from './web-ui.ts'
 
 const openApiPath = '/api/openapi.json'
+
+/** One MCP request answered statelessly by a server made for it. */
+const answerMcp = async (server: McpServer, request: Request) => {
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  })
+  await server.connect(transport)
+  return transport.handleRequest(request)
+}
 const maxBodyBytes = 1024 * 1024
 
 /** The HTTP app: every route validated by zod and documented in the OpenAPI document it serves. */
@@ -99,6 +112,7 @@ export const createApp = (deps: AppDeps) => {
     .route('/', previewRoutes(deps))
     .route('/', webhookRoutes(deps))
     .route('/', featureRoutes(deps))
+    .route('/', buildRoutes(deps))
     .route('/', connectorRoutes(deps))
     .route('/', agentRoutes(deps))
     .route('/', sandboxRoutes())
@@ -112,12 +126,17 @@ export const createApp = (deps: AppDeps) => {
   app.all(mcpPath, async (c) => {
     const token = c.req.header('authorization')?.match(/^Bearer (.+)$/i)?.[1]
     const server = createCadreMcpServer(httpCadreCall(new URL(c.req.url).origin, token))
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    })
-    await server.connect(transport)
-    return transport.handleRequest(c.req.raw)
+    return answerMcp(server, c.req.raw)
+  })
+  // A build task's feature tools, bound to that task and opened by its own token only.
+  app.all(`${mcpPath}/tasks/:taskId`, async (c) => {
+    const taskId = c.req.param('taskId')
+    const token = c.req.header('authorization')?.match(/^Bearer (.+)$/i)?.[1]
+    if (!buildToolsTokenValid(deps.accessToken, taskId, token)) {
+      throw new CadreError('unauthorized', `this request needs task ${taskId}'s own tool token`)
+    }
+    const server = await createBuildTaskMcpServer(deps, taskId)
+    return answerMcp(server, c.req.raw)
   })
   // Upgrades are taken by the Node server before Hono; a plain request gets told what to do instead.
   app.get(streamPath, () => {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
+import { buildToolsPattern } from '../builds/build-task-tools.ts'
 import { CadreError } from '../core/errors.ts'
 import { type AccessGuard, sessionCookieName } from './access-guard.ts'
 import { isUiPath } from './web-ui.ts'
@@ -39,8 +40,10 @@ export const guardRequests =
       url.searchParams.delete('token')
       return c.redirect(`${url.pathname}${url.search}`, 302)
     }
-    // The UI's page and assets hold nothing secret; the API behind them asks for the session.
-    if (publicPaths.has(c.req.path) || isUiPath(c.req.path)) return next()
+    // The UI's page and assets hold nothing secret; the API behind them asks for the session. A
+    // build task's tools check their own token.
+    if (publicPaths.has(c.req.path) || isUiPath(c.req.path) || buildToolsPattern.test(c.req.path))
+      return next()
     const authorization = c.req.header('authorization')
     const bearer = authorization?.match(/^Bearer (.+)$/i)?.[1]
     if (guard.tokenValid(bearer) || guard.sessionValid(getCookie(c, sessionCookieName))) return next()

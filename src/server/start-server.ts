@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Logger } from 'pino'
+import type { BuildLoop } from '../builds/start-build-loop.ts'
 import { CadreError } from '../core/errors.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { handleGitHttp } from '../git/git-http.ts'
@@ -34,6 +35,7 @@ export interface ServerOptions {
   home: string
   box: SecretBox
   webhooks: WebhookDeliveries
+  builds: BuildLoop
 }
 
 export interface RunningServer extends AsyncDisposable {
@@ -82,8 +84,10 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     home: options.home,
     version: options.version,
     shutdown: shutdown.signal,
+    accessToken: options.token,
     box: options.box,
     webhooks: options.webhooks,
+    builds: options.builds,
     previews: createPreviews({
       store: options.store,
       bus: options.bus,

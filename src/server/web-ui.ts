@@ -16,7 +16,7 @@ which builds it), then reload. The API answers meanwhile under <code>/api</code>
 
 /** Whether a path is a page of the UI (everything but the API). */
 export const isUiPath = (path: string): boolean =>
-  path !== '/api' && !path.startsWith('/api/') && path !== mcpPath
+  path !== '/api' && !path.startsWith('/api/') && path !== mcpPath && !path.startsWith(`${mcpPath}/`)
 
 /** Where Cadre answers as an MCP server (Streamable HTTP), with the token like the API. */
 export const mcpPath = '/mcp'

@@ -25,6 +25,7 @@ export interface TasksTable {
   parent_id: string | null
   /** JSON of the task's SandboxOverride, or null. */
   sandbox: string | null
+  build_id: string | null
   last_seq: number
   created_at: string
   updated_at: string
@@ -148,6 +149,25 @@ export interface ConnectorsTable {
   updated_at: string
 }
 
+export interface BuildsTable {
+  id: string
+  project_id: string
+  status: string
+  status_reason: string | null
+  branch: string
+  from_branch: string
+  concurrency: number
+  agent: string
+  model: string | null
+  mode: string
+  max_attempts: number
+  regression_every: number
+  initializer_task_id: string | null
+  merges_since_regression: number
+  created_at: string
+  updated_at: string
+}
+
 export interface Database {
   projects: ProjectsTable
   tasks: TasksTable
@@ -161,4 +181,5 @@ export interface Database {
   features: FeaturesTable
   project_specs: ProjectSpecsTable
   connectors: ConnectorsTable
+  builds: BuildsTable
 }

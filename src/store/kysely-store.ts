@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './database.ts'
+import { createBuildRepo } from './repos/build-repo.ts'
 import { createConnectorRepo } from './repos/connector-repo.ts'
 import { createEventRepo } from './repos/event-repo.ts'
 import { createFeatureRepo } from './repos/feature-repo.ts'
@@ -24,6 +25,7 @@ const createSession = (context: SessionContext): StoreSession => ({
   webhooks: createWebhookRepo(context),
   features: createFeatureRepo(context),
   connectors: createConnectorRepo(context),
+  builds: createBuildRepo(context),
 })
 
 /** The Store on a migrated Kysely database; the engine only changes how transactions begin. */

@@ -10,6 +10,7 @@ import * as taskSandbox from './migrations/0006-task-sandbox.ts'
 import * as webhooks from './migrations/0007-webhooks.ts'
 import * as features from './migrations/0008-features.ts'
 import * as connectors from './migrations/0009-connectors.ts'
+import * as builds from './migrations/0010-builds.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0007-webhooks': webhooks,
   '0008-features': features,
   '0009-connectors': connectors,
+  '0010-builds': builds,
 }
 
 const schemaVersion = Object.keys(migrations).length

@@ -1,3 +1,4 @@
+import type { Build, BuildStatus } from '../core/builds.ts'
 import type { Project, Run, RunStatus, Task, Thread, Usage } from '../core/entities.ts'
 import type { EventInput, StoredEvent } from '../core/events/registry.ts'
 import type { Feature } from '../core/features.ts'
@@ -29,10 +30,13 @@ export interface NewTask {
   parentId?: string | null
   /** Where its processes run, over the project's settings; the project's by default. */
   sandbox?: SandboxOverride | null
+  /** The autonomous build it works for; none by default. */
+  buildId?: string | null
 }
 
 export interface TaskFilter {
   projectId?: string
+  buildId?: string
   status?: TaskStatus[]
   limit?: number
   /** newest (default): newest first; queue: unchanged longest first, i.e. queued tasks in queue order. */
@@ -291,6 +295,23 @@ export interface ConnectorRepo {
   delete(id: string): Promise<boolean>
 }
 
+export type NewBuild = Omit<
+  Build,
+  'createdAt' | 'updatedAt' | 'statusReason' | 'initializerTaskId' | 'mergesSinceRegression'
+>
+
+export type BuildChange = Partial<
+  Pick<Build, 'status' | 'statusReason' | 'initializerTaskId' | 'mergesSinceRegression' | 'concurrency'>
+>
+
+export interface BuildRepo {
+  create(build: NewBuild): Promise<Build>
+  get(id: string): Promise<Build | undefined>
+  /** Newest first; of one project, and/or in these statuses. */
+  list(filter?: { projectId?: string; status?: readonly BuildStatus[] }): Promise<Build[]>
+  update(id: string, change: BuildChange): Promise<Build | undefined>
+}
+
 /** Every repository, bound either to the database or to one open transaction. */
 export interface StoreSession {
   readonly projects: ProjectRepo
@@ -303,6 +324,7 @@ export interface StoreSession {
   readonly webhooks: WebhookRepo
   readonly features: FeatureRepo
   readonly connectors: ConnectorRepo
+  readonly builds: BuildRepo
 }
 
 /** All of Cadre's persistence, the same on SQLite and PostgreSQL. */

@@ -44,6 +44,7 @@ const webhookEventOf = (event: CadreEvent): WebhookEvent | undefined => {
     if (event.data.feature.status === 'passing') return 'feature.passing'
     if (event.data.feature.status === 'failing') return 'feature.failing'
   }
+  if (event.type === 'build.progress') return 'build.progress'
   return undefined
 }
 
@@ -173,8 +174,10 @@ export const createWebhookDeliveries = (options: WebhookDeliveryOptions) => {
         ...bus,
         publish(event) {
           bus.publish(event)
-          // Stored events, and a feature's change (live: the features table is its record).
-          if (('seq' in event || event.type === 'feature.updated') && webhookEventOf(event))
+          // Stored events, and a feature's or build's change (live: their tables are their record).
+          const recorded =
+            'seq' in event || event.type === 'feature.updated' || event.type === 'build.progress'
+          if (recorded && webhookEventOf(event))
             enqueue(event).catch((error: unknown) =>
               log.warn({ err: error }, 'could not enqueue webhook deliveries'),
             )

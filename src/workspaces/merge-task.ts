@@ -48,6 +48,36 @@ const identityEnv = async (git: SimpleGit) => {
 const conflictedFiles = async (git: SimpleGit) =>
   (await git.raw(['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean)
 
+const mergePlacePrefix = 'cadre-merge-'
+
+/**
+ * Temporary worktrees of the branch left by a merge that never ended (Cadre was killed in the
+ * middle): while they are registered, git refuses to check the branch out again. Merges into one
+ * branch are serialized in this process (`oneMergeAtATime`), so one found now is nobody's.
+ */
+const removeStaleMergePlaces = async (main: SimpleGit, branch: string) => {
+  const listing = await main.raw(['worktree', 'list', '--porcelain'])
+  for (const entry of listing.split('\n\n')) {
+    const path = entry.match(/^worktree (.+)$/m)?.[1]
+    if (!path?.includes(`/${mergePlacePrefix}`) || !entry.includes(`\nbranch refs/heads/${branch}`)) continue
+    await main.raw(['worktree', 'remove', '--force', path]).catch(() => main.raw(['worktree', 'prune']))
+    rmSync(join(path, '..'), { recursive: true, force: true })
+  }
+}
+
+/** Merges into the same branch of the same repository, one after the other. */
+const merging = new Map<string, Promise<unknown>>()
+const oneMergeAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+  const previous = merging.get(key) ?? Promise.resolve()
+  const next = previous.catch(() => {}).then(work)
+  const settled = next.catch(() => {})
+  merging.set(key, settled)
+  void settled.then(() => {
+    if (merging.get(key) === settled) merging.delete(key)
+  })
+  return next
+}
+
 /**
  * Where the base branch can be changed without touching the user's work: the main checkout when it
  * has the base branch checked out (and is clean), else a temporary worktree of the base branch.
@@ -65,7 +95,8 @@ const mergePlace = async (repository: string, baseBranch: string) => {
     }
     return { git: main, done: async () => {} }
   }
-  const path = join(mkdtempSync(join(tmpdir(), 'cadre-merge-')), 'base')
+  await removeStaleMergePlaces(main, baseBranch)
+  const path = join(mkdtempSync(join(tmpdir(), mergePlacePrefix)), 'base')
   try {
     await main.raw(['worktree', 'add', '-q', path, baseBranch])
   } catch (error) {
@@ -132,22 +163,26 @@ export const mergeTask = async (deps: Deps, taskId: string, raw: MergeInput): Pr
   )
   // The branch is merged from the project's repository: a workspace with its own clone sends it there.
   await workspace.publish?.()
-  const place = await mergePlace(project.path, baseBranch)
-  let conflicts: string[]
-  try {
-    conflicts = await integrate(place.git, task, strategy, async () => {
-      const rebased = await runGit(workspace, ['rebase', baseBranch], { allowExit: [1], env: cadreIdentity })
-      const files = (await runGit(workspace, ['diff', '--name-only', '--diff-filter=U']))
-        .split('\n')
-        .filter(Boolean)
-      if (files.length > 0 || /CONFLICT/.test(rebased))
-        await runGit(workspace, ['rebase', '--abort'], { allowExit: [128] })
-      else await workspace.publish?.()
-      return files
-    })
-  } finally {
-    await place.done()
-  }
+  const conflicts = await oneMergeAtATime(`${project.path}\0${baseBranch}`, async () => {
+    const place = await mergePlace(project.path, baseBranch)
+    try {
+      return await integrate(place.git, task, strategy, async () => {
+        const rebased = await runGit(workspace, ['rebase', baseBranch], {
+          allowExit: [1],
+          env: cadreIdentity,
+        })
+        const files = (await runGit(workspace, ['diff', '--name-only', '--diff-filter=U']))
+          .split('\n')
+          .filter(Boolean)
+        if (files.length > 0 || /CONFLICT/.test(rebased))
+          await runGit(workspace, ['rebase', '--abort'], { allowExit: [128] })
+        else await workspace.publish?.()
+        return files
+      })
+    } finally {
+      await place.done()
+    }
+  })
   if (conflicts.length > 0) {
     await commitEvents(deps, async (session, emit) => {
       await emit(taskId, [{ type: 'merge.conflicted', data: { strategy, baseBranch, files: conflicts } }])

@@ -2,7 +2,10 @@ import type { Project, Task } from '../core/entities.ts'
 import type { WorkspaceSpec } from '../sandbox/sandbox.ts'
 
 /** The task's workspace as the backend makes it: its branch, its base, its network, where its processes run. */
-export const workspaceSpec = (task: Task, project: Project): WorkspaceSpec => {
+export const workspaceSpec = (
+  task: Pick<Task, 'id' | 'branch' | 'baseBranch' | 'sandbox'>,
+  project: Project,
+): WorkspaceSpec => {
   // The task's own word on its sandbox, over the project's.
   const sandbox = { ...project.settings.sandbox, ...task.sandbox }
   return {

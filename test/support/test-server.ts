@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Logger, pino } from 'pino'
+import { startBuildLoop } from '../../src/builds/start-build-loop.ts'
 import { createEventBus } from '../../src/events/create-event-bus.ts'
 import type { EventBus } from '../../src/events/event-bus.ts'
 import { createModelLayer } from '../../src/models/create-model-layer.ts'
@@ -73,6 +74,7 @@ export const startTestServer = async (
     root: join(home, 'worktrees'),
     bubblewrap: await findBubblewrap(),
   })
+  const builds = startBuildLoop({ store, bus, models, sandboxes, log: logger })
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -89,6 +91,7 @@ export const startTestServer = async (
     redactor,
     box,
     webhooks,
+    builds,
   })
   const api = (path: string, init: RequestInit & { json?: unknown } = {}): Promise<TestResponse> => {
     const { json, ...rest } = init
@@ -131,6 +134,7 @@ export const startTestServer = async (
     publishDelta,
     async [Symbol.asyncDispose]() {
       stopWebhooks()
+      builds.stop()
       await server.close()
       await database[Symbol.asyncDispose]()
     },

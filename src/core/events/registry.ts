@@ -3,6 +3,7 @@ import { ActionKind } from '../action-kind.ts'
 import { Usage } from '../entities.ts'
 import { AgentMode } from '../settings.ts'
 import { TaskStatus, taskActions } from '../task-status.ts'
+import { buildEventDefinitions } from './build-events.ts'
 import { defineEvent } from './define-event.ts'
 import { liveEventDefinitions } from './live-events.ts'
 import { previewEventDefinitions } from './preview-events.ts'
@@ -334,6 +335,7 @@ export const eventDefinitions = [
     },
   ),
   ...liveEventDefinitions,
+  ...buildEventDefinitions,
 ] as const
 
 type Definitions = (typeof eventDefinitions)[number]

@@ -20,6 +20,7 @@ const toTask = (row: TasksTable): Task => ({
   baseBranch: row.base_branch,
   parentId: row.parent_id,
   sandbox: row.sandbox === null ? null : (JSON.parse(row.sandbox) as Task['sandbox']),
+  buildId: row.build_id,
   lastSeq: Number(row.last_seq),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -44,6 +45,7 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
       base_branch: task.baseBranch,
       parent_id: task.parentId ?? null,
       sandbox: task.sandbox ? JSON.stringify(task.sandbox) : null,
+      build_id: task.buildId ?? null,
       last_seq: 0,
       created_at: at,
       updated_at: at,
@@ -60,6 +62,7 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
   async list(filter = {}) {
     let query = db.selectFrom('tasks').selectAll()
     if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId)
+    if (filter.buildId !== undefined) query = query.where('build_id', '=', filter.buildId)
     if (filter.status !== undefined && filter.status.length > 0)
       query = query.where('status', 'in', filter.status)
     const ordered =
