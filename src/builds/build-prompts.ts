@@ -34,7 +34,7 @@ export const featurePrompt = (feature: Feature, all: readonly Feature[], build: 
       : ''
   return `${describeFeature(feature, all)}${broke}
 
-You work on the branch of build ${build.id}, where other agents' features are merged as they pass. Build this feature only, with tests where the project has them. When it is done, call feature_mark_passing with its id: Cadre runs its checks in your workspace. If they fail, fix what they say and call it again; if they pass, end your turn and Cadre merges your work. If you cannot go on without a person's decision, call feature_request_human_input with your question, then end your turn.`
+You work on the branch of build ${build.id}, where other agents' features are merged as they pass. Build this feature only, with tests where the project has them. When it is done, call feature_mark_passing: Cadre runs its checks in your workspace. If they fail, fix what they say and call it again; if they pass, end your turn and Cadre merges your work. If you cannot go on without a person's decision, call feature_request_human_input with your question, then end your turn.`
 }
 
 /** After an attempt that did not pass: what failed, for the same agent to fix. */

@@ -7,7 +7,6 @@ import {
   createFeatures,
   type FeatureDeps,
   FeatureInput,
-  featureOf,
   nothingVerifies,
   runVerification,
   setFeature,
@@ -67,14 +66,24 @@ export const createBuildTaskMcpServer = async (
   if (!task?.buildId) throw new CadreError('not_found', `task ${taskId} works for no build`)
   const { projectId } = task
   const server = new McpServer({ name: 'cadre', version })
-  const ownFeature = async (featureId: string): Promise<Feature> => {
-    const feature = await featureOf(deps, featureId)
-    if (feature.projectId !== projectId || feature.lastTaskId !== taskId) {
-      throw new CadreError('bad_request', `feature ${featureId} is not the one this task works on`)
+  /** The feature the build gave this task: the one named, or by default its only one. */
+  const ownFeature = async (featureId: string | undefined): Promise<Feature> => {
+    const features = await deps.store.features.list(projectId)
+    const own = features.find((feature) => feature.lastTaskId === taskId)
+    if (!own) throw new CadreError('bad_request', 'this task works on no feature of the list')
+    if (featureId !== undefined && featureId !== own.id && featureId !== own.name) {
+      throw new CadreError(
+        'bad_request',
+        `this task works on feature ${own.id} ("${own.name}"), not ${featureId}`,
+      )
     }
-    return feature
+    return own
   }
-  const featureId = z.string().min(1).describe('the id of the feature this task works on')
+  const featureId = z
+    .string()
+    .min(1)
+    .optional()
+    .describe("the feature's id (by default the one this task works on)")
 
   server.registerTool(
     'feature_get_stats',
@@ -139,8 +148,8 @@ export const createBuildTaskMcpServer = async (
     },
     ({ featureId, question, options }) =>
       answer(async () => {
-        await ownFeature(featureId)
-        await setFeature(deps, featureId, {
+        const feature = await ownFeature(featureId)
+        await setFeature(deps, feature.id, {
           status: 'needs_human',
           note: options?.length ? `${question}\nOptions: ${options.join(' | ')}` : question,
         })

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
+import { startAnsweringServer } from '../support/answering-server.ts'
 import { waitFor } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
+import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 const model = 'anthropic:claude-haiku-4-5'
@@ -22,25 +24,55 @@ const features = [
 
 const parts = ['Part1', 'Part2', 'Part3', 'Part4', 'Part5', 'Part6']
 
-const scenario: ScenarioInput = {
-  name: 'claude-haiku-4-5',
-  // Slow enough that two agents are seen at work at once.
-  pace: { latencyMs: 700, tokensPerSecond: 0 },
-  rules: [
-    {
-      when: { lastUserMessage: { contains: 'Create the feature list' }, toolResult: 'none' },
-      reply: [{ toolCall: { tool: 'cadre__feature_create_bulk', input: { features } } }],
-    },
-    // The fix, once Cadre's regression check found Alpha broken and reopened it with the output.
-    onFeature('/Feature: Alpha[\\s\\S]*broke since/', 'echo alpha > a.txt'),
-    onFeature('Feature: Alpha', 'echo alpha > a.txt'),
-    onFeature('Feature: Beta', 'echo beta > b.txt'),
-    onFeature('Feature: Gamma', 'echo gamma > c.txt && echo broken > a.txt'),
-    // Independent features of the second project: each writes its own file.
-    ...parts.map((part) => onFeature(`Feature: ${part}`, `echo done > ${part}.txt`)),
-    { reply: [{ text: 'Done.' }] },
-  ],
-}
+// Whatever agent the model serves: tools are named as each agent offers them (feature_create_bulk
+// finds builtin's cadre__feature_create_bulk and Claude Code's mcp__cadre__feature_create_bulk).
+const rules: ScenarioInput['rules'] = [
+  {
+    when: { lastUserMessage: { contains: 'Create the feature list' }, toolResult: 'none' },
+    reply: [{ toolCall: { tool: 'feature_create_bulk', input: { features } } }],
+  },
+  // The fix, once Cadre's regression check found Alpha broken and reopened it with the output.
+  onFeature('/Feature: Alpha[\\s\\S]*broke since/', 'echo alpha > a.txt'),
+  onFeature('Feature: Alpha', 'echo alpha > a.txt'),
+  onFeature('Feature: Beta', 'echo beta > b.txt'),
+  onFeature('Feature: Gamma', 'echo gamma > c.txt && echo broken > a.txt'),
+  // A feature whose agent asks a person first, and one whose agent checks its work itself.
+  {
+    when: { lastUserMessage: { contains: 'A person answered' }, lastToolResult: { contains: 'Asked' } },
+    reply: [{ toolCall: { tool: 'bash', input: { command: 'echo red > colour.txt' } } }],
+  },
+  { when: { lastUserMessage: { contains: 'A person answered' } }, reply: [{ text: 'Red it is.' }] },
+  {
+    when: { lastUserMessage: { contains: 'Feature: Colour' }, toolResult: 'none' },
+    reply: [
+      {
+        toolCall: {
+          tool: 'feature_request_human_input',
+          input: { question: 'Which colour?', options: ['red', 'blue'] },
+        },
+      },
+    ],
+  },
+  onFeature('Feature: Plain', 'echo plain > plain.txt'),
+  {
+    when: { lastUserMessage: { contains: 'Feature: Plain' }, lastToolResult: { contains: 'checks pass' } },
+    reply: [{ text: 'Done: the checks pass.' }],
+  },
+  {
+    when: { lastUserMessage: { contains: 'Feature: Plain' }, toolResult: 'last' },
+    reply: [{ toolCall: { tool: 'feature_mark_passing', input: {} } }],
+  },
+  // Independent features of the second project: each writes its own file.
+  ...parts.map((part) => onFeature(`Feature: ${part}`, `echo done > ${part}.txt`)),
+  { reply: [{ text: 'Done.' }] },
+]
+
+// Slow enough that two agents are seen at work at once.
+const pace = { latencyMs: 700, tokensPerSecond: 0 }
+const scenarios: ScenarioInput[] = [
+  { name: 'claude-haiku-4-5', pace, rules },
+  { name: 'claude-sonnet-4-5', pace, rules },
+]
 
 type Answer = Awaited<ReturnType<Awaited<ReturnType<typeof serveWithSimulator>>['api']>>
 const body = async (response: Answer) => {
@@ -63,8 +95,9 @@ const fileOn = (repo: string, branch: string, path: string) => {
 describe('autonomous build: from a spec to verified features, with parallel agents and regression', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   beforeAll(async () => {
-    served = await serveWithSimulator([scenario])
-  }, 60_000)
+    installTestAgents(['claude-code'])
+    served = await serveWithSimulator(scenarios, { PATH: `${testAgentsBin}:${process.env.PATH}` })
+  }, 180_000)
   afterAll(async () => {
     await served?.close()
   })
@@ -201,5 +234,71 @@ describe('autonomous build: from a spec to verified features, with parallel agen
     })
     expect(finished.progress).toMatchObject({ passing: 6, total: 6 })
     for (const part of parts) expect(fileOn(repo, build.branch, `${part}.txt`)).toBe('done')
+  }, 300_000)
+
+  it('goes on while a person is asked, hands the answer to the agent (Claude Code, through its feature tools), and tells a webhook', async () => {
+    const { repo, id } = await project()
+    await using receiver = await startAnsweringServer(200, { ok: true })
+    const { webhook: hook } = await body(
+      await served.api('/api/webhooks', { projectId: id, url: receiver.url, events: ['build.progress'] }),
+    )
+    await body(
+      await served.api(`/api/projects/${id}/features`, {
+        features: [
+          { name: 'Colour', steps: ['$ grep -qx red colour.txt'] },
+          { name: 'Plain', steps: ['$ grep -qx plain plain.txt'] },
+        ],
+      }),
+    )
+    const build = await body(
+      await served.api(`/api/projects/${id}/build`, {
+        concurrency: 2,
+        agent: 'claude-code',
+        model: 'anthropic:claude-sonnet-4-5',
+      }),
+    )
+    // Plain passes (its agent ran Cadre's checks through its tool first) while Colour waits.
+    const waiting = await untilBuild(build.id, ['waiting']).catch(async (error) => {
+      await dumpBuild(build.id, id)
+      throw error
+    })
+    expect(waiting.statusReason).toBe('1 feature waits for a person')
+    const asked = (await body(await served.api(`/api/projects/${id}/features`))).features
+    expect(
+      asked.map((f: { name: string; status: string; note: string | null }) => [f.name, f.status, f.note]),
+    ).toEqual([
+      ['Colour', 'needs_human', 'Which colour?\nOptions: red | blue'],
+      ['Plain', 'passing', null],
+    ])
+    const plainTask = await body(await served.api(`/api/tasks/${asked[1].lastTaskId}/events`))
+    expect(
+      plainTask.events.some(
+        (e: { type: string; data: { tool?: string; output?: string } }) =>
+          e.type === 'tool.finished' && e.data.output?.includes("Cadre's checks pass"),
+      ),
+    ).toBe(true)
+    // A bad answer is refused; a real one reaches the agent that asked, which goes on with it.
+    expect((await served.api(`/api/features/${asked[1].id}/answer`, { answer: 'x' })).status).toBe(409)
+    expect((await served.api(`/api/features/${asked[0].id}/answer`, { answer: '' })).status).toBe(400)
+    await body(await served.api(`/api/features/${asked[0].id}/answer`, { answer: 'red, please' }))
+    const finished = await untilBuild(build.id, ['finished']).catch(async (error) => {
+      await dumpBuild(build.id, id)
+      throw error
+    })
+    expect(finished.progress).toMatchObject({ passing: 2, total: 2 })
+    expect(fileOn(repo, build.branch, 'colour.txt')).toBe('red')
+
+    // The webhook was told of the build's progress, its end included.
+    const deliveries = await waitFor(async () => {
+      const { deliveries } = await body(await served.api(`/api/webhooks/${hook.id}/deliveries`))
+      return deliveries.some(
+        (d: { payload: { data: { status: string } } }) => d.payload.data.status === 'finished',
+      )
+        ? deliveries
+        : undefined
+    }, 'the webhook to hear of the end')
+    expect(deliveries.every((d: { event: string; status: string }) => d.event === 'build.progress')).toBe(
+      true,
+    )
   }, 300_000)
 })
