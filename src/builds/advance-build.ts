@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { nextOpening, scheduleOpen } from '../core/build-schedule.ts'
 import type { Build, BuildProgress } from '../core/builds.ts'
 import type { Project, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
@@ -85,9 +86,11 @@ const insertBuildTask = (session: StoreSession, emit: Emit, build: Build, title:
  */
 export const advanceBuild = async (deps: BuildDeps, buildId: string, signal: AbortSignal): Promise<void> => {
   let build = await deps.store.builds.get(buildId)
-  if (!build || !['running', 'pausing', 'waiting'].includes(build.status)) return
+  if (!build) return
   const project = await deps.store.projects.get(build.projectId)
   if (!project) return
+  build = await followSchedule(deps, build, project)
+  if (!['running', 'pausing', 'waiting'].includes(build.status)) return
   let features = await deps.store.features.list(project.id)
 
   if (features.length === 0) return await writeFeatureList(deps, build, project)
@@ -136,7 +139,7 @@ export const advanceBuild = async (deps: BuildDeps, buildId: string, signal: Abo
     return
   }
   if (build.status === 'pausing')
-    return void (await setBuildStatus(deps, build, 'paused', 'paused by a person'))
+    return void (await setBuildStatus(deps, build, 'paused', build.statusReason))
   const waiting = features.filter((feature) => !settledFeatures.has(feature.status))
   if (waiting.length === 0) return void (await setBuildStatus(deps, build, 'finished', null))
   const asked = waiting.filter((feature) => feature.status === 'needs_human').length
@@ -148,15 +151,35 @@ export const advanceBuild = async (deps: BuildDeps, buildId: string, signal: Abo
   )
 }
 
+/**
+ * The project's schedule applied: a build outside every window pauses itself (gracefully), and one
+ * it paused resumes once a window opens. A person's pause is left to a person.
+ */
+const followSchedule = async (deps: BuildDeps, build: Build, project: Project): Promise<Build> => {
+  const schedule = project.settings.buildSchedule
+  const now = new Date()
+  const open = scheduleOpen(schedule, now)
+  if (build.status === 'paused' && build.pausedBy === 'schedule' && open) {
+    return setBuildStatus(deps, build, 'running', null, null)
+  }
+  if (!open && (build.status === 'running' || build.status === 'waiting')) {
+    const next = schedule && nextOpening(schedule, now)
+    const when = next ? `; it resumes on its own at ${next.toISOString()}` : ''
+    return setBuildStatus(deps, build, 'pausing', `outside the project's build schedule${when}`, 'schedule')
+  }
+  return build
+}
+
 /** A build's status changed, told to the project's stream and its webhooks. */
 export const setBuildStatus = async (
   deps: BuildDeps,
   build: Build,
   status: Build['status'],
   reason: string | null,
+  pausedBy: Build['pausedBy'] = build.pausedBy,
 ): Promise<Build> => {
-  if (build.status === status && build.statusReason === reason) return build
-  const updated = (await deps.store.builds.update(build.id, { status, statusReason: reason }))!
+  if (build.status === status && build.statusReason === reason && build.pausedBy === pausedBy) return build
+  const updated = (await deps.store.builds.update(build.id, { status, statusReason: reason, pausedBy }))!
   await announceProgress(deps, updated)
   deps.log.info({ buildId: build.id, status, reason }, 'build status changed')
   return updated
@@ -191,7 +214,7 @@ const writeFeatureList = async (deps: BuildDeps, build: Build, project: Project)
     return
   }
   if (build.status !== 'running')
-    return void (await setBuildStatus(deps, build, 'paused', 'paused by a person'))
+    return void (await setBuildStatus(deps, build, 'paused', build.statusReason))
   const spec = await projectSpec(deps, project.id)
   if (!spec.text.trim()) {
     await setBuildStatus(

@@ -83,11 +83,16 @@ export const startBuild = async (
 /** Pausing is graceful: no feature starts, those at work finish (verified and merged), then it is paused. */
 export const pauseBuild = async (deps: BuildDeps, id: string): Promise<Build> => {
   const build = await buildOf(deps, id)
-  if (build.status === 'paused' || build.status === 'pausing') return build
+  if (build.status === 'pausing' || build.status === 'paused') {
+    // Paused by the schedule: now by a person too, so that the schedule does not resume it.
+    return build.pausedBy === 'person'
+      ? build
+      : setBuildStatus(deps, build, build.status, 'paused by a person', 'person')
+  }
   if (!['running', 'waiting'].includes(build.status)) {
     throw new CadreError('invalid_transition', `build ${id} is ${build.status}: only a running build pauses`)
   }
-  return setBuildStatus(deps, build, 'pausing', 'pausing: the features at work finish first')
+  return setBuildStatus(deps, build, 'pausing', 'paused by a person', 'person')
 }
 
 /** A paused, stopped or failed build goes on from where it was. */
@@ -105,7 +110,7 @@ export const resumeBuild = async (deps: BuildDeps, id: string): Promise<Build> =
   // A failed start of the feature list is tried again.
   const restart = build.status === 'failed' && (await deps.store.features.list(build.projectId)).length === 0
   const current = restart ? (await deps.store.builds.update(id, { initializerTaskId: null }))! : build
-  return setBuildStatus(deps, current, 'running', null)
+  return setBuildStatus(deps, current, 'running', null, null)
 }
 
 /**

@@ -39,7 +39,7 @@ export const startBuildLoop = (deps: BuildDeps, { intervalMs = 3000 } = {}): Bui
     timer = undefined
     if (shutdown.signal.aborted) return
     try {
-      const builds = await deps.store.builds.list({ status: ['running', 'pausing', 'waiting'] })
+      const builds = await deps.store.builds.list({ status: ['running', 'pausing', 'waiting', 'paused'] })
       for (const build of builds) step(build.id)
     } catch (error) {
       deps.log.warn({ err: error }, 'could not read the builds')

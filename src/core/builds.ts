@@ -25,7 +25,11 @@ export const Build = z.object({
   id: z.string(),
   projectId: z.string(),
   status: BuildStatus,
-  statusReason: z.string().nullable().describe('why it waits, stopped or failed'),
+  statusReason: z.string().nullable().describe('why it waits, pauses, stopped or failed'),
+  pausedBy: z
+    .enum(['person', 'schedule'])
+    .nullable()
+    .describe("who paused it: a build paused by the project's schedule resumes on its own"),
   branch: z.string().describe('where passing features are merged, one after the other'),
   fromBranch: z.string().describe('the branch it started from'),
   concurrency: z.number().int().describe('agents at work at once at most'),

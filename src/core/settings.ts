@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BuildSchedule } from './build-schedule.ts'
 import { CadreError, validationError } from './errors.ts'
 
 export const AgentName = z
@@ -98,6 +99,9 @@ export const ProjectSettings = z.object({
   sandbox: SandboxSettings.default({ kind: 'worktree', network: 'on' }),
   policy: PolicySettings.default({ default: 'allow', rules: [] }),
   budget: RunBudget.default({ maxSteps: 100 }),
+  buildSchedule: BuildSchedule.optional().describe(
+    'when its autonomous builds may run; outside it they pause and resume on their own (default: any time)',
+  ),
 })
 export type ProjectSettings = z.infer<typeof ProjectSettings>
 

@@ -154,6 +154,7 @@ export interface BuildsTable {
   project_id: string
   status: string
   status_reason: string | null
+  paused_by: string | null
   branch: string
   from_branch: string
   concurrency: number

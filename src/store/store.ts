@@ -297,11 +297,14 @@ export interface ConnectorRepo {
 
 export type NewBuild = Omit<
   Build,
-  'createdAt' | 'updatedAt' | 'statusReason' | 'initializerTaskId' | 'mergesSinceRegression'
+  'createdAt' | 'updatedAt' | 'statusReason' | 'pausedBy' | 'initializerTaskId' | 'mergesSinceRegression'
 >
 
 export type BuildChange = Partial<
-  Pick<Build, 'status' | 'statusReason' | 'initializerTaskId' | 'mergesSinceRegression' | 'concurrency'>
+  Pick<
+    Build,
+    'status' | 'statusReason' | 'pausedBy' | 'initializerTaskId' | 'mergesSinceRegression' | 'concurrency'
+  >
 >
 
 export interface BuildRepo {

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildToolsToken } from '../../src/builds/build-task-tools.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startAnsweringServer } from '../support/answering-server.ts'
 import { waitFor } from '../support/cli.ts'
@@ -301,4 +304,87 @@ describe('autonomous build: from a spec to verified features, with parallel agen
       true,
     )
   }, 300_000)
+
+  it("opens a build task's tools only with that task's own token, and only on its own feature", async () => {
+    const { id } = await project()
+    await body(
+      await served.api(`/api/projects/${id}/features`, {
+        features: [
+          { name: 'Colour', steps: ['$ grep -qx red colour.txt'] },
+          { name: 'Plain', steps: ['$ grep -qx plain plain.txt'] },
+        ],
+      }),
+    )
+    const build = await body(await served.api(`/api/projects/${id}/build`, { concurrency: 2, model }))
+    const [colour, plain] = await waitFor(async () => {
+      const { features } = await body(await served.api(`/api/projects/${id}/features`))
+      return features.every((f: { lastTaskId: string | null }) => f.lastTaskId) ? features : undefined
+    }, 'both features to be given to agents')
+    const connect = async (taskId: string, token: string) => {
+      const client = new Client({ name: 'probe', version: '1' })
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${served.url}/mcp/tasks/${taskId}`), {
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+        }),
+      )
+      return client
+    }
+    // Neither the access token nor another task's token opens them.
+    await expect(connect(colour.lastTaskId, served.token)).rejects.toThrow(/401|own tool token/)
+    await expect(connect(colour.lastTaskId, buildToolsToken(served.token, plain.lastTaskId))).rejects.toThrow(
+      /401|own tool token/,
+    )
+    const client = await connect(colour.lastTaskId, buildToolsToken(served.token, colour.lastTaskId))
+    const { tools } = await client.listTools()
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'feature_create_bulk',
+      'feature_get_stats',
+      'feature_list',
+      'feature_mark_passing',
+      'feature_request_human_input',
+    ])
+    const refused = await client.callTool({
+      name: 'feature_mark_passing',
+      arguments: { featureId: plain.id },
+    })
+    expect(refused).toMatchObject({
+      isError: true,
+      content: [{ text: expect.stringContaining(`this task works on feature ${colour.id}`) }],
+    })
+    await client.close()
+    await body(await served.api(`/api/builds/${build.id}/stop`, {}))
+  }, 120_000)
+
+  it("pauses itself outside the project's schedule, and resumes on its own when a window opens", async () => {
+    const { repo, id } = await project()
+    const hhmm = (offsetMinutes: number) =>
+      new Date(Date.now() + offsetMinutes * 60_000).toISOString().slice(11, 16)
+    const schedule = (start: string) => ({
+      settings: { buildSchedule: { windows: [{ start, hours: 1 }], timeZone: 'UTC' } },
+    })
+    // A window that opened an hour and a half ago has closed.
+    await body(await served.api(`/api/projects/${id}`, schedule(hhmm(-90)), 'PATCH'))
+    const refusedSchedule = await served.api(
+      `/api/projects/${id}`,
+      { settings: { buildSchedule: { windows: [{ start: '7pm', hours: 1 }] } } },
+      'PATCH',
+    )
+    expect(refusedSchedule.status).toBe(400)
+    await body(
+      await served.api(`/api/projects/${id}/features`, {
+        features: [{ name: 'Part1', steps: ['$ test -f Part1.txt'] }],
+      }),
+    )
+    const build = await body(await served.api(`/api/projects/${id}/build`, { model }))
+    const paused = await untilBuild(build.id, ['paused'], 30_000)
+    expect(paused).toMatchObject({
+      pausedBy: 'schedule',
+      statusReason: expect.stringMatching(/outside the project's build schedule; it resumes on its own at/),
+    })
+    expect(paused.agents).toEqual([])
+    // A window open now: the build goes on by itself.
+    await body(await served.api(`/api/projects/${id}`, schedule(hhmm(-1)), 'PATCH'))
+    await untilBuild(build.id, ['finished'], 60_000)
+    expect(fileOn(repo, build.branch, 'Part1.txt')).toBe('done')
+  }, 120_000)
 })

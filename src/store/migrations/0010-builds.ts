@@ -8,6 +8,7 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('status_reason', 'text')
+    .addColumn('paused_by', 'text')
     .addColumn('branch', 'text', (c) => c.notNull())
     .addColumn('from_branch', 'text', (c) => c.notNull())
     .addColumn('concurrency', 'integer', (c) => c.notNull())

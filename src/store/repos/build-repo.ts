@@ -9,6 +9,7 @@ const toBuild = (row: BuildsTable): Build => ({
   projectId: row.project_id,
   status: row.status as BuildStatus,
   statusReason: row.status_reason,
+  pausedBy: row.paused_by as Build['pausedBy'],
   branch: row.branch,
   fromBranch: row.from_branch,
   concurrency: row.concurrency,
@@ -34,6 +35,7 @@ export const createBuildRepo = ({ db, atomically }: SessionContext): BuildRepo =
           project_id: build.projectId,
           status: build.status,
           status_reason: null,
+          paused_by: null,
           branch: build.branch,
           from_branch: build.fromBranch,
           concurrency: build.concurrency,
@@ -73,6 +75,7 @@ export const createBuildRepo = ({ db, atomically }: SessionContext): BuildRepo =
         .set({
           ...(change.status !== undefined && { status: change.status }),
           ...(change.statusReason !== undefined && { status_reason: change.statusReason }),
+          ...(change.pausedBy !== undefined && { paused_by: change.pausedBy }),
           ...(change.initializerTaskId !== undefined && { initializer_task_id: change.initializerTaskId }),
           ...(change.mergesSinceRegression !== undefined && {
             merges_since_regression: change.mergesSinceRegression,
