@@ -142,13 +142,23 @@ export const advanceBuild = async (deps: BuildDeps, buildId: string, signal: Abo
     return void (await setBuildStatus(deps, build, 'paused', build.statusReason))
   const waiting = features.filter((feature) => !settledFeatures.has(feature.status))
   if (waiting.length === 0) return void (await setBuildStatus(deps, build, 'finished', null))
-  const asked = waiting.filter((feature) => feature.status === 'needs_human').length
-  await setBuildStatus(
-    deps,
-    build,
-    'waiting',
-    `${asked} feature${asked === 1 ? '' : 's'} wait${asked === 1 ? 's' : ''} for a person${waiting.length > asked ? `, and ${waiting.length - asked} more wait for those` : ''}`,
-  )
+  await setBuildStatus(deps, build, 'waiting', waitingReason(waiting))
+}
+
+const featureCount = (count: number) => `${count} feature${count === 1 ? '' : 's'}`
+
+/** What a build that has nothing left for agents waits for, in a person's words. */
+const waitingReason = (waiting: readonly Feature[]) => {
+  const byHand = waiting.filter((feature) => feature.note?.startsWith(handByHand)).length
+  const asked = waiting.filter((feature) => feature.status === 'needs_human').length - byHand
+  const blocked = waiting.length - asked - byHand
+  return [
+    asked > 0 && `${featureCount(asked)} wait${asked === 1 ? 's' : ''} for a person's answer`,
+    byHand > 0 && `${featureCount(byHand)} wait${byHand === 1 ? 's' : ''} to be verified by hand`,
+    blocked > 0 && `${featureCount(blocked)} wait${blocked === 1 ? 's' : ''} for those`,
+  ]
+    .filter(Boolean)
+    .join('; ')
 }
 
 /**

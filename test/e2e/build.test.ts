@@ -1,22 +1,16 @@
-import { execFileSync } from 'node:child_process'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildToolsToken } from '../../src/builds/build-task-tools.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startAnsweringServer } from '../support/answering-server.ts'
+import { colourRules, fileOn, onFeature } from '../support/build-scenario.ts'
 import { waitFor } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 const model = 'anthropic:claude-haiku-4-5'
-
-/** A shell command as the agent's one tool call when its task starts, then it says it is done. */
-const onFeature = (pattern: string, command: string) => ({
-  when: { lastUserMessage: { contains: pattern }, toolResult: 'none' as const },
-  reply: [{ toolCall: { tool: 'bash', input: { command } } }],
-})
 
 // The spec's three features: Alpha and Beta side by side, Gamma on both, and Gamma breaks Alpha.
 const features = [
@@ -40,22 +34,7 @@ const rules: ScenarioInput['rules'] = [
   onFeature('Feature: Beta', 'echo beta > b.txt'),
   onFeature('Feature: Gamma', 'echo gamma > c.txt && echo broken > a.txt'),
   // A feature whose agent asks a person first, and one whose agent checks its work itself.
-  {
-    when: { lastUserMessage: { contains: 'A person answered' }, lastToolResult: { contains: 'Asked' } },
-    reply: [{ toolCall: { tool: 'bash', input: { command: 'echo red > colour.txt' } } }],
-  },
-  { when: { lastUserMessage: { contains: 'A person answered' } }, reply: [{ text: 'Red it is.' }] },
-  {
-    when: { lastUserMessage: { contains: 'Feature: Colour' }, toolResult: 'none' },
-    reply: [
-      {
-        toolCall: {
-          tool: 'feature_request_human_input',
-          input: { question: 'Which colour?', options: ['red', 'blue'] },
-        },
-      },
-    ],
-  },
+  ...colourRules,
   onFeature('Feature: Plain', 'echo plain > plain.txt'),
   {
     when: { lastUserMessage: { contains: 'Feature: Plain' }, lastToolResult: { contains: 'checks pass' } },
@@ -82,17 +61,6 @@ const body = async (response: Answer) => {
   const value = await response.json()
   if (!response.ok) throw new Error(`${response.status}: ${JSON.stringify(value)}`)
   return value
-}
-
-const fileOn = (repo: string, branch: string, path: string) => {
-  try {
-    return execFileSync('git', ['-C', repo, 'show', `${branch}:${path}`], {
-      encoding: 'utf8',
-      stdio: 'pipe',
-    }).trim()
-  } catch {
-    return undefined
-  }
 }
 
 describe('autonomous build: from a spec to verified features, with parallel agents and regression', () => {
@@ -265,7 +233,7 @@ describe('autonomous build: from a spec to verified features, with parallel agen
       await dumpBuild(build.id, id)
       throw error
     })
-    expect(waiting.statusReason).toBe('1 feature waits for a person')
+    expect(waiting.statusReason).toBe("1 feature waits for a person's answer")
     const asked = (await body(await served.api(`/api/projects/${id}/features`))).features
     expect(
       asked.map((f: { name: string; status: string; note: string | null }) => [f.name, f.status, f.note]),

@@ -1,5 +1,6 @@
 import { createRootRoute, createRoute, createRouter } from '@tanstack/react-router'
 import { BoardPage } from './board/board-page.tsx'
+import { BuildPage } from './build/build-page.tsx'
 import { Shell } from './layout/shell.tsx'
 import { ProjectSettingsPage } from './settings/project-settings-page.tsx'
 import { SettingsPage } from './settings/settings-page.tsx'
@@ -25,7 +26,15 @@ const projectSettings = createRoute({
   component: ProjectSettingsPage,
 })
 
-export const router = createRouter({ routeTree: root.addChildren([board, task, settings, projectSettings]) })
+const build = createRoute({
+  getParentRoute: () => root,
+  path: '/projects/$projectId/build',
+  component: BuildPage,
+})
+
+export const router = createRouter({
+  routeTree: root.addChildren([board, task, settings, projectSettings, build]),
+})
 
 declare module '@tanstack/react-router' {
   interface Register {

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { RuntimeCapabilities } from '../../../src/runtimes/agent-catalog.ts'
 import { api } from './http.ts'
-import type { Project, Task, TaskDetail } from './types.ts'
+import type { Build, BuildView, Feature, Project, Task, TaskDetail } from './types.ts'
 
 export const useProjects = () =>
   useQuery({ queryKey: ['projects'], queryFn: () => api<{ projects: Project[] }>('/api/projects') })
@@ -49,3 +49,22 @@ export const useTaskAction = <Input>(
     },
   })
 }
+
+export const useBuilds = (projectId: string) =>
+  useQuery({
+    queryKey: ['builds', projectId],
+    queryFn: async () => (await api<{ builds: Build[] }>(`/api/projects/${projectId}/builds`)).builds,
+  })
+
+export const useBuild = (buildId: string | undefined) =>
+  useQuery({
+    queryKey: ['build', buildId],
+    queryFn: () => api<BuildView>(`/api/builds/${buildId}`),
+    enabled: buildId !== undefined,
+  })
+
+export const useFeatures = (projectId: string) =>
+  useQuery({
+    queryKey: ['features', projectId],
+    queryFn: async () => (await api<{ features: Feature[] }>(`/api/projects/${projectId}/features`)).features,
+  })

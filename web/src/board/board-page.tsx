@@ -111,6 +111,13 @@ export const BoardPage = () => {
         >
           Project settings
         </Link>
+        <Link
+          to="/projects/$projectId/build"
+          params={{ projectId: project.id }}
+          className="text-xs text-accent"
+        >
+          Build
+        </Link>
         <button type="button" onClick={() => setAdding(!adding)} className="text-xs text-accent">
           Add project
         </button>
