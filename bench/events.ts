@@ -123,8 +123,8 @@ const streamLatencies = async (samples: number) => {
     log: pino({ level: 'silent' }),
     version: 'bench',
     redactor,
-    // No build runs here: nothing to drive.
-    builds: { wake() {}, stop() {} },
+    // No build runs here: nothing to wake.
+    wakeBuilds: () => {},
     box,
     webhooks: createWebhookDeliveries({ store, box, log: pino({ level: 'silent' }) }),
     ...createModelLayer({ store, box, redactor, env: {} }),

@@ -134,9 +134,6 @@ export const startCadre = async (
     docker: createDockerSandboxes({ worktrees, docker: engine }),
     kubernetes: pods,
   })
-  // Autonomous builds are driven from here: each step from what the database holds.
-  const builds = startBuildLoop({ store, bus, models, sandboxes, log })
-  wakeBuilds = () => builds.wake()
   let server: RunningServer
   try {
     // A master key that cannot open the stored secrets stops the start here, with what to do.
@@ -156,13 +153,15 @@ export const startCadre = async (
       sandboxes,
       box,
       webhooks,
-      builds,
+      wakeBuilds: () => wakeBuilds(),
     })
   } catch (error) {
-    builds.stop()
     await store.close()
     throw error
   }
+  // Autonomous builds are driven from here: each step from what the database holds.
+  const builds = startBuildLoop({ store, bus, models, sandboxes, log, browsers: server.browsers })
+  wakeBuilds = () => builds.wake()
   const workerId = newId('worker')
   const scheduler = config.worker
     ? startScheduler(

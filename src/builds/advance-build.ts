@@ -1,17 +1,13 @@
 import type { Logger } from 'pino'
+import type { BrowserSessions } from '../browser/browser-sessions.ts'
 import { nextOpening, scheduleOpen } from '../core/build-schedule.ts'
 import type { Build, BuildProgress } from '../core/builds.ts'
 import type { Project, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import type { Feature } from '../core/features.ts'
 import { commitEvents, type Emit, type EventDeps } from '../events/commit-events.ts'
-import {
-  announceFeatures,
-  projectSpec,
-  runVerification,
-  setFeature,
-  verificationCommands,
-} from '../features/features.ts'
+import { announceFeatures, projectSpec, setFeature } from '../features/features.ts'
+import { verifyFeature } from '../features/verify-feature.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { StoreSession } from '../store/store.ts'
 import { insertTask } from '../tasks/create-task.ts'
@@ -24,6 +20,8 @@ import { runRegression } from './run-regression.ts'
 export interface BuildDeps extends WorkspaceDeps, EventDeps {
   models: ModelClient
   log: Logger
+  /** Runs features' browser checks against tasks' previews; without it, such checks fail, saying why. */
+  browsers?: BrowserSessions
 }
 
 /** Task statuses in which the agent is at work or waits for a person: its feature is not settled yet. */
@@ -303,14 +301,14 @@ const settleFeatureWork = async (deps: BuildDeps, build: Build, project: Project
       '',
     )
   }
-  const commands = verificationCommands(project, feature)
-  if (commands.length > 0) {
-    const verification = await (async () => {
-      await using opened = await openTaskWorkspace(deps, task.id)
-      return runVerification(opened.workspace, commands)
-    })()
-    if (!verification.passed)
-      return tryAgain(deps, build, feature, task, verification.why, verification.output)
+  const verification = await (async () => {
+    await using opened = await openTaskWorkspace(deps, task.id)
+    return verifyFeature(deps, opened.workspace, project, feature, task.id)
+  })()
+  // The page it opened is not needed any more, nor the preview it ran on.
+  await deps.browsers?.close(task.id)
+  if (verification !== 'nothing' && !verification.passed) {
+    return tryAgain(deps, build, feature, task, verification.why, verification.output)
   }
   try {
     await mergeTask(deps, task.id, { strategy: 'merge' })
@@ -323,7 +321,9 @@ const settleFeatureWork = async (deps: BuildDeps, build: Build, project: Project
   await setFeature(
     deps,
     feature.id,
-    commands.length > 0 ? { status: 'passing', note: null } : { status: 'needs_human', note: handByHand },
+    verification === 'nothing'
+      ? { status: 'needs_human', note: handByHand }
+      : { status: 'passing', note: null },
   )
   await deps.store.builds.update(build.id, { mergesSinceRegression: build.mergesSinceRegression + 1 })
   build.mergesSinceRegression += 1

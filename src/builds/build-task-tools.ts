@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { z } from 'zod'
+import type { BrowserSessions } from '../browser/browser-sessions.ts'
 import { CadreError } from '../core/errors.ts'
 import { type Feature, featureStats } from '../core/features.ts'
 import {
@@ -8,13 +9,13 @@ import {
   type FeatureDeps,
   FeatureInput,
   nothingVerifies,
-  runVerification,
   setFeature,
-  verificationCommands,
 } from '../features/features.ts'
+import { verifyFeature } from '../features/verify-feature.ts'
 import type { McpServerSpec } from '../runtimes/agent-runtime.ts'
 import { version } from '../version.ts'
 import { openTaskWorkspace, type WorkspaceDeps } from '../workspaces/open-task-workspace.ts'
+import { registerBrowserTools } from './browser-tools.ts'
 
 /** Where a build's task reaches its feature tools on Cadre's server. */
 export const buildToolsPath = (taskId: string) => `/mcp/tasks/${taskId}`
@@ -59,7 +60,7 @@ const answer = async (work: () => Promise<unknown>) => {
  * changes only when the build, once the agent's turn ends, verifies again and merges the work.
  */
 export const createBuildTaskMcpServer = async (
-  deps: FeatureDeps & WorkspaceDeps,
+  deps: FeatureDeps & WorkspaceDeps & { browsers?: BrowserSessions },
   taskId: string,
 ): Promise<McpServer> => {
   const task = await deps.store.tasks.get(taskId)
@@ -128,11 +129,14 @@ export const createBuildTaskMcpServer = async (
       answer(async () => {
         const feature = await ownFeature(featureId)
         await using opened = await openTaskWorkspace(deps, taskId)
-        const commands = verificationCommands(opened.project, feature)
-        if (commands.length === 0) throw nothingVerifies(feature)
-        const verification = await runVerification(opened.workspace, commands)
-        if (!verification.passed) throw new Error(`not passing: ${verification.why}:\n${verification.output}`)
-        return `Cadre's checks pass (${commands.join('; ')}): end your turn, and Cadre merges the work.`
+        const verification = await verifyFeature(deps, opened.workspace, opened.project, feature, taskId)
+        if (verification === 'nothing') throw nothingVerifies(feature)
+        if (!verification.passed) {
+          throw new Error(
+            `not passing: ${verification.why}${verification.output ? `:\n${verification.output}` : ''}`,
+          )
+        }
+        return "Cadre's checks pass: end your turn, and Cadre merges the work."
       }),
   )
   server.registerTool(
@@ -156,5 +160,6 @@ export const createBuildTaskMcpServer = async (
         return 'Asked. End your turn now: the answer comes to you as a message.'
       }),
   )
+  if (deps.browsers) registerBrowserTools(server, deps.browsers, taskId)
   return server
 }

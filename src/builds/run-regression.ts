@@ -39,17 +39,19 @@ export const runRegression = async (
 ): Promise<Feature[]> => {
   const passing = (await deps.store.features.list(project.id)).filter((f) => f.status === 'passing')
   if (passing.length === 0) return []
-  const workspace = await deps.sandboxes.create(verificationSpec(build, project))
+  const spec = verificationSpec(build, project)
+  const workspace = await deps.sandboxes.create(spec)
   try {
     await runGit(workspace, ['reset', '-q', '--hard', build.branch], { env: cadreIdentity })
     await runGit(workspace, ['clean', '-fdq'])
     if (workspace.info.created) {
-      await setUpWorkspace(
-        { sandboxes: deps.sandboxes, record: async () => {}, live: () => {} },
-        workspace,
-        project,
-        signal,
-      )
+      const quiet = { sandboxes: deps.sandboxes, record: async () => {}, live: () => {} }
+      await setUpWorkspace(quiet, workspace, project, signal).catch(async (error: unknown) => {
+        // Made anew next time, so that its setup runs again.
+        await workspace.close()
+        await deps.sandboxes.destroy(spec)
+        throw error
+      })
     }
     const reopened: Feature[] = []
     const check = project.settings.checkCommand?.trim()

@@ -84,6 +84,9 @@ describe("a project's feature list and spec", () => {
     const nameless = await add(projectId, [{ description: 'no name' }])
     expect(nameless.status).toBe(400)
     expect(await errorOf(nameless)).toMatch(/body\.features\.0\.name/)
+    const unreadable = await add(projectId, [{ name: 'A', steps: ['browser: open /; wiggle'] }])
+    expect(unreadable.status).toBe(400)
+    expect(await errorOf(unreadable)).toMatch(/cannot read the browser action "wiggle"/)
     expect((await (await t.api(`/api/projects/${projectId}/features`)).json()).features).toEqual([])
 
     // An edit that would close a circle is refused too.

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { browserStepPrefix, parseBrowserStep } from '../browser/browser-checks.ts'
+import type { BrowserSessions } from '../browser/browser-sessions.ts'
 import type { Project } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
 import { type Feature, FeatureStatus, findDependencyCycle } from '../core/features.ts'
@@ -9,6 +11,7 @@ import type { Workspace } from '../sandbox/sandbox.ts'
 import type { FeatureChange, Store } from '../store/store.ts'
 import { openTaskWorkspace, type WorkspaceDeps } from '../workspaces/open-task-workspace.ts'
 import { checkTimeoutMs } from '../workspaces/run-check-command.ts'
+import { verifyFeature } from './verify-feature.ts'
 
 export interface FeatureDeps {
   store: Store
@@ -21,7 +24,24 @@ export const FeatureInput = z.object({
   name: text(200).min(1, 'a feature needs a name'),
   description: text(20_000).default(''),
   category: text(100).min(1).default('general'),
-  steps: z.array(text(2000).min(1)).max(50).default([]).describe('how to verify it, step by step'),
+  steps: z
+    .array(
+      text(2000)
+        .min(1)
+        .superRefine((step, ctx) => {
+          if (!step.startsWith(browserStepPrefix)) return
+          try {
+            parseBrowserStep(step)
+          } catch (error) {
+            ctx.addIssue({ code: 'custom', message: (error as Error).message })
+          }
+        }),
+    )
+    .max(50)
+    .default([])
+    .describe(
+      'how to verify it, step by step: `$ <command>` is run by Cadre, `browser: open /; click Add; see 1 item` checked in a browser on the preview',
+    ),
   dependsOn: z
     .array(z.string().trim().min(1))
     .max(50)
@@ -237,7 +257,7 @@ export const runVerification = async (
 export const nothingVerifies = (feature: Feature) =>
   new CadreError(
     'bad_request',
-    `nothing can verify feature "${feature.name}": set the project's checkCommand, or give the feature steps that are commands ("$ npm test -- login")`,
+    `nothing can verify feature "${feature.name}": set the project's checkCommand, or give the feature steps that are commands ("$ npm test -- login") or browser checks ("browser: open /; click Add; see 1 item")`,
   )
 
 /**
@@ -246,7 +266,7 @@ export const nothingVerifies = (feature: Feature) =>
  * login`). The first that fails leaves the feature failing, with its output, which is returned.
  */
 export const verifyAndPass = async (
-  deps: FeatureDeps & WorkspaceDeps,
+  deps: FeatureDeps & WorkspaceDeps & { browsers?: BrowserSessions },
   id: string,
   raw: z.input<typeof PassInput>,
 ): Promise<{ passed: boolean; feature: Feature; command?: string; output?: string }> => {
@@ -262,9 +282,8 @@ export const verifyAndPass = async (
   if (opened.project.id !== feature.projectId) {
     throw new CadreError('bad_request', `task ${taskId} is not of the project of feature ${id}`)
   }
-  const commands = verificationCommands(opened.project, feature)
-  if (commands.length === 0) throw nothingVerifies(feature)
-  const verification = await runVerification(opened.workspace, commands)
+  const verification = await verifyFeature(deps, opened.workspace, opened.project, feature, taskId)
+  if (verification === 'nothing') throw nothingVerifies(feature)
   if (!verification.passed) {
     const failing = await setFeature(deps, id, {
       status: 'failing',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino'
-import type { BuildLoop } from '../builds/start-build-loop.ts'
+import type { BrowserSessions } from '../browser/browser-sessions.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { ModelClient } from '../models/model-client.ts'
 import type { ProviderRegistry } from '../models/provider-registry.ts'
@@ -32,8 +32,10 @@ export interface AppDeps {
   box: SecretBox
   /** Webhook deliveries: sending one again now. */
   webhooks: WebhookDeliveries
-  /** The loop that drives autonomous builds: woken when a person acts on one. */
-  builds: BuildLoop
+  /** Wakes the loop that drives autonomous builds: a person acted on one. */
+  wakeBuilds(): void
+  /** Chromium on tasks' previews: build agents' browser tools. */
+  browsers: BrowserSessions
   /** Live previews of tasks' work, each on an origin of its own. */
   previews: Previews
   /** The access token: build tasks' tool tokens are derived from it. */

@@ -2,7 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Logger } from 'pino'
-import type { BuildLoop } from '../builds/start-build-loop.ts'
+import { type BrowserSessions, createBrowserSessions } from '../browser/browser-sessions.ts'
 import { CadreError } from '../core/errors.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { handleGitHttp } from '../git/git-http.ts'
@@ -35,13 +35,16 @@ export interface ServerOptions {
   home: string
   box: SecretBox
   webhooks: WebhookDeliveries
-  builds: BuildLoop
+  /** Wakes the loop that drives builds: a person acted on one. */
+  wakeBuilds(): void
 }
 
 export interface RunningServer extends AsyncDisposable {
   /** The base URL, e.g. http://127.0.0.1:7878 */
   readonly url: string
   readonly port: number
+  /** Chromium on tasks' previews, for agents' browser tools and features' browser checks. */
+  readonly browsers: BrowserSessions
   /** Stops accepting, ends streams and open connections, and resolves once all are closed. */
   close(): Promise<void>
 }
@@ -73,6 +76,18 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
   })
   const { port } = server.address() as AddressInfo
   const shutdown = new AbortController()
+  const previews = createPreviews({
+    store: options.store,
+    bus: options.bus,
+    sandboxes: options.sandboxes,
+    redactor: options.redactor,
+    onFailure: (error: unknown) => options.log.warn({ err: error }, 'preview failed'),
+  })
+  const browsers = createBrowserSessions({
+    preview: (taskId) => previews.start(taskId),
+    previewRunning: (taskId) => previews.get(taskId) !== undefined,
+    stopPreview: (taskId) => previews.stop(taskId, 'its browser closed'),
+  })
   const deps = {
     store: options.store,
     bus: options.bus,
@@ -87,14 +102,9 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
     accessToken: options.token,
     box: options.box,
     webhooks: options.webhooks,
-    builds: options.builds,
-    previews: createPreviews({
-      store: options.store,
-      bus: options.bus,
-      sandboxes: options.sandboxes,
-      redactor: options.redactor,
-      onFailure: (error: unknown) => options.log.warn({ err: error }, 'preview failed'),
-    }),
+    wakeBuilds: options.wakeBuilds,
+    previews,
+    browsers,
     guard: createAccessGuard({
       token: options.token,
       host: options.host,
@@ -138,7 +148,8 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
       shutdown.abort()
       socket.close()
       // Previews end with the server: their dev commands stopped, their ends recorded.
-      const previews = deps.previews.stopAll('the server stopped').catch((error: unknown) => {
+      await browsers.closeAll().catch(() => {})
+      const stopped = deps.previews.stopAll('the server stopped').catch((error: unknown) => {
         options.log.warn({ err: error }, 'a preview did not stop cleanly')
       })
       await new Promise<void>((resolve) => {
@@ -147,9 +158,15 @@ export const startServer = async (options: ServerOptions): Promise<RunningServer
         // Requests still running get a moment to finish; then their connections are cut.
         setTimeout(() => server.closeAllConnections(), 3000).unref()
       })
-      await previews
+      await stopped
     })()
     return closing
   }
-  return { url: `http://${urlHost(options.host)}:${port}`, port, close, [Symbol.asyncDispose]: close }
+  return {
+    url: `http://${urlHost(options.host)}:${port}`,
+    port,
+    browsers,
+    close,
+    [Symbol.asyncDispose]: close,
+  }
 }

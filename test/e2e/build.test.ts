@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildToolsToken } from '../../src/builds/build-task-tools.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startAnsweringServer } from '../support/answering-server.ts'
-import { colourRules, fileOn, onFeature } from '../support/build-scenario.ts'
+import { colourRules, fileOn, onFeature, printBuild } from '../support/build-scenario.ts'
 import { waitFor } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
@@ -78,19 +78,7 @@ describe('autonomous build: from a spec to verified features, with parallel agen
     const made = await body(await served.api('/api/projects', { path: repo }))
     return { repo, id: made.id as string }
   }
-  /** What the build, its features and its tasks' events were, for a failure to explain itself. */
-  const dumpBuild = async (buildId: string, projectId: string) => {
-    const read = async (path: string) => JSON.stringify(await (await served.api(path)).json(), null, 1)
-    console.log(await read(`/api/builds/${buildId}`), await read(`/api/projects/${projectId}/features`))
-    const { tasks } = await (await served.api(`/api/tasks?projectId=${projectId}`)).json()
-    for (const task of tasks) {
-      const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
-      const lines = events.map(
-        (e: { type: string; data: unknown }) => `${e.type} ${JSON.stringify(e.data).slice(0, 300)}`,
-      )
-      console.log(`${task.id} ${task.title} ${task.status} ${task.statusReason ?? ''}\n${lines.join('\n')}`)
-    }
-  }
+  const dumpBuild = (buildId: string, projectId: string) => printBuild(served.api, buildId, projectId)
   const untilBuild = (id: string, statuses: string[], timeoutMs = 120_000) =>
     waitFor(
       async () => {

@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildWebUi, launchChromium, screenshotsDir } from '../support/browser.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
+import { provideDependencies } from '../support/template-dependencies.ts'
 
 const app = (heading: string, extra = '') => `export function App() {
   ${extra}
@@ -18,21 +18,6 @@ const edit = (word: string, content: string) => ({
   when: { lastUserMessage: { contains: word } },
   reply: [{ toolCall: { tool: 'write_file', input: { path: 'src/App.tsx', content } } }],
 })
-
-/**
- * The template's dependencies, from Cadre's own (the tests reach no registry), put into a task's
- * worktree from here: hard-linked (a second's work, and seen by its sandbox even when Cadre itself
- * is under /tmp, which sandboxes replace with their own), else linked to where they are.
- */
-const cadreModules = resolve(import.meta.dirname, '../../node_modules')
-const provideDependencies = (worktree: string) => {
-  try {
-    execFileSync('cp', ['-al', cadreModules, join(worktree, 'node_modules')], { stdio: 'ignore' })
-  } catch {
-    rmSync(join(worktree, 'node_modules'), { recursive: true, force: true })
-    symlinkSync(cadreModules, join(worktree, 'node_modules'))
-  }
-}
 
 describe('a live preview of what the agent builds, with its errors fed back to it', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>

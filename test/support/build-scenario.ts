@@ -43,3 +43,21 @@ export const fileOn = (repo: string, branch: string, path: string): string | und
     return undefined
   }
 }
+
+type Api = (path: string) => Promise<{ json(): Promise<unknown> }>
+
+/** What a build, its features and its tasks' events were: for a failing test to explain itself. */
+export const printBuild = async (api: Api, buildId: string, projectId: string) => {
+  const read = async (path: string) => JSON.stringify(await (await api(path)).json(), null, 1)
+  console.log(await read(`/api/builds/${buildId}`), await read(`/api/projects/${projectId}/features`))
+  const { tasks } = (await (await api(`/api/tasks?projectId=${projectId}`)).json()) as {
+    tasks: { id: string; title: string; status: string; statusReason: string | null }[]
+  }
+  for (const task of tasks) {
+    const { events } = (await (await api(`/api/tasks/${task.id}/events`)).json()) as {
+      events: { type: string; data: unknown }[]
+    }
+    const lines = events.map((event) => `${event.type} ${JSON.stringify(event.data).slice(0, 300)}`)
+    console.log(`${task.id} ${task.title} ${task.status} ${task.statusReason ?? ''}\n${lines.join('\n')}`)
+  }
+}

@@ -74,7 +74,7 @@ export const startTestServer = async (
     root: join(home, 'worktrees'),
     bubblewrap: await findBubblewrap(),
   })
-  const builds = startBuildLoop({ store, bus, models, sandboxes, log: logger })
+  let wakeBuilds = () => {}
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -91,8 +91,10 @@ export const startTestServer = async (
     redactor,
     box,
     webhooks,
-    builds,
+    wakeBuilds: () => wakeBuilds(),
   })
+  const builds = startBuildLoop({ store, bus, models, sandboxes, log: logger, browsers: server.browsers })
+  wakeBuilds = () => builds.wake()
   const api = (path: string, init: RequestInit & { json?: unknown } = {}): Promise<TestResponse> => {
     const { json, ...rest } = init
     const headers = new Headers(rest.headers)

@@ -59,7 +59,7 @@ export const buildRoutes = (deps: AppDeps) => {
       }),
       async (c) => {
         const build = await startBuild(deps, c.req.valid('param').id, c.req.valid('json'))
-        deps.builds.wake()
+        deps.wakeBuilds()
         return c.json(await buildView(deps, build), 201)
       },
     )
@@ -105,7 +105,7 @@ export const buildRoutes = (deps: AppDeps) => {
       }),
       async (c) => {
         const feature = await answerFeature(deps, c.req.valid('param').id, c.req.valid('json'))
-        deps.builds.wake()
+        deps.wakeBuilds()
         return c.json(feature, 200)
       },
     )
@@ -121,7 +121,7 @@ export const buildRoutes = (deps: AppDeps) => {
       }),
       async (c) => {
         const build = await run(deps, c.req.valid('param').id)
-        deps.builds.wake()
+        deps.wakeBuilds()
         return c.json(await buildView(deps, build), 200)
       },
     )
