@@ -19,6 +19,16 @@ const features = [
   { name: 'Gamma', category: 'extra', steps: ['$ grep -qx gamma c.txt'], dependsOn: ['Alpha', 'Beta'] },
 ]
 
+// The build branch named in the conflict prompt, merged in; the conflict resolved with both lines.
+const resolveBothLines = [
+  "build=$(git branch --format='%(refname:short)' --list 'cadre/build-*' | grep -v -- -verify | head -1)",
+  'git -c user.name=agent -c user.email=agent@example.com merge "$build" >/dev/null 2>&1',
+  'printf "one\\ntwo\\n" > shared.txt',
+  'git add shared.txt',
+  'git -c user.name=agent -c user.email=agent@example.com commit -qm "Merge the build branch, keeping both"',
+  'echo RESOLVED',
+].join('; ')
+
 const parts = ['Part1', 'Part2', 'Part3', 'Part4', 'Part5', 'Part6']
 
 // Whatever agent the model serves: tools are named as each agent offers them (feature_create_bulk
@@ -44,6 +54,18 @@ const rules: ScenarioInput['rules'] = [
     when: { lastUserMessage: { contains: 'Feature: Plain' }, toolResult: 'last' },
     reply: [{ toolCall: { tool: 'feature_mark_passing', input: {} } }],
   },
+  // Two features that write the same file side by side: the second to merge conflicts, and its
+  // agent merges the build branch into its own and keeps both lines.
+  {
+    when: { lastUserMessage: { contains: 'no longer merges' }, lastToolResult: { contains: 'RESOLVED' } },
+    reply: [{ text: 'Merged, both lines kept.' }],
+  },
+  {
+    when: { lastUserMessage: { contains: 'no longer merges' } },
+    reply: [{ toolCall: { tool: 'bash', input: { command: resolveBothLines } } }],
+  },
+  onFeature('Feature: One', 'echo one > shared.txt'),
+  onFeature('Feature: Two', 'echo two > shared.txt'),
   // Independent features of the second project: each writes its own file.
   ...parts.map((part) => onFeature(`Feature: ${part}`, `echo done > ${part}.txt`)),
   { reply: [{ text: 'Done.' }] },
@@ -145,6 +167,39 @@ describe('autonomous build: from a spec to verified features, with parallel agen
     expect(fileOn(repo, build.branch, 'c.txt')).toBe('gamma')
     expect(fileOn(repo, 'main', 'a.txt')).toBeUndefined()
   }, 240_000)
+
+  it('sends a merge conflict back to the agent, whose resolution is verified and merged', async () => {
+    const { repo, id } = await project()
+    await body(
+      await served.api(`/api/projects/${id}/features`, {
+        features: [
+          { name: 'One', steps: ['$ grep -qx one shared.txt'] },
+          { name: 'Two', steps: ['$ grep -qx two shared.txt'] },
+        ],
+      }),
+    )
+    const build = await body(await served.api(`/api/projects/${id}/build`, { concurrency: 2, model }))
+    const finished = await untilBuild(build.id, ['finished']).catch(async (error) => {
+      await dumpBuild(build.id, id)
+      throw error
+    })
+    expect(finished.progress).toMatchObject({ passing: 2, total: 2 })
+    expect(fileOn(repo, build.branch, 'shared.txt')).toBe('one\ntwo')
+    // One of the two conflicted, was told so, and resolved it in its own workspace.
+    const { features } = await body(await served.api(`/api/projects/${id}/features`))
+    const told = []
+    for (const feature of features) {
+      const { events } = await body(await served.api(`/api/tasks/${feature.lastTaskId}/events`))
+      if (events.some((e: { type: string }) => e.type === 'merge.conflicted'))
+        told.push(
+          events.some(
+            (e: { type: string; data: { text?: string } }) =>
+              e.type === 'message.user' && e.data.text?.includes('conflict: shared.txt'),
+          ),
+        )
+    }
+    expect(told).toEqual([true])
+  }, 120_000)
 
   it('pauses gracefully, resumes, stops, and survives a SIGKILL of the server, losing no feature and no work', async () => {
     const { repo, id } = await project()
