@@ -129,17 +129,24 @@ const integrate = async (
     await run(['merge', '--ff-only', task.branch])
     return []
   }
+  const undo = () => run(strategy === 'merge' ? ['merge', '--abort'] : ['reset', '--merge']).catch(() => {})
   try {
     if (strategy === 'merge') {
       await run(['merge', '--no-ff', '--no-edit', '-m', `Merge ${task.branch}: ${task.title}`, task.branch])
     } else {
       await run(['merge', '--squash', task.branch])
-      await run(['commit', '-q', '--no-verify', '-m', task.title])
     }
+    // git tells a conflicted merge on stdout, which simple-git does not take for a failure.
+    const conflicts = await conflictedFiles(git)
+    if (conflicts.length > 0) {
+      await undo()
+      return conflicts
+    }
+    if (strategy === 'squash') await run(['commit', '-q', '--no-verify', '-m', task.title])
     return []
   } catch (error) {
     const conflicts = await conflictedFiles(git)
-    await run(strategy === 'merge' ? ['merge', '--abort'] : ['reset', '--merge']).catch(() => {})
+    await undo()
     if (conflicts.length > 0) return conflicts
     throw new CadreError('internal', `git merge failed: ${(error as Error).message.trim()}`)
   }

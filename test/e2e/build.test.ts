@@ -179,7 +179,7 @@ describe('autonomous build: from a spec to verified features, with parallel agen
       }),
     )
     const build = await body(await served.api(`/api/projects/${id}/build`, { concurrency: 2, model }))
-    const finished = await untilBuild(build.id, ['finished']).catch(async (error) => {
+    const finished = await untilBuild(build.id, ['finished'], 60_000).catch(async (error) => {
       await dumpBuild(build.id, id)
       throw error
     })

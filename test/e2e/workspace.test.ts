@@ -222,7 +222,8 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
   })
 
   it('turns a conflicting merge into needs_input with the files, and merges once an agent resolved it', async () => {
-    const conflict = await served.api(`/api/tasks/${rival}/merge`, { strategy: 'squash' })
+    // A merge commit's conflict (git says it on stdout only) is caught like a squash's.
+    const conflict = await served.api(`/api/tasks/${rival}/merge`, { strategy: 'merge' })
     expect(conflict.status).toBe(409)
     expect((await conflict.json()).error).toMatchObject({
       code: 'merge_conflict',
