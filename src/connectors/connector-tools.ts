@@ -8,6 +8,7 @@ import type { McpServerSpec } from '../runtimes/agent-runtime.ts'
 import type { SecretBox } from '../secrets/secret-box.ts'
 import type { Store, StoredConnector } from '../store/store.ts'
 import { version } from '../version.ts'
+import { connectorAccessToken, type OAuthDeps, oauthSecrets } from './connector-oauth.ts'
 
 /** How long a connector has to start and list its tools, and a tool call to answer. */
 const connectTimeoutMs = 20_000
@@ -35,13 +36,37 @@ export const connectorSpec = (connector: StoredConnector, box: SecretBox): McpSe
       }
 }
 
+/**
+ * A connector as an agent gets it: an OAuth one with its access token (refreshed when it expires
+ * soon), or undefined while it has none.
+ */
+export const usableSpec = async (
+  deps: OAuthDeps,
+  connector: StoredConnector,
+): Promise<McpServerSpec | undefined> => {
+  const spec = connectorSpec(connector, deps.box)
+  if (connector.sealedOauth === null || spec.transport !== 'http') return spec
+  const token = await connectorAccessToken(deps, connector)
+  return token ? { ...spec, headers: { ...spec.headers, authorization: `Bearer ${token}` } } : undefined
+}
+
 /** The connectors a project's agents get (its own and the global ones), ready to give them. */
 export const projectConnectors = async (
-  store: Store,
-  box: SecretBox,
+  deps: OAuthDeps,
   projectId: string,
-): Promise<McpServerSpec[]> =>
-  (await store.connectors.forProject(projectId)).map((connector) => connectorSpec(connector, box))
+  onLeftOut: (why: string) => void = () => {},
+): Promise<McpServerSpec[]> => {
+  const specs: McpServerSpec[] = []
+  for (const connector of await deps.store.connectors.forProject(projectId)) {
+    const spec = await usableSpec(deps, connector)
+    if (spec) specs.push(spec)
+    else
+      onLeftOut(
+        `connector ${connector.name} is not authorized (POST /api/connectors/${connector.id}/authorize)`,
+      )
+  }
+  return specs
+}
 
 /** What a connector is started with: its command's own environment, with nothing of Cadre's but PATH and HOME. */
 const stdioEnvironment = (env: Readonly<Record<string, string>> = {}) => ({
@@ -154,5 +179,8 @@ export const connectConnectorTools = async (specs: readonly McpServerSpec[]) => 
 export const connectorSecrets = async (store: Store, box: SecretBox): Promise<string[]> =>
   (await store.connectors.list()).flatMap((connector) => {
     const spec = connectorSpec(connector, box)
-    return Object.values(spec.transport === 'stdio' ? (spec.env ?? {}) : (spec.headers ?? {}))
+    return [
+      ...Object.values(spec.transport === 'stdio' ? (spec.env ?? {}) : (spec.headers ?? {})),
+      ...oauthSecrets({ box }, connector),
+    ]
   })

@@ -15,6 +15,10 @@ export const Connector = z.object({
   url: z.string().nullable(),
   envNames: z.array(z.string()).describe('the variables its process gets (values kept sealed)'),
   headerNames: z.array(z.string()).describe('the headers sent to it (values kept sealed)'),
+  oauth: z
+    .object({ authorized: z.boolean().describe('it holds tokens (its access token, or one to refresh it)') })
+    .nullable()
+    .describe('null: it does not sign in with OAuth'),
   enabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

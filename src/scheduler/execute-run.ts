@@ -221,7 +221,11 @@ export const executeRun = async (
     // The MCP servers given to the project's agents (its own and the global ones), and to a
     // build's agents their feature tools.
     const connectors = [
-      ...(deps.box ? await projectConnectors(store, deps.box, project.id) : []),
+      ...(deps.box
+        ? await projectConnectors({ store, box: deps.box, redactor: deps.redactor }, project.id, (why) =>
+            log.warn({ taskId: task.id }, why),
+          )
+        : []),
       ...(task.buildId && deps.buildTools ? [deps.buildTools(task.id)] : []),
     ]
     if (runtime) {

@@ -1,11 +1,14 @@
 import type { MiddlewareHandler } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { buildToolsPattern } from '../builds/build-task-tools.ts'
+import { oauthCallbackPath } from '../connectors/connector-oauth.ts'
 import { CadreError } from '../core/errors.ts'
 import { type AccessGuard, sessionCookieName } from './access-guard.ts'
 import { isUiPath } from './web-ui.ts'
 
-const publicPaths = new Set(['/api/health', '/api/session'])
+// The OAuth callback is opened by a person's browser coming from another site, without Cadre's
+// (SameSite=Strict) cookie: the state it carries, which Cadre made, is what admits it.
+const publicPaths = new Set(['/api/health', '/api/session', oauthCallbackPath])
 
 /**
  * Host and Origin checks on every request; then the token, from `Authorization: Bearer` or the

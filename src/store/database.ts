@@ -144,6 +144,8 @@ export interface ConnectorsTable {
   sealed_env: string | null
   /** Sealed JSON object of HTTP headers. */
   sealed_headers: string | null
+  /** Sealed JSON of its OAuth state; null when it does not use OAuth. */
+  sealed_oauth: string | null
   enabled: number
   created_at: string
   updated_at: string

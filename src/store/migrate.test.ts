@@ -35,7 +35,7 @@ for (const engine of engines) {
       const failure = await database.connect().catch((error: unknown) => error)
       expect(failure).toBeInstanceOf(CadreError)
       expect((failure as CadreError).message).toMatch(
-        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 10\)/,
+        /was migrated by a newer Cadre: it has migrations this one does not know \(9999-from-the-future; this Cadre knows schema version 11\)/,
       )
       expect(await store.projects.list()).toHaveLength(1)
     })

@@ -11,6 +11,7 @@ import * as webhooks from './migrations/0007-webhooks.ts'
 import * as features from './migrations/0008-features.ts'
 import * as connectors from './migrations/0009-connectors.ts'
 import * as builds from './migrations/0010-builds.ts'
+import * as connectorOauth from './migrations/0011-connector-oauth.ts'
 
 /** Every migration in order; the schema version is the number of the last one. */
 export const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-features': features,
   '0009-connectors': connectors,
   '0010-builds': builds,
+  '0011-connector-oauth': connectorOauth,
 }
 
 const schemaVersion = Object.keys(migrations).length

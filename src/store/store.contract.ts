@@ -451,6 +451,7 @@ export const describeStoreContract = (engine: StoreEngine) =>
         url: null,
         sealedEnv: 'sealed-env',
         sealedHeaders: null,
+        sealedOauth: null,
       }
       await store.connectors.create({
         id: 'con_1',
@@ -472,7 +473,8 @@ export const describeStoreContract = (engine: StoreEngine) =>
         sealedEnv: 'sealed-env',
         enabled: true,
       })
-      await store.connectors.update('con_2', { enabled: false })
+      await store.connectors.update('con_2', { enabled: false, sealedOauth: 'sealed-oauth' })
+      expect((await store.connectors.get('con_2'))?.sealedOauth).toBe('sealed-oauth')
       expect((await store.connectors.forProject(project.id)).map((c) => c.name)).toEqual(['own'])
       expect((await store.connectors.list({ projectId: project.id })).map((c) => c.id)).toEqual(['con_1'])
       expect(await store.projects.delete(project.id)).toBe(true)

@@ -274,6 +274,8 @@ export interface StoredConnector {
   url: string | null
   sealedEnv: string | null
   sealedHeaders: string | null
+  /** Its OAuth state (client registration, tokens, an authorization under way), sealed; null: no OAuth. */
+  sealedOauth: string | null
   enabled: boolean
   createdAt: string
   updatedAt: string

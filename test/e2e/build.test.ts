@@ -348,6 +348,11 @@ describe('autonomous build: from a spec to verified features, with parallel agen
     const client = await connect(colour.lastTaskId, buildToolsToken(served.token, colour.lastTaskId))
     const { tools } = await client.listTools()
     expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'browser_click',
+      'browser_open',
+      'browser_read',
+      'browser_screenshot',
+      'browser_type',
       'feature_create_bulk',
       'feature_get_stats',
       'feature_list',

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
+import { startOAuthProbeServer } from '../support/oauth-probe-server.ts'
 import { startProbeHttpServer } from '../support/probe-http-server.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
@@ -125,4 +126,59 @@ describe("connectors: an MCP server given to a project's agents", () => {
     },
     120_000,
   )
+
+  it('signs an HTTP connector in with OAuth, keeps its tokens sealed, refreshes them, and gives its tools to the agent', async () => {
+    // Tokens that expire within Cadre's margin: each use refreshes them first.
+    await using oauth = await startOAuthProbeServer({ expiresIn: 30 })
+    const { connectors } = await (await served.api('/api/connectors')).json()
+    for (const connector of connectors)
+      await served.api(`/api/connectors/${connector.id}`, { enabled: false }, 'PATCH')
+    const made = await (
+      await served.api('/api/connectors', {
+        projectId,
+        name: 'probe-oauth',
+        transport: 'http',
+        url: oauth.url,
+        oauth: true,
+      })
+    ).json()
+    expect(made).toMatchObject({ oauth: { authorized: false } })
+    expect(
+      (await served.api('/api/connectors', { name: 'bad', transport: 'stdio', command: 'x', oauth: true }))
+        .status,
+    ).toBe(400)
+    const before = await (await served.api(`/api/connectors/${made.id}/check`, {})).json()
+    expect(before).toMatchObject({ ok: false, error: expect.stringContaining('not authorized') })
+
+    // Cadre registers itself and answers the link a person opens; the server sends them back.
+    const { authorized, authorizationUrl } = await (
+      await served.api(`/api/connectors/${made.id}/authorize`, {})
+    ).json()
+    expect(authorized).toBe(false)
+    const allowed = await fetch(authorizationUrl, { redirect: 'manual' })
+    const callback = allowed.headers.get('location')!
+    expect(callback).toMatch(new RegExp(`^${served.url}/api/connectors/oauth/callback\\?code=`))
+    // A made-up state is refused; the real one (no session cookie needed) finishes it.
+    const forged = await fetch(callback.replace(/state=[^&]+/, `state=${made.id}.forged`))
+    expect(forged.status).toBe(400)
+    expect(await forged.text()).toContain('not one Cadre started')
+    const back = await fetch(callback)
+    expect(back.status).toBe(200)
+    expect(await back.text()).toContain('Connector probe-oauth is authorized')
+    expect(oauth.grants).toEqual(['authorization_code'])
+
+    const listed = JSON.stringify(await (await served.api('/api/connectors')).json())
+    expect(listed).toContain('"oauth":{"authorized":true}')
+    expect(listed).not.toContain('probe-access')
+    expect(listed).not.toContain('probe-refresh')
+    const check = await (await served.api(`/api/connectors/${made.id}/check`, {})).json()
+    expect(check).toMatchObject({ ok: true, tools: [{ name: 'cadre_probe_echo' }] })
+    expect(oauth.grants).toEqual(['authorization_code', 'refresh_token'])
+
+    expect(await probeCallOf('builtin', 'anthropic:claude-haiku-4-5')).toEqual({
+      call: expect.objectContaining({ isError: false, output: expect.stringContaining('pong: ping') }),
+      said: 'The probe answered.',
+    })
+    expect(oauth.grants.filter((grant) => grant === 'refresh_token').length).toBeGreaterThanOrEqual(2)
+  }, 120_000)
 })

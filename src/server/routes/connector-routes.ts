@@ -1,6 +1,13 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { html } from 'hono/html'
 import { z } from 'zod'
-import { connectorSpec, connectServer } from '../../connectors/connector-tools.ts'
+import {
+  authorizeConnector,
+  connectorAuthorized,
+  finishAuthorization,
+  oauthCallbackPath,
+} from '../../connectors/connector-oauth.ts'
+import { connectorSpec, connectServer, usableSpec } from '../../connectors/connector-tools.ts'
 import { Connector, ConnectorName } from '../../core/connectors.ts'
 import { CadreError, notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
@@ -26,6 +33,12 @@ const ConnectorFieldsInput = z.object({
   headers: Secrets.optional().describe(
     'http: headers sent with every request, e.g. Authorization (kept sealed)',
   ),
+  oauth: z
+    .boolean()
+    .optional()
+    .describe(
+      'http: it signs in with OAuth; POST /api/connectors/{id}/authorize then gives the link to allow Cadre',
+    ),
 })
 
 const NewConnector = ConnectorFieldsInput.extend({
@@ -43,17 +56,23 @@ const CheckResult = z.object({
 /** A connector as the API shows it: the names of its variables and headers, never their values. */
 const shown = (connector: StoredConnector, box: AppDeps['box']): Connector => {
   const spec = connectorSpec(connector, box)
-  const { sealedEnv: _env, sealedHeaders: _headers, ...rest } = connector
+  const { sealedEnv: _env, sealedHeaders: _headers, sealedOauth, ...rest } = connector
   return {
     ...rest,
     envNames: spec.transport === 'stdio' ? Object.keys(spec.env ?? {}) : [],
     headerNames: spec.transport === 'http' ? Object.keys(spec.headers ?? {}) : [],
+    oauth: sealedOauth === null ? null : { authorized: connectorAuthorized({ box }, connector) },
   }
 }
 
-const refuseIncomplete = (transport: string, fields: { command?: string | null; url?: string | null }) => {
+const refuseIncomplete = (
+  transport: string,
+  fields: { command?: string | null; url?: string | null; oauth?: boolean },
+) => {
   if (transport === 'stdio' && !fields.command)
     throw new CadreError('bad_request', 'a stdio connector needs the command that starts it')
+  if (transport === 'stdio' && fields.oauth)
+    throw new CadreError('bad_request', 'only an http connector signs in with OAuth')
   if (transport === 'http' && !fields.url)
     throw new CadreError('bad_request', 'an http connector needs its url')
 }
@@ -95,6 +114,7 @@ export const connectorRoutes = (deps: AppDeps) => {
           url: input.url ?? null,
           sealedEnv: seal(input.env),
           sealedHeaders: seal(input.headers),
+          sealedOauth: input.oauth ? deps.box.seal('{}') : null,
         })
         return c.json(shown(connector, deps.box), 201)
       },
@@ -130,15 +150,25 @@ export const connectorRoutes = (deps: AppDeps) => {
       async (c) => {
         const { id } = c.req.valid('param')
         const current = await found(id)
-        const { env, headers, ...change } = c.req.valid('json')
+        const { env, headers, oauth, ...change } = c.req.valid('json')
         refuseIncomplete(change.transport ?? current.transport, {
           command: change.command ?? current.command,
           url: change.url ?? current.url,
+          oauth: oauth ?? current.sealedOauth !== null,
         })
+        // Switching OAuth on starts it afresh; a new URL is another server, whose sign-in is its own.
+        const freshOauth =
+          oauth === false
+            ? null
+            : oauth ||
+                (current.sealedOauth !== null && change.url !== undefined && change.url !== current.url)
+              ? deps.box.seal('{}')
+              : undefined
         const updated = await deps.store.connectors.update(id, {
           ...change,
           ...(env && { sealedEnv: seal(env) }),
           ...(headers && { sealedHeaders: seal(headers) }),
+          ...(freshOauth !== undefined && { sealedOauth: freshOauth }),
         })
         return c.json(shown(updated!, deps.box), 200)
       },
@@ -170,7 +200,17 @@ export const connectorRoutes = (deps: AppDeps) => {
       async (c) => {
         const connector = await found(c.req.valid('param').id)
         try {
-          const { client, tools } = await connectServer(connectorSpec(connector, deps.box))
+          const spec = await usableSpec(deps, connector)
+          if (!spec) {
+            return c.json(
+              {
+                ok: false,
+                error: `connector ${connector.name} signs in with OAuth and is not authorized: POST /api/connectors/${connector.id}/authorize`,
+              },
+              200,
+            )
+          }
+          const { client, tools } = await connectServer(spec)
           await client.close()
           return c.json(
             { ok: true, tools: tools.map(({ name, description }) => ({ name, description })) },
@@ -181,4 +221,80 @@ export const connectorRoutes = (deps: AppDeps) => {
         }
       },
     )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/api/connectors/{id}/authorize',
+        tags,
+        summary:
+          'Sign an OAuth connector in: its tokens are good (or refreshed), or the link a person opens to allow Cadre',
+        request: { params: IdParam },
+        responses: {
+          200: json(
+            z.object({
+              authorized: z.boolean(),
+              authorizationUrl: z
+                .string()
+                .optional()
+                .describe(
+                  'open it in a browser and allow Cadre; the authorization server sends you back to Cadre',
+                ),
+            }),
+            'authorized, or where to authorize',
+          ),
+          400: errors[400],
+          404: errors[404],
+        },
+      }),
+      async (c) => {
+        const connector = await found(c.req.valid('param').id)
+        const callback = `${new URL(c.req.url).origin}${oauthCallbackPath}`
+        return c.json(await authorizeConnector(deps, connector, callback), 200)
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: oauthCallbackPath,
+        tags,
+        summary:
+          "Where the authorization server sends a person back: the code traded for the connector's tokens (a page, not JSON)",
+        security: [],
+        request: {
+          query: z.object({
+            code: z.string().optional(),
+            state: z.string().optional(),
+            error: z.string().optional(),
+            error_description: z.string().optional(),
+          }),
+        },
+        responses: {
+          200: { description: 'a page saying the connector is authorized' },
+          400: { description: 'a page saying why it is not' },
+        },
+      }),
+      async (c) => {
+        try {
+          const connector = await finishAuthorization(deps, c.req.valid('query'))
+          return c.html(
+            callbackPage(
+              `Connector ${connector.name} is authorized`,
+              'Its agents can use it now. You can close this tab.',
+            ),
+            200,
+          )
+        } catch (error) {
+          const message =
+            error instanceof CadreError ? error.message : 'the authorization could not be finished'
+          return c.html(callbackPage('Not authorized', message), 400)
+        }
+      },
+    )
 }
+
+/** The small page a person lands on after authorizing a connector (its text escaped by hono's html). */
+const callbackPage = (title: string, text: string) => html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Cadre: ${title}</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; line-height: 1.5">
+<h1>${title}</h1><p>${text}</p><p><a href="/settings">Back to Cadre's settings</a></p>
+</body></html>`

@@ -12,6 +12,7 @@ const toConnector = (row: ConnectorsTable): StoredConnector => ({
   url: row.url,
   sealedEnv: row.sealed_env,
   sealedHeaders: row.sealed_headers,
+  sealedOauth: row.sealed_oauth,
   enabled: Boolean(row.enabled),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -33,6 +34,7 @@ export const createConnectorRepo = ({ db, atomically }: SessionContext): Connect
           url: connector.url,
           sealed_env: connector.sealedEnv,
           sealed_headers: connector.sealedHeaders,
+          sealed_oauth: connector.sealedOauth,
           enabled: 1,
           created_at: at,
           updated_at: at,
@@ -78,6 +80,7 @@ export const createConnectorRepo = ({ db, atomically }: SessionContext): Connect
           ...(change.url !== undefined && { url: change.url }),
           ...(change.sealedEnv !== undefined && { sealed_env: change.sealedEnv }),
           ...(change.sealedHeaders !== undefined && { sealed_headers: change.sealedHeaders }),
+          ...(change.sealedOauth !== undefined && { sealed_oauth: change.sealedOauth }),
           ...(change.enabled !== undefined && { enabled: change.enabled ? 1 : 0 }),
           updated_at: now(),
         })

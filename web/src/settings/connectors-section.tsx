@@ -26,6 +26,17 @@ const ConnectorRow = ({ connector, refresh }: { connector: Connector; refresh: (
     mutationFn: () => api(`/api/connectors/${connector.id}`, { method: 'DELETE' }),
     onSuccess: refresh,
   })
+  // OAuth: the authorization server's page opens in a new tab and sends the person back to Cadre.
+  const authorize = useMutation({
+    mutationFn: () =>
+      api<{ authorized: boolean; authorizationUrl?: string }>(`/api/connectors/${connector.id}/authorize`, {
+        body: {},
+      }),
+    onSuccess: (answer) => {
+      if (answer.authorizationUrl) window.open(answer.authorizationUrl, '_blank', 'noopener')
+      refresh()
+    },
+  })
   return (
     <li className="space-y-1 rounded-lg border border-line p-3 text-sm" data-connector={connector.name}>
       <div className="flex flex-wrap items-center gap-2">
@@ -38,7 +49,21 @@ const ConnectorRow = ({ connector, refresh }: { connector: Connector; refresh: (
             secrets: {[...connector.envNames, ...connector.headerNames].join(', ')}
           </span>
         )}
-        <button type="button" className={`${button} ml-auto`} onClick={() => check.mutate()}>
+        {connector.oauth && (
+          <span className={`text-xs ${connector.oauth.authorized ? 'text-good' : 'text-warn'}`}>
+            OAuth: {connector.oauth.authorized ? 'authorized' : 'not authorized'}
+          </span>
+        )}
+        {connector.oauth && (
+          <button type="button" className={`${button} ml-auto`} onClick={() => authorize.mutate()}>
+            {connector.oauth.authorized ? 'Authorize again' : 'Authorize'}
+          </button>
+        )}
+        <button
+          type="button"
+          className={`${button} ${connector.oauth ? '' : 'ml-auto'}`}
+          onClick={() => check.mutate()}
+        >
           {check.isPending ? 'Checking…' : 'Check'}
         </button>
         <button type="button" className={button} onClick={() => toggle.mutate()}>
@@ -48,6 +73,11 @@ const ConnectorRow = ({ connector, refresh }: { connector: Connector; refresh: (
           Remove
         </button>
       </div>
+      {authorize.error && (
+        <p className="text-xs text-bad" role="alert">
+          {authorize.error.message}
+        </p>
+      )}
       {check.data && (
         <p className={`text-xs ${check.data.ok ? 'text-good' : 'text-bad'}`} role="status">
           {check.data.ok
@@ -69,13 +99,14 @@ export const ConnectorsSection = () => {
   const refresh = () => void queries.invalidateQueries({ queryKey: ['connectors'] })
   const [name, setName] = useState('')
   const [target, setTarget] = useState('')
+  const [oauth, setOauth] = useState(false)
+  const http = /^https?:\/\//.test(target.trim())
   const add = useMutation({
     mutationFn: () => {
-      const http = /^https?:\/\//.test(target.trim())
       const [command, ...args] = target.trim().split(/\s+/)
       return api('/api/connectors', {
         body: http
-          ? { name, transport: 'http', url: target.trim() }
+          ? { name, transport: 'http', url: target.trim(), ...(oauth && { oauth: true }) }
           : { name, transport: 'stdio', command, args },
       })
     },
@@ -113,6 +144,12 @@ export const ConnectorsSection = () => {
           placeholder="a command (npx -y @modelcontextprotocol/server-github) or a URL"
           className={`${inputClass} min-w-0 flex-1 font-mono`}
         />
+        {http && (
+          <label className="flex items-center gap-1 text-xs text-muted">
+            <input type="checkbox" checked={oauth} onChange={(event) => setOauth(event.target.checked)} />
+            signs in with OAuth
+          </label>
+        )}
         <button
           type="submit"
           disabled={!name || !target.trim()}
