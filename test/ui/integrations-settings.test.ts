@@ -5,6 +5,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
 import { createGitRepo } from '../support/git-repo.ts'
+import { startOAuthProbeServer } from '../support/oauth-probe-server.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 
 describe('webhooks and connectors in the settings page, in Chromium', () => {
@@ -73,6 +74,46 @@ describe('webhooks and connectors in the settings page, in Chromium', () => {
       .poll(() => connector.getByRole('status').textContent(), { timeout: 20_000 })
       .toBe('Tools: cadre_probe_echo')
     await screenshot('integrations-settings')
+    expect(errors).toEqual([])
+  }, 120_000)
+
+  it("adds a project's own OAuth connector and webhook from its settings page, and authorizes the connector", async () => {
+    await using oauth = await startOAuthProbeServer()
+    const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()
+    const { page, errors, screenshot } = await openPage(browser, { width: 1280, height: 1400 })
+    await page.goto(`${served.url}/projects/${project.id}/settings?token=${served.token}`)
+    const connectors = page.locator('section', { hasText: "This project's connectors" })
+    await connectors.locator('input[name=connectorName]').fill('docs')
+    await connectors.locator('input[name=connectorTarget]').fill(oauth.url)
+    await connectors.getByLabel('signs in with OAuth').check()
+    await connectors.getByRole('button', { name: 'Add', exact: true }).click()
+    const row = connectors.locator('[data-connector=docs]')
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('OAuth: not authorized')
+    // Authorize opens the authorization server's page, which sends the person back to Cadre.
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      row.getByRole('button', { name: 'Authorize' }).click(),
+    ])
+    await popup.waitForLoadState()
+    await expect
+      .poll(() => popup.locator('h1').textContent(), { timeout: 15_000 })
+      .toBe('Connector docs is authorized')
+    await popup.close()
+    await page.reload()
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('OAuth: authorized')
+    await row.getByRole('button', { name: 'Check' }).click()
+    await expect
+      .poll(() => row.getByRole('status').textContent(), { timeout: 20_000 })
+      .toBe('Tools: cadre_probe_echo')
+
+    const webhooks = page.locator('section', { hasText: "This project's webhooks" })
+    await webhooks.locator('input[name=webhookUrl]').fill(receiverUrl)
+    await webhooks.getByRole('button', { name: 'Add webhook' }).click()
+    await expect.poll(() => webhooks.textContent(), { timeout: 15_000 }).toContain(`project ${project.id}`)
+    // Both are the project's own: the global lists keep them under the project.
+    const own = await (await served.api(`/api/connectors?projectId=${project.id}`)).json()
+    expect(own.connectors.map((c: { name: string }) => c.name)).toEqual(['docs'])
+    await screenshot('project-integrations')
     expect(errors).toEqual([])
   }, 120_000)
 })

@@ -90,11 +90,14 @@ const ConnectorRow = ({ connector, refresh }: { connector: Connector; refresh: (
 }
 
 /** MCP servers given to every project's agents: add one by command or URL, with its secrets sealed. */
-export const ConnectorsSection = () => {
+export const ConnectorsSection = ({ projectId }: { projectId?: string }) => {
   const queries = useQueryClient()
   const connectors = useQuery({
-    queryKey: ['connectors'],
-    queryFn: () => api<{ connectors: Connector[] }>('/api/connectors'),
+    queryKey: ['connectors', projectId],
+    queryFn: () =>
+      api<{ connectors: Connector[] }>(
+        projectId ? `/api/connectors?projectId=${projectId}` : '/api/connectors',
+      ),
   })
   const refresh = () => void queries.invalidateQueries({ queryKey: ['connectors'] })
   const [name, setName] = useState('')
@@ -106,8 +109,14 @@ export const ConnectorsSection = () => {
       const [command, ...args] = target.trim().split(/\s+/)
       return api('/api/connectors', {
         body: http
-          ? { name, transport: 'http', url: target.trim(), ...(oauth && { oauth: true }) }
-          : { name, transport: 'stdio', command, args },
+          ? {
+              name,
+              transport: 'http',
+              url: target.trim(),
+              ...(oauth && { oauth: true }),
+              ...(projectId && { projectId }),
+            }
+          : { name, transport: 'stdio', command, args, ...(projectId && { projectId }) },
       })
     },
     onSuccess: () => {

@@ -5,8 +5,10 @@ import type { ProjectSettings } from '../../../src/core/settings.ts'
 import { api } from '../api/http.ts'
 import { useAgents, useProjects } from '../api/queries.ts'
 import type { Project } from '../api/types.ts'
+import { ConnectorsSection } from './connectors-section.tsx'
 import { Field, inputClass, SaveBar } from './field.tsx'
 import { PolicyRulesEditor } from './policy-rules-editor.tsx'
+import { WebhooksSection } from './webhooks-section.tsx'
 
 /** A project's settings: defaults for new tasks, setup and check commands, sandbox network, policy. */
 export const ProjectSettingsPage = () => {
@@ -154,6 +156,15 @@ export const ProjectSettingsPage = () => {
         </fieldset>
         <SaveBar save={save} />
       </form>
+      <section className="space-y-3 rounded-xl border border-line bg-panel p-6">
+        <h2 className="font-semibold">This project's connectors</h2>
+        <p className="text-xs text-muted">Its agents also get the connectors of every project (Settings).</p>
+        <ConnectorsSection projectId={project.id} />
+      </section>
+      <section className="space-y-3 rounded-xl border border-line bg-panel p-6">
+        <h2 className="font-semibold">This project's webhooks</h2>
+        <WebhooksSection projectId={project.id} />
+      </section>
     </main>
   )
 }

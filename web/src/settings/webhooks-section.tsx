@@ -4,7 +4,13 @@ import type { Webhook, WebhookDelivery, WebhookEvent } from '../../../src/core/w
 import { api } from '../api/http.ts'
 import { inputClass } from './field.tsx'
 
-const events: WebhookEvent[] = ['task.finished', 'task.needs_input', 'feature.passing', 'feature.failing']
+const events: WebhookEvent[] = [
+  'task.finished',
+  'task.needs_input',
+  'feature.passing',
+  'feature.failing',
+  'build.progress',
+]
 const button = 'rounded-md border border-line px-2 py-0.5 text-xs'
 
 /** A webhook's last deliveries: what was sent, how the receiver answered, and sending one again. */
@@ -67,11 +73,12 @@ const Deliveries = ({ webhookId }: { webhookId: string }) => {
 }
 
 /** Webhooks for every project: add one (its secret shown once), switch off, delete, see deliveries. */
-export const WebhooksSection = () => {
+export const WebhooksSection = ({ projectId }: { projectId?: string }) => {
   const queries = useQueryClient()
   const webhooks = useQuery({
-    queryKey: ['webhooks'],
-    queryFn: () => api<{ webhooks: Webhook[] }>('/api/webhooks'),
+    queryKey: ['webhooks', projectId],
+    queryFn: () =>
+      api<{ webhooks: Webhook[] }>(projectId ? `/api/webhooks?projectId=${projectId}` : '/api/webhooks'),
   })
   const refresh = () => void queries.invalidateQueries({ queryKey: ['webhooks'] })
   const [url, setUrl] = useState('')
@@ -80,7 +87,7 @@ export const WebhooksSection = () => {
   const add = useMutation({
     mutationFn: () =>
       api<{ webhook: Webhook; secret: string }>('/api/webhooks', {
-        body: { url: url.trim(), events: chosen },
+        body: { url: url.trim(), events: chosen, ...(projectId && { projectId }) },
       }),
     onSuccess: (made) => {
       setSecret(made.secret)
