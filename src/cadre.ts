@@ -159,10 +159,14 @@ export const startCadre = async (
     await store.close()
     throw error
   }
-  // Autonomous builds are driven from here: each step from what the database holds.
-  const builds = startBuildLoop({ store, bus, models, sandboxes, log, browsers: server.browsers })
-  wakeBuilds = () => builds.wake()
   const workerId = newId('worker')
+  const identity = takeWorkerIdentity(config.home, workerId)
+  // Autonomous builds are driven from here: each step from what the database holds.
+  const builds = startBuildLoop(
+    { store, bus, models, sandboxes, log, browsers: server.browsers },
+    { driver: workerId, takeOverFrom: identity.deadWorkerId },
+  )
+  wakeBuilds = () => builds.wake()
   const scheduler = config.worker
     ? startScheduler(
         {
@@ -181,7 +185,7 @@ export const startCadre = async (
         },
         {
           workerId,
-          ...takeWorkerIdentity(config.home, workerId),
+          ...identity,
           concurrency: settings.maxConcurrentRuns,
         },
       )

@@ -8,12 +8,27 @@ export interface BuildLoop {
   stop(): void
 }
 
+/** How long a server's right to drive a build lasts; it is renewed while the server works on it. */
+const leaseMs = 60_000
+
+export interface BuildLoopOptions {
+  /** This server, as the driver of the builds it steps. */
+  driver: string
+  /** A server of this home known dead (this machine, its process gone): its builds are taken at once. */
+  takeOverFrom?: string
+  intervalMs?: number
+}
+
 /**
  * Steps every build that is under way, every few seconds and whenever something wakes it: one
  * step at a time per build, builds side by side. Everything a build is lives in the database, so
- * a server started again goes on with each from where it was.
+ * a server started again goes on with each from where it was. A build is driven by one server at
+ * a time, the one holding its lease: servers sharing a database never step the same build.
  */
-export const startBuildLoop = (deps: BuildDeps, { intervalMs = 3000 } = {}): BuildLoop => {
+export const startBuildLoop = (
+  deps: BuildDeps,
+  { driver, takeOverFrom, intervalMs = 3000 }: BuildLoopOptions,
+): BuildLoop => {
   const shutdown = new AbortController()
   const stepping = new Map<string, Promise<void>>()
   const again = new Set<string>()
@@ -24,7 +39,18 @@ export const startBuildLoop = (deps: BuildDeps, { intervalMs = 3000 } = {}): Bui
       again.add(buildId)
       return
     }
-    const work = advanceBuild(deps, buildId, shutdown.signal)
+    const claim = () =>
+      deps.store.builds.claim(buildId, driver, new Date(Date.now() + leaseMs).toISOString(), takeOverFrom)
+    const work = (async () => {
+      if (!(await claim())) return
+      // A long step (a regression run, a browser check) keeps its lease.
+      const renew = setInterval(() => void claim().catch(() => {}), leaseMs / 3)
+      try {
+        await advanceBuild(deps, buildId, shutdown.signal)
+      } finally {
+        clearInterval(renew)
+      }
+    })()
       .catch((error: unknown) =>
         deps.log.warn({ err: error, buildId }, 'a build step failed; it is tried again'),
       )

@@ -167,6 +167,8 @@ export interface BuildsTable {
   regression_every: number
   initializer_task_id: string | null
   merges_since_regression: number
+  driver: string | null
+  driver_lease_until: string | null
   created_at: string
   updated_at: string
 }

@@ -443,6 +443,39 @@ export const describeStoreContract = (engine: StoreEngine) =>
       expect(await store.webhooks.delete(global.id)).toBe(true)
     })
 
+    it('lets one driver at a time hold a build, until its lease runs out or it is known dead', async () => {
+      const project = await newProject('/repo/builds')
+      const build = await store.builds.create({
+        id: 'bld_1',
+        projectId: project.id,
+        status: 'running',
+        branch: 'cadre/build-1',
+        fromBranch: 'main',
+        concurrency: 2,
+        agent: 'builtin',
+        model: null,
+        mode: 'auto',
+        maxAttempts: 3,
+        regressionEvery: 1,
+      })
+      expect(build).toMatchObject({ status: 'running', pausedBy: null, initializerTaskId: null })
+      const later = new Date(Date.now() + 60_000).toISOString()
+      const past = new Date(Date.now() - 1000).toISOString()
+      expect(await store.builds.claim('bld_1', 'wkr_a', later)).toBe(true)
+      expect(await store.builds.claim('bld_1', 'wkr_b', later)).toBe(false)
+      expect(await store.builds.claim('bld_1', 'wkr_a', later)).toBe(true)
+      expect(await store.builds.claim('bld_1', 'wkr_b', later, 'wkr_a')).toBe(true)
+      expect(await store.builds.claim('bld_1', 'wkr_a', past)).toBe(false)
+      expect(await store.builds.claim('bld_1', 'wkr_b', past)).toBe(true)
+      expect(await store.builds.claim('bld_1', 'wkr_a', later)).toBe(true)
+      expect(await store.builds.claim('bld_none', 'wkr_a', later)).toBe(false)
+      const updated = await store.builds.update('bld_1', { status: 'paused', pausedBy: 'schedule' })
+      expect(updated).toMatchObject({ status: 'paused', pausedBy: 'schedule' })
+      expect(
+        (await store.builds.list({ projectId: project.id, status: ['paused'] })).map((b) => b.id),
+      ).toEqual(['bld_1'])
+    })
+
     it('keeps connectors: a project gets its own and the global enabled ones', async () => {
       const project = await newProject('/repo/connectors')
       const fields = {

@@ -315,6 +315,11 @@ export interface BuildRepo {
   /** Newest first; of one project, and/or in these statuses. */
   list(filter?: { projectId?: string; status?: readonly BuildStatus[] }): Promise<Build[]>
   update(id: string, change: BuildChange): Promise<Build | undefined>
+  /**
+   * Takes (or keeps) the right to drive the build until `leaseUntil`: granted when nobody holds it,
+   * this driver does, its lease ran out, or its holder is `takeOverFrom` (a server known dead).
+   */
+  claim(id: string, driver: string, leaseUntil: string, takeOverFrom?: string): Promise<boolean>
 }
 
 /** Every repository, bound either to the database or to one open transaction. */

@@ -93,7 +93,10 @@ export const startTestServer = async (
     webhooks,
     wakeBuilds: () => wakeBuilds(),
   })
-  const builds = startBuildLoop({ store, bus, models, sandboxes, log: logger, browsers: server.browsers })
+  const builds = startBuildLoop(
+    { store, bus, models, sandboxes, log: logger, browsers: server.browsers },
+    { driver: 'test-server' },
+  )
   wakeBuilds = () => builds.wake()
   const api = (path: string, init: RequestInit & { json?: unknown } = {}): Promise<TestResponse> => {
     const { json, ...rest } = init

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 
-// Autonomous builds, and which build a task works for (null: a task of its own).
+// Autonomous builds, and which build a task works for (null: a task of its own). A build is driven
+// by one server at a time: the one holding its lease (driver, until when).
 export const up = async (db: Kysely<unknown>): Promise<void> => {
   await db.schema
     .createTable('builds')
@@ -19,6 +20,8 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     .addColumn('regression_every', 'integer', (c) => c.notNull())
     .addColumn('initializer_task_id', 'text')
     .addColumn('merges_since_regression', 'integer', (c) => c.notNull())
+    .addColumn('driver', 'text')
+    .addColumn('driver_lease_until', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute()

@@ -46,6 +46,8 @@ export const createBuildRepo = ({ db, atomically }: SessionContext): BuildRepo =
           regression_every: build.regressionEvery,
           initializer_task_id: null,
           merges_since_regression: 0,
+          driver: null,
+          driver_lease_until: null,
           created_at: at,
           updated_at: at,
         })
@@ -66,6 +68,26 @@ export const createBuildRepo = ({ db, atomically }: SessionContext): BuildRepo =
     if (filter.status !== undefined && filter.status.length > 0)
       query = query.where('status', 'in', [...filter.status])
     return (await query.orderBy('id', 'desc').execute()).map(toBuild)
+  },
+
+  async claim(id, driver, leaseUntil, takeOverFrom) {
+    const row = await atomically((tx) =>
+      tx
+        .updateTable('builds')
+        .set({ driver, driver_lease_until: leaseUntil })
+        .where('id', '=', id)
+        .where((where) =>
+          where.or([
+            where('driver', 'is', null),
+            where('driver', '=', driver),
+            where('driver_lease_until', '<', now()),
+            ...(takeOverFrom ? [where('driver', '=', takeOverFrom)] : []),
+          ]),
+        )
+        .returning('id')
+        .executeTakeFirst(),
+    )
+    return row !== undefined
   },
 
   async update(id, change) {
