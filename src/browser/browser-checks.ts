@@ -9,6 +9,9 @@ import { type BrowserSessions, locate, pageText } from './browser-sessions.ts'
  */
 export const browserStepPrefix = 'browser:'
 
+/** How long `see` and `not see` wait for the page to come true. */
+const textWaitMs = 10_000
+
 export type BrowserAction =
   | { kind: 'open'; path: string }
   | { kind: 'click'; target: string }
@@ -91,8 +94,9 @@ export const runBrowserChecks = async (
             throw new Error(`the page reported errors: ${session.errors.join('; ')}`)
         } else {
           const seen = async () => (await pageText(page)).toLowerCase().includes(action.text.toLowerCase())
-          // Text may come after a request: it is given a few seconds to show (or to go).
-          const deadline = Date.now() + 5000
+          // Text may come after a request, or once the page's scripts ran: it is given as long as an
+          // action is to show (or to go).
+          const deadline = Date.now() + textWaitMs
           while ((await seen()) !== (action.kind === 'see') && Date.now() < deadline)
             await page.waitForTimeout(200)
           if ((await seen()) !== (action.kind === 'see'))
@@ -104,10 +108,8 @@ export const runBrowserChecks = async (
         }
       }
     } catch (error) {
-      const shown = await browsers
-        .open(taskId)
-        .then((session) => pageText(session.page))
-        .catch(() => '')
+      const now = browsers.current(taskId)
+      const shown = now ? await pageText(now.page).catch(() => '') : ''
       return {
         passed: false,
         command: step,

@@ -98,6 +98,12 @@ export const createBrowserSessions = (options: BrowserSessionsOptions) => {
     return browser
   }
 
+  /** Opens a path of the preview; what the page reported before is forgotten. */
+  const visit = async (session: BrowserSession, path: string) => {
+    session.errors.length = 0
+    await session.page.goto(new URL(path, session.origin).href, { waitUntil: 'domcontentloaded' })
+  }
+
   const close = async (taskId: string) => {
     const held = sessions.get(taskId)
     if (!held) return
@@ -111,46 +117,49 @@ export const createBrowserSessions = (options: BrowserSessionsOptions) => {
     /** The task's page, opened on its preview at `path` when asked or when it has none yet. */
     async open(taskId: string, path?: string): Promise<BrowserSession> {
       const held = sessions.get(taskId)
-      if (held && path === undefined) {
+      if (held) {
         held.timer.refresh()
+        if (path !== undefined) await visit(held.session, path)
         return held.session
       }
-      const ownPreview = !held && !options.previewRunning(taskId)
+      const ownPreview = !options.previewRunning(taskId)
       const preview = await options.preview(taskId)
-      let entry = held
-      if (!entry) {
-        const context = await (await launch()).newContext({ viewport: { width: 1280, height: 800 } })
-        const page = await context.newPage()
-        page.setDefaultTimeout(actionTimeoutMs)
-        page.setDefaultNavigationTimeout(navigationTimeoutMs)
-        const errors: string[] = []
-        page.on('pageerror', (error) => errors.push(error.message))
-        // A failed load is told by its response (with its address), not by the console's line.
-        page.on('console', (message) => {
-          if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-            errors.push(message.text())
-        })
-        page.on('response', (response) => {
-          const path = new URL(response.url()).pathname
-          if (response.status() >= 400 && path !== '/favicon.ico')
-            errors.push(`${response.status()} for ${path}`)
-        })
-        // The token link sets the preview's cookie; later pages need only the origin.
-        await page.goto(preview.url)
-        entry = {
-          context,
-          session: { page, origin: preview.origin, errors },
-          timer: setTimeout(() => void close(taskId), idleMs).unref(),
-          ownPreview,
-        }
-        sessions.set(taskId, entry)
+      const context = await (await launch()).newContext({ viewport: { width: 1280, height: 800 } })
+      const page = await context.newPage()
+      page.setDefaultTimeout(actionTimeoutMs)
+      page.setDefaultNavigationTimeout(navigationTimeoutMs)
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      // A failed load is told by its response (with its address), not by the console's line.
+      page.on('console', (message) => {
+        if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+          errors.push(message.text())
+      })
+      page.on('response', (response) => {
+        const where = new URL(response.url()).pathname
+        if (response.status() >= 400 && where !== '/favicon.ico')
+          errors.push(`${response.status()} for ${where}`)
+      })
+      const session = { page, origin: preview.origin, errors }
+      sessions.set(taskId, {
+        context,
+        session,
+        timer: setTimeout(() => void close(taskId), idleMs).unref(),
+        ownPreview,
+      })
+      try {
+        // The token link sets the preview's cookie and lands on its first page.
+        await page.goto(preview.url, { waitUntil: 'domcontentloaded' })
+        if (path !== undefined && path !== '/') await visit(session, path)
+      } catch (error) {
+        await close(taskId)
+        throw error
       }
-      entry.timer.refresh()
-      if (path !== undefined) {
-        entry.session.errors.length = 0
-        await entry.session.page.goto(new URL(path, entry.session.origin).href)
-      }
-      return entry.session
+      return session
+    },
+    /** The task's page as it is now, if it has one: nothing is opened. */
+    current(taskId: string): BrowserSession | undefined {
+      return sessions.get(taskId)?.session
     },
     close,
     async closeAll() {

@@ -13,6 +13,7 @@ import {
   type WorkspaceDeps,
 } from '../workspaces/open-task-workspace.ts'
 import { createErrorFeedback } from './error-feedback.ts'
+import { forwardPort, httpAnswers, type PortForwarder } from './port-forwarder.ts'
 import { type PreviewProxy, startPreviewProxy } from './preview-proxy.ts'
 
 export interface PreviewDeps extends WorkspaceDeps, EventDeps {
@@ -91,11 +92,26 @@ export const createPreviews = (deps: PreviewDeps) => {
         `project ${project.id} has no dev command to preview with: set it (PATCH /api/projects/${project.id} {"settings": {"devCommand": "npm run dev -- --port $PORT"}})`,
       )
     }
-    if (workspace.info.kind !== 'worktree' || spec.network === 'off') {
+    // A container's ports are reached through it (its network may even be off); a worktree's dev
+    // server listens on this machine, so its sandbox needs this machine's network.
+    const forwarded = workspace.connect?.bind(workspace)
+    if (!forwarded && (workspace.info.kind !== 'worktree' || spec.network === 'off')) {
       throw await refuse(
-        `task ${taskId}'s workspace (${workspace.info.kind}, network ${spec.network}) cannot be reached from here: previews need a worktree sandbox with the network on`,
+        `task ${taskId}'s workspace (${workspace.info.kind}, network ${spec.network}) cannot be reached from here: previews need a worktree sandbox with the network on, or a Docker or podman container (pods: not yet)`,
       )
     }
+    // Each port asked for in the container gets a port here, on first use.
+    const forwarders = new Map<number, Promise<PortForwarder>>()
+    const local = async (inside: number) => {
+      if (!forwarded) return inside
+      if (!forwarders.has(inside)) forwarders.set(inside, forwardPort(forwarded, inside))
+      return (await forwarders.get(inside)!).port
+    }
+    const closeForwarders = async () => {
+      for (const forwarder of forwarders.values()) (await forwarder).close()
+    }
+    const reachable = async (inside: number) =>
+      forwarded ? httpAnswers(await local(inside)) : answers(inside)
     const devPort = await freePort()
     const controller = new AbortController()
     const output = createDeltaCoalescer(
@@ -128,7 +144,7 @@ export const createPreviews = (deps: PreviewDeps) => {
     let port: number | undefined
     while (port === undefined) {
       for (const candidate of [devPort, ...printedPorts(printed)]) {
-        if (await answers(candidate)) port = candidate
+        if (await reachable(candidate)) port = candidate
         if (port !== undefined) break
       }
       if (port !== undefined) break
@@ -136,6 +152,7 @@ export const createPreviews = (deps: PreviewDeps) => {
         controller.abort()
         await exec
         output.flush()
+        await closeForwarders()
         await workspace.close()
         const why =
           ended && !ended.cancelled
@@ -165,13 +182,14 @@ export const createPreviews = (deps: PreviewDeps) => {
     let proxy: PreviewProxy
     try {
       proxy = await startPreviewProxy({
-        target: `http://127.0.0.1:${port}`,
+        target: `http://127.0.0.1:${await local(port)}`,
         token,
         onErrors: (report) => feedback.add(report),
       })
     } catch (error) {
       controller.abort()
       await exec
+      await closeForwarders()
       await workspace.close()
       throw error
     }
@@ -185,6 +203,7 @@ export const createPreviews = (deps: PreviewDeps) => {
         const result = await exec
         output.flush()
         await proxy.close()
+        await closeForwarders()
         await feedback.close().catch((error: unknown) => deps.onFailure?.(error))
         await workspace.close()
         await record(taskId, [

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { PassThrough, type Readable } from 'node:stream'
+import { Duplex, PassThrough, type Readable } from 'node:stream'
 import type Docker from 'dockerode'
 import { killMarked } from './marked-processes.ts'
 import {
@@ -108,4 +108,48 @@ export const execInContainer = async (target: ContainerExec, request: ExecReques
   } finally {
     stop.release()
   }
+}
+
+/**
+ * Reaches 127.0.0.1:<port> inside the container with whatever the image has: nc (busybox's too),
+ * socat, node, or bash's /dev/tcp. It relays its stdin and stdout to the connection.
+ */
+const bridgeScript = `p="$1"
+if command -v nc >/dev/null 2>&1; then exec nc 127.0.0.1 "$p"; fi
+if command -v busybox >/dev/null 2>&1; then exec busybox nc 127.0.0.1 "$p"; fi
+if command -v socat >/dev/null 2>&1; then exec socat - "TCP:127.0.0.1:$p"; fi
+if command -v node >/dev/null 2>&1; then exec node -e 'const s=require("net").connect(+process.argv[1],"127.0.0.1");process.stdin.pipe(s);s.pipe(process.stdout);s.on("error",()=>process.exit(1))' "$p"; fi
+if command -v bash >/dev/null 2>&1; then exec bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" || exit 1; cat <&3 & cat >&3; wait' "$p"; fi
+echo "nothing in the image reaches a port (no nc, socat, node or bash)" >&2
+exit 127`
+
+/**
+ * A TCP connection to a port on the container's own loopback, relayed by a process in the
+ * container through the engine's exec API: what is written goes to the port, what the port sends
+ * is read. It carries a mark like every process, so closing the workspace ends it.
+ */
+export const connectInContainer = async (target: ContainerExec, port: number): Promise<Duplex> => {
+  const mark = randomUUID()
+  target.onMark?.(mark)
+  const exec = await target.container.exec({
+    Cmd: ['/bin/sh', '-c', bridgeScript, 'bridge', String(port)],
+    Env: Object.entries({ ...target.env, [execMarker]: mark }).map(([name, value]) => `${name}=${value}`),
+    WorkingDir: target.cwd,
+    User: target.user,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: false,
+  })
+  const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as Duplex
+  const incoming = new PassThrough()
+  target.docker.modem.demuxStream(stream, incoming, new PassThrough())
+  stream.on('end', () => incoming.end())
+  stream.on('close', () => incoming.end())
+  const connection = Duplex.from({ readable: incoming, writable: stream })
+  connection.on('close', () => {
+    stream.destroy()
+    killMarked(execMarker, mark)
+  })
+  return connection
 }

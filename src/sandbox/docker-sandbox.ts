@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import type Docker from 'dockerode'
 import { CadreError } from '../core/errors.ts'
-import { execInContainer } from './container-exec.ts'
+import { connectInContainer, execInContainer } from './container-exec.ts'
 import { openDirectorySandbox } from './directory-sandbox.ts'
 import { killMarked } from './marked-processes.ts'
 import { type ContainerFate, oomEventsCommand, oomKillsIn, watchOutOfMemory } from './out-of-memory.ts'
@@ -151,6 +151,18 @@ export const openDockerSandbox = async (directory: string, spec: ContainerSpec):
         }
       })
     },
+    connect: (port) =>
+      connectInContainer(
+        {
+          docker: spec.docker,
+          container,
+          user,
+          cwd: files.root,
+          env: baseEnvironment(files.root),
+          onMark: (mark) => marks.add(mark),
+        },
+        port,
+      ),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream'
+import type { Duplex, Readable } from 'node:stream'
 
 /** Where a process's output came from. */
 export type OutputStream = 'stdout' | 'stderr'
@@ -67,6 +67,12 @@ export interface Sandbox extends AsyncDisposable {
   list(path: string, options?: { recursive?: boolean; limit?: number }): Promise<FileEntry[]>
   /** Ends every process still running in the workspace; the workspace itself is kept or removed by its backend. */
   close(): Promise<void>
+  /**
+   * A TCP connection to a port on the workspace's own loopback, where its processes listen (a dev
+   * server), for a workspace whose network is not this machine's (a container). Absent where a
+   * process's port is this machine's own.
+   */
+  connect?(port: number): Promise<Duplex>
 }
 
 /** What a backend needs to make (or find again) a task's workspace. */

@@ -160,4 +160,39 @@ describe('a task in a container: the agent works inside it, review works as with
       )
       .toBe('removed')
   }, 60_000)
+
+  it("previews a dev server running inside the task's container, its network off", async () => {
+    const project = await (await served.api('/api/projects', { path: createGitRepo() })).json()
+    const sandbox = { kind: 'docker', image: testImage, network: 'off' }
+    const devCommand =
+      'mkdir -p /tmp/site && echo "<html><body><h1>Inside the container</h1></body></html>" > /tmp/site/index.html && exec httpd -f -p "$PORT" -h /tmp/site'
+    await served.api(`/api/projects/${project.id}`, { settings: { sandbox, devCommand } }, 'PATCH')
+    const task = await (
+      await served.api('/api/tasks', {
+        projectId: project.id,
+        prompt: 'look',
+        model: 'anthropic:claude-sonnet-4-5',
+      })
+    ).json()
+    await served.settled(task.id, ['review', 'done', 'failed'])
+    const started = await served.api(`/api/tasks/${task.id}/preview`, {})
+    expect(started.status).toBe(200)
+    const preview = await started.json()
+    // The token link sets the preview's cookie; the page then comes from the container, through Cadre.
+    const signIn = await fetch(preview.url, { redirect: 'manual' })
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? ''
+    expect(cookie).not.toBe('')
+    const page = await fetch(`${preview.origin}/`, { headers: { cookie } })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('<h1>Inside the container</h1>')
+    expect(html).toContain('<script') // the error reporter, injected as in any preview
+    // Several requests at once, each over its own connection into the container.
+    const many = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(`${preview.origin}/index.html`, { headers: { cookie } })),
+    )
+    expect(many.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200])
+    await Promise.all(many.map((answer) => answer.text()))
+    expect((await served.api(`/api/tasks/${task.id}/preview`, undefined, 'DELETE')).status).toBe(200)
+  }, 120_000)
 })
