@@ -7,6 +7,7 @@ import type { PreviewLink } from '../preview/previews.ts'
 const idleMs = 5 * 60_000
 const actionTimeoutMs = 10_000
 const navigationTimeoutMs = 60_000
+const launchTimeoutMs = 60_000
 const maxTextChars = 8000
 
 export interface BrowserSessionsOptions {
@@ -89,7 +90,18 @@ export const createBrowserSessions = (options: BrowserSessionsOptions) => {
       const { chromium } = await import('playwright-core')
       return chromium.launch({
         executablePath: chromiumPath,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+        // Nothing of its own on the network (updates, sync, first-run pages): it only opens previews.
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+        timeout: launchTimeoutMs,
       })
     })()
     browser.catch(() => {

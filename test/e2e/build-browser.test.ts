@@ -12,34 +12,38 @@ const look = 'Feature: Look'
 describe("a build's browser checks and browser tools, on a project made from the vite-react template", () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   beforeAll(async () => {
-    served = await serveWithSimulator([
-      {
-        name: 'claude-haiku-4-5',
-        rules: [
-          // Look's agent opens the page, reads it, looks at a screenshot, then is done.
-          {
-            when: { lastUserMessage: { contains: look }, toolResult: 'none' },
-            reply: [{ toolCall: { tool: 'browser_open', input: { path: '/' } } }],
-          },
-          {
-            when: {
-              lastUserMessage: { contains: look },
-              lastToolResult: { contains: 'Hello from your new app' },
+    // Playwright says what the browser does, for a failure to explain itself.
+    served = await serveWithSimulator(
+      [
+        {
+          name: 'claude-haiku-4-5',
+          rules: [
+            // Look's agent opens the page, reads it, looks at a screenshot, then is done.
+            {
+              when: { lastUserMessage: { contains: look }, toolResult: 'none' },
+              reply: [{ toolCall: { tool: 'browser_open', input: { path: '/' } } }],
             },
-            reply: [{ toolCall: { tool: 'browser_click', input: { target: 'Clicked 0 times' } } }],
-          },
-          {
-            when: {
-              lastUserMessage: { contains: look },
-              lastToolResult: { contains: 'Clicked Clicked 0 times' },
+            {
+              when: {
+                lastUserMessage: { contains: look },
+                lastToolResult: { contains: 'Hello from your new app' },
+              },
+              reply: [{ toolCall: { tool: 'browser_click', input: { target: 'Clicked 0 times' } } }],
             },
-            reply: [{ toolCall: { tool: 'browser_screenshot', input: {} } }],
-          },
-          // Every other agent changes nothing: the template's page is what Cadre checks.
-          { reply: [{ text: 'Done.' }] },
-        ],
-      },
-    ])
+            {
+              when: {
+                lastUserMessage: { contains: look },
+                lastToolResult: { contains: 'Clicked Clicked 0 times' },
+              },
+              reply: [{ toolCall: { tool: 'browser_screenshot', input: {} } }],
+            },
+            // Every other agent changes nothing: the template's page is what Cadre checks.
+            { reply: [{ text: 'Done.' }] },
+          ],
+        },
+      ],
+      { DEBUG: 'pw:browser' },
+    )
   }, 60_000)
   afterAll(async () => {
     await served?.close()
@@ -96,13 +100,8 @@ describe("a build's browser checks and browser tools, on a project made from the
       150_000,
     ).catch(async (error) => {
       await printBuild(served.api, build.id, project.id)
-      console.log(
-        served.server.output.stdout
-          .split('\n')
-          .filter((line) => /warn|error/i.test(line))
-          .slice(-20)
-          .join('\n'),
-      )
+      console.log(served.server.output.stdout.split('\n').slice(-40).join('\n'))
+      console.log(served.server.output.stderr.split('\n').slice(-60).join('\n'))
       throw error
     })
     expect(waiting.status).toBe('waiting')
