@@ -3,6 +3,7 @@ import { loadConfig } from '../config.ts'
 import { CadreError } from '../core/errors.ts'
 import { version } from '../version.ts'
 import { registerAgentCommands } from './commands/agent-commands.ts'
+import { registerBuildCommands } from './commands/build-commands.ts'
 import { registerDoctorCommand } from './commands/doctor-command.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerModelCommands } from './commands/model-commands.ts'
@@ -33,6 +34,7 @@ const buildProgram = () => {
   registerProjectCommands(program, globals)
   registerTaskCommands(program, globals)
   registerReviewCommands(program, globals)
+  registerBuildCommands(program, globals)
   registerSimCommand(program)
   registerDoctorCommand(program)
   registerAgentCommands(program, globals)

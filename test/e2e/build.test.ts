@@ -5,7 +5,7 @@ import { buildToolsToken } from '../../src/builds/build-task-tools.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startAnsweringServer } from '../support/answering-server.ts'
 import { colourRules, fileOn, onFeature, printBuild } from '../support/build-scenario.ts'
-import { waitFor } from '../support/cli.ts'
+import { runCli, waitFor } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
@@ -166,6 +166,17 @@ describe('autonomous build: from a spec to verified features, with parallel agen
     expect(fileOn(repo, build.branch, 'b.txt')).toBe('beta')
     expect(fileOn(repo, build.branch, 'c.txt')).toBe('gamma')
     expect(fileOn(repo, 'main', 'a.txt')).toBeUndefined()
+
+    // The command line shows the same: the build, its share passing and its features.
+    const env = { CADRE_URL: served.url, CADRE_TOKEN: served.token }
+    const status = await runCli(['build', 'status', '--project', repo], env)
+    expect(status.code).toBe(0)
+    expect(status.stdout).toContain(`Build ${build.id} on ${build.branch}: finished`)
+    expect(status.stdout).toContain('3 of 3 features passing (100%)')
+    expect(status.stdout).toMatch(/Alpha\s+passing\s+1/)
+    const notRunning = await runCli(['build', 'pause', build.id], env)
+    expect(notRunning.code).not.toBe(0)
+    expect(notRunning.stderr).toContain('only a running build pauses')
   }, 240_000)
 
   it('sends a merge conflict back to the agent, whose resolution is verified and merged', async () => {

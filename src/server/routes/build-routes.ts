@@ -35,13 +35,27 @@ const BuildView = Build.extend({
 })
 
 const actions = {
-  pause: { run: pauseBuild, summary: 'Pause: no feature starts, those at work finish, then it is paused' },
-  resume: { run: resumeBuild, summary: 'Go on from where it was (a paused, stopped or failed build)' },
-  stop: { run: stopBuild, summary: 'Stop now: its agents are cancelled, their work kept on their branches' },
+  pause: { summary: 'Pause: no feature starts, those at work finish, then it is paused' },
+  resume: { summary: 'Go on from where it was (a paused, stopped or failed build)' },
+  stop: { summary: 'Stop now: its agents are cancelled, their work kept on their branches' },
 } as const
 
 /** Autonomous builds: started on a project, followed, paused, resumed, stopped; people's answers. */
 export const buildRoutes = (deps: AppDeps) => {
+  const actionRoute = <A extends keyof typeof actions>(action: A) =>
+    createRoute({
+      method: 'post',
+      path: `/api/builds/{id}/${action}` as `/api/builds/{id}/${A}`,
+      tags,
+      summary: actions[action].summary,
+      request: { params: IdParam },
+      responses: { 200: json(BuildView, 'the build'), 404: errors[404], 409: errors[409] },
+    })
+  /** A person acted on a build: the loop looks at it now, and the answer shows it as it is. */
+  const acted = async (build: Build) => {
+    deps.wakeBuilds()
+    return buildView(deps, build)
+  }
   const routes = new OpenAPIHono({ defaultHook: validationHook })
     .openapi(
       createRoute({
@@ -109,22 +123,14 @@ export const buildRoutes = (deps: AppDeps) => {
         return c.json(feature, 200)
       },
     )
-  for (const [action, { run, summary }] of Object.entries(actions)) {
-    routes.openapi(
-      createRoute({
-        method: 'post',
-        path: `/api/builds/{id}/${action}`,
-        tags,
-        summary,
-        request: { params: IdParam },
-        responses: { 200: json(BuildView, 'the build'), 404: errors[404], 409: errors[409] },
-      }),
-      async (c) => {
-        const build = await run(deps, c.req.valid('param').id)
-        deps.wakeBuilds()
-        return c.json(await buildView(deps, build), 200)
-      },
+    .openapi(actionRoute('pause'), async (c) =>
+      c.json(await acted(await pauseBuild(deps, c.req.valid('param').id)), 200),
     )
-  }
+    .openapi(actionRoute('resume'), async (c) =>
+      c.json(await acted(await resumeBuild(deps, c.req.valid('param').id)), 200),
+    )
+    .openapi(actionRoute('stop'), async (c) =>
+      c.json(await acted(await stopBuild(deps, c.req.valid('param').id)), 200),
+    )
   return routes
 }
