@@ -118,10 +118,7 @@ export const advanceBuild = async (deps: BuildDeps, buildId: string, signal: Abo
   // Features that ran out of tries go to a person, with why.
   for (const feature of features) {
     if (feature.status === 'failing' && feature.attempts >= build.maxAttempts) {
-      await setFeature(deps, feature.id, {
-        status: 'needs_human',
-        note: `gave up after ${feature.attempts} attempts: ${feature.note ?? 'it kept failing'}`,
-      })
+      await giveUp(deps, feature, feature.attempts, feature.note ?? 'it kept failing')
     }
   }
 
@@ -341,14 +338,17 @@ const tryAgain = async (
 ) => {
   const attempt = feature.attempts + 1
   if (attempt >= build.maxAttempts) {
-    await setFeature(deps, feature.id, {
-      status: 'needs_human',
-      attempts: attempt,
-      note: `gave up after ${attempt} attempts: ${why}${output ? `\n${output.slice(-2000)}` : ''}`,
-    })
-    return
+    return giveUp(deps, feature, attempt, `${why}${output ? `\n${output.slice(-2000)}` : ''}`)
   }
   // The agent is told first: a restart in between costs no try.
   await sendMessage(deps, task.id, { text: retryPrompt(why, output, attempt, build.maxAttempts) })
   await setFeature(deps, feature.id, { attempts: attempt, note: why })
 }
+
+/** A feature out of tries goes to a person, with why. */
+const giveUp = (deps: BuildDeps, feature: Feature, attempts: number, why: string) =>
+  setFeature(deps, feature.id, {
+    status: 'needs_human',
+    attempts,
+    note: `gave up after ${attempts} attempts: ${why}`,
+  })
