@@ -23,7 +23,9 @@ export const discardTask = async (deps: WorkspaceDeps & EventDeps, taskId: strin
     await workspace.close()
   }
   await deps.sandboxes.destroy(spec)
-  await openGit(spec.projectPath).raw(['branch', '-D', spec.branch])
+  // Not `git branch -D`: it rewrites the repository's config (to drop the branch's section), and a
+  // sandbox starting meanwhile, which binds that file read-only, would find it gone.
+  await openGit(spec.projectPath).raw(['update-ref', '-d', `refs/heads/${spec.branch}`])
   return commitEvents(deps, async (session, emit) => {
     await emit(taskId, [{ type: 'task.discarded', data: { archiveRef: ref, commit: snapshot!.commit } }])
     return applyTaskAction(session, emit, taskId, 'discard', `changes discarded; kept at ${ref}`)

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -268,7 +268,11 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
     git(repo, 'checkout', '-q', '--', 'README.md')
 
     // Discarded: the work is gone from the branch but kept, untracked file too, under the archive ref.
+    // The repository's config is left as it was (regression: `git branch -D` rewrote it, and a
+    // sandbox starting at that moment failed to bind it read-only).
+    const config = statSync(join(repo, '.git', 'config'))
     const discarded = await (await served.api(`/api/tasks/${scratch}/discard`, {})).json()
+    expect(statSync(join(repo, '.git', 'config')).ino).toBe(config.ino)
     expect(discarded.status).toBe('cancelled')
     const archive = `refs/cadre/archive/${scratch}`
     expect(git(repo, 'show', `${archive}:scratch.txt`)).toBe('draft')
@@ -302,7 +306,7 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
       code: 2,
       stderr: expect.stringContaining('--strategy is merge, squash or rebase'),
     })
-  })
+  }, 90_000) // seven CLI runs, each starting Node, on a shared machine
 
   it("writes a commit message with the task's model when none is given", async () => {
     const changelog = await create('write a changelog again')
