@@ -58,13 +58,11 @@ describe('crash: the server killed with SIGKILL at random moments while tasks ru
       ANTHROPIC_BASE_URL: sim.url,
       ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
     }
-    const serverLogs: string[] = []
+    const servers: ReturnType<typeof spawnCli>[] = []
     const start = async () => {
       rmSync(join(home, 'server.json'), { force: true })
       const server = spawnCli(['serve'], env)
-      serverLogs.push('')
-      const logIndex = serverLogs.length - 1
-      server.child.stderr?.on('data', (chunk) => (serverLogs[logIndex] += chunk))
+      servers.push(server)
       const url = await waitFor(() => readServerUrl(home), 'the server to start')
       const token = readFileSync(join(home, 'token'), 'utf8').trim()
       // biome-ignore lint/suspicious/noExplicitAny: answers are checked by the assertions
@@ -116,9 +114,11 @@ describe('crash: the server killed with SIGKILL at random moments while tasks ru
         for (const task of await statuses()) {
           const { events } = await current.api(`/api/tasks/${task.id}/events?limit=1000`)
           const last = events.slice(-6).map((e: { seq: number; type: string }) => `${e.seq} ${e.type}`)
-          console.error(`${task.id} ${task.status} ${task.statusReason ?? ''}: ${last.join(', ')}`)
+          const runs = JSON.stringify(task.runs)
+          console.error(`${task.id} ${task.status} ${task.statusReason ?? ''}: ${last.join(', ')}\n${runs}`)
         }
-        console.error(`the last server's log:\n${serverLogs.at(-1)?.slice(-4000)}`)
+        const { stdout, stderr } = servers.at(-1)!.output
+        console.error(`the last server's log:\n${stdout.slice(-6000)}\n${stderr.slice(-2000)}`)
         throw error
       })
       expect(tasks.map((task) => `${task.status} ${task.statusReason ?? ''}`.trim())).toEqual(
