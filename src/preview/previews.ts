@@ -92,12 +92,12 @@ export const createPreviews = (deps: PreviewDeps) => {
         `project ${project.id} has no dev command to preview with: set it (PATCH /api/projects/${project.id} {"settings": {"devCommand": "npm run dev -- --port $PORT"}})`,
       )
     }
-    // A container's ports are reached through it (its network may even be off); a worktree's dev
-    // server listens on this machine, so its sandbox needs this machine's network.
+    // A container's or pod's ports are reached through it (its network may even be off); a
+    // worktree's dev server listens on this machine, so its sandbox needs this machine's network.
     const forwarded = workspace.connect?.bind(workspace)
     if (!forwarded && (workspace.info.kind !== 'worktree' || spec.network === 'off')) {
       throw await refuse(
-        `task ${taskId}'s workspace (${workspace.info.kind}, network ${spec.network}) cannot be reached from here: previews need a worktree sandbox with the network on, or a Docker or podman container (pods: not yet)`,
+        `task ${taskId}'s workspace (${workspace.info.kind}, network ${spec.network}) cannot be reached from here: a worktree's dev server listens on this machine, so its sandbox needs the network on to be previewed (a Docker, podman or Kubernetes workspace is reached through its engine, network on or off)`,
       )
     }
     // Each port asked for in the container gets a port here, on first use.

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { taskGitToken } from '../../src/git/git-http.ts'
@@ -150,6 +151,65 @@ describe('a task in a Kubernetes pod: fetched from Cadre, worked on by the agent
     await expect
       .poll(() => [cluster.pods.has(orphanPod), cluster.secrets.has(orphanPod)], { timeout: 15_000 })
       .toEqual([false, false])
+  }, 90_000)
+
+  it("previews a dev server running in the task's pod, its network off: every byte through port-forward", async () => {
+    const repo = createGitRepo()
+    mkdirSync(join(repo, 'site'))
+    writeFileSync(
+      join(repo, 'site', 'index.html'),
+      '<html><head></head><body><h1>Inside the pod</h1></body></html>',
+    )
+    // What an exec relay could not carry (its output is text): every byte value, and a megabyte of noise.
+    const blob = Buffer.concat([
+      Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)),
+      randomBytes(1 << 20),
+    ])
+    writeFileSync(join(repo, 'site', 'blob.bin'), blob)
+    git(repo, ['add', 'site'])
+    git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'site'])
+    const project = await (await served.api('/api/projects', { path: repo })).json()
+    const sandbox = { kind: 'kubernetes', image: 'toolchain:1', network: 'off' }
+    // The fake's pods have this machine's /usr: busybox's httpd stands in for the image's dev server.
+    const devCommand = 'exec busybox httpd -f -p "127.0.0.1:$PORT" -h site'
+    await served.api(`/api/projects/${project.id}`, { settings: { sandbox, devCommand } }, 'PATCH')
+    const task = await runTask(project.id)
+
+    const started = await served.api(`/api/tasks/${task.id}/preview`, {})
+    expect(started.status).toBe(200)
+    const preview = await started.json()
+    const signIn = await fetch(preview.url, { redirect: 'manual' })
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? ''
+    expect(cookie).not.toBe('')
+    const page = await fetch(`${preview.origin}/`, { headers: { cookie } })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('<h1>Inside the pod</h1>')
+    expect(html).toContain('<script') // the error reporter, injected as in any preview
+    // Several at once, each over a port-forward of its own, the binary file byte for byte.
+    const many = await Promise.all(
+      Array.from({ length: 4 }, () => fetch(`${preview.origin}/blob.bin`, { headers: { cookie } })),
+    )
+    expect(many.map((answer) => answer.status)).toEqual([200, 200, 200, 200])
+    for (const answer of many) expect(Buffer.from(await answer.arrayBuffer()).equals(blob)).toBe(true)
+    const forwards = `PORTFORWARD /api/v1/namespaces/${cluster.namespace}/pods/${podName(task.id)}/portforward`
+    expect(cluster.requests.filter((request) => request === forwards).length).toBeGreaterThanOrEqual(6)
+
+    expect((await served.api(`/api/tasks/${task.id}/preview`, undefined, 'DELETE')).status).toBe(200)
+    const { events } = await (await served.api(`/api/tasks/${task.id}/events`)).json()
+    const { devPort } = events.find((e: { type: string }) => e.type === 'preview.started').data
+    expect(events.find((e: { type: string }) => e.type === 'preview.stopped').data).toMatchObject({
+      reason: 'stopped on request',
+    })
+    // The dev server in the pod is gone (fake pods share this machine's loopback), and so is the preview.
+    const probe = connect(devPort, '127.0.0.1')
+    const refused = await new Promise((resolve) => {
+      probe.once('connect', () => resolve(false))
+      probe.once('error', () => resolve(true))
+    })
+    probe.destroy()
+    expect(refused).toBe(true)
+    await expect(fetch(`${preview.origin}/`, { headers: { cookie } })).rejects.toThrow()
   }, 90_000)
 
   it('says what is wrong when a pod cannot be made', async () => {

@@ -8,16 +8,19 @@ import type { V1Container, V1NetworkPolicy, V1Pod, V1Secret } from '@kubernetes/
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1'
 import { Pod, Secret } from 'kubernetes-models/v1'
 import { WebSocketServer } from 'ws'
+import { createFakePortForward } from './fake-kubernetes-port-forward.ts'
 
 /**
  * A fake of the Kubernetes API routes Cadre uses — pods (create, read, list by label, delete, log,
- * exec), secrets and network policies — for tests, since no API server can run on these machines.
+ * exec, portforward), secrets and network policies — for tests, since no API server can run on
+ * these machines.
  *
  * It is strict where the real one is: every body is validated against the Kubernetes schemas
  * (kubernetes-models) and the API's name and label rules, answering 422 `Invalid` as the real
  * server does; names collide with 409, missing objects are 404 `Status`es. Exec speaks the real
  * WebSocket channel protocol (`v5.channel.k8s.io`: channels 0–3, 255 to close stdin; the exit
- * status as a `Status` on channel 3).
+ * status as a `Status` on channel 3); port-forward speaks the kubelet's (`v4.channel.k8s.io`, in
+ * `fake-kubernetes-port-forward.ts`).
  *
  * Pods run for real on this machine, as a kubelet would run them, with one difference: there is no
  * image. Each container is a bubblewrap root made of this machine's /usr and /etc (so an image is
@@ -318,7 +321,7 @@ export const startFakeKubernetes = async (namespace = 'cadre-test'): Promise<Fak
   } as const
 
   const route =
-    /^\/(?:api\/v1|apis\/networking\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(pods|secrets|networkpolicies)(?:\/([^/]+))?(?:\/(log|exec))?$/
+    /^\/(?:api\/v1|apis\/networking\.k8s\.io\/v1)\/namespaces\/([^/]+)\/(pods|secrets|networkpolicies)(?:\/([^/]+))?(?:\/(log|exec|portforward))?$/
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake')
@@ -394,7 +397,9 @@ export const startFakeKubernetes = async (namespace = 'cadre-test'): Promise<Fak
           ? 'v4.channel.k8s.io'
           : false,
   })
+  const portForwards = createFakePortForward({ namespace, pods, requests })
   server.on('upgrade', (req, socket, head) => {
+    if (portForwards.upgrade(req, socket, head)) return
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push(`EXEC ${url.pathname}`)
     const match = route.exec(url.pathname)
@@ -480,6 +485,7 @@ current-context: fake
     async [Symbol.asyncDispose]() {
       for (const runtime of runtimes.values()) killAll(runtime)
       sockets.close()
+      portForwards.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       rmSync(root, { recursive: true, force: true })

@@ -9,6 +9,8 @@ export interface KubeApi {
   core: k8s.CoreV1Api
   networking: k8s.NetworkingV1Api
   exec: k8s.Exec
+  /** Connections to pods' ports (their dev servers), one WebSocket each. */
+  portForward: k8s.PortForward
   namespace: string
   /** The API server's address, for messages. */
   server: string
@@ -62,6 +64,7 @@ export const connectKubernetes = async (options: KubeOptions = {}): Promise<Kube
     core: config.makeApiClient(k8s.CoreV1Api),
     networking: config.makeApiClient(k8s.NetworkingV1Api),
     exec: new k8s.Exec(config),
+    portForward: new k8s.PortForward(config),
     namespace: options.namespace ?? context?.namespace ?? 'default',
     server: cluster.server,
   }

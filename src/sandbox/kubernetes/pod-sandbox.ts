@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto'
 import { posix } from 'node:path'
+import type { Duplex } from 'node:stream'
 import { CadreError } from '../../core/errors.ts'
 import { baseEnvironment } from '../docker-sandbox.ts'
 import { execFiles } from '../exec-files.ts'
 import { oomEventsCommand, oomKillsIn, watchOutOfMemory } from '../out-of-memory.ts'
 import type { ExecRequest, Sandbox } from '../sandbox.ts'
 import { execInPod, killMarkedInPod, type PodTarget } from './pod-exec.ts'
+import { connectInPod } from './pod-port-forward.ts'
 
 /**
  * A workspace in a running pod's container: processes run there through the exec API, files are
  * read and written by processes there, confined to `root` as in any workspace (the container's
- * files are not on this machine). Closing ends every process it started.
+ * files are not on this machine); its ports are reached through the API server's port-forward.
+ * Closing ends every process it started and every connection it opened.
  */
 export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox => {
   const { root } = target
@@ -33,7 +36,9 @@ export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox =>
     async () => 'ended',
   )
   const files = execFiles(root, (request) => run(request))
+  const connections = new Set<Duplex>()
   const close = async () => {
+    for (const connection of connections) connection.destroy()
     if (count > 0) await killMarkedInPod(target, `${session}-`)
   }
   return {
@@ -51,6 +56,12 @@ export const openPodSandbox = (target: PodTarget & { root: string }): Sandbox =>
         )
       }
       return outOfMemory(() => run(request, cwd))
+    },
+    async connect(port) {
+      const connection = await connectInPod(target, port)
+      connections.add(connection)
+      connection.on('close', () => connections.delete(connection))
+      return connection
     },
     close,
     [Symbol.asyncDispose]: close,
