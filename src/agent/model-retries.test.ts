@@ -11,7 +11,7 @@ import { startReplayer } from '../sim/start-replayer.ts'
 import { startSimulator } from '../sim/start-simulator.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cadre-retries-'))
-const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 20 }
+const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 20, firstOutputMs: 5000, silenceMs: 5000 }
 
 /** An Anthropic error answer, as the service sends it. */
 const failure = (status: number, type: string, headers: Record<string, string> = {}): CassetteExchange => ({
@@ -52,10 +52,10 @@ describe('model calls that fail for a moment', () => {
   })
 
   /** Runs the loop against a replayer serving these answers in order; returns the result and stored events. */
-  const runAgainst = async (exchanges: CassetteExchange[], retry = fast) => {
+  const runAgainst = async (exchanges: CassetteExchange[], retry = fast, realtime = false) => {
     const path = join(dir, `${randomBytes(4).toString('hex')}.json`)
     writeFileSync(path, JSON.stringify({ version: 1, exchanges }))
-    const replayer = await startReplayer({ cassettePath: path })
+    const replayer = await startReplayer({ cassettePath: path, realtime })
     servers.push(replayer)
     await using harness = await startLoopHarness({ url: replayer.url })
     return await harness.attempt('anthropic:claude-haiku-4-5', { tools: [], budget: { maxSteps: 3 }, retry })
@@ -91,6 +91,28 @@ describe('model calls that fail for a moment', () => {
     expect(events.find((e) => e.type === 'message.assistant')).toMatchObject({
       data: { text: 'Recovered after the failures.' },
     })
+  })
+
+  it('takes a stream that goes silent, before its reply or in the middle, for a dropped one and retries it', async () => {
+    const chunks = success.response.chunks!
+    const silent = (from: number): CassetteExchange => ({
+      ...success,
+      // What comes after `from` arrives only after 3 s: longer than the loop waits.
+      response: {
+        ...success.response,
+        chunks: chunks.map((chunk, i) => (i < from ? { ...chunk, atMs: 0 } : { ...chunk, atMs: 3000 })),
+      },
+    })
+    const { result, events } = await runAgainst(
+      [silent(0), silent(3), success],
+      { ...fast, firstOutputMs: 400, silenceMs: 400 },
+      true,
+    )
+    expect(result).toMatchObject({ outcome: 'finished', steps: 1 })
+    expect(events.filter((e) => e.type === 'step.retrying').map((e) => e.data.reason)).toEqual([
+      "the model's stream went silent for 0 s before its reply began",
+      "the model's stream went silent for 0 s in the middle of its reply",
+    ])
   })
 
   it('waits at least as long as retry-after asks', async () => {

@@ -5,9 +5,22 @@ export interface RetryPolicy {
   maxAttempts: number
   baseDelayMs: number
   maxDelayMs: number
+  /**
+   * How long a call may go without output before it counts as dropped and is retried: until its
+   * first piece (generous: a reasoning model may think for minutes before it says anything), and
+   * between pieces once it streams.
+   */
+  firstOutputMs: number
+  silenceMs: number
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 60_000 }
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  firstOutputMs: 10 * 60_000,
+  silenceMs: 5 * 60_000,
+}
 
 /** A provider asking for longer than this is not believed (the run would look hung). */
 const maxRetryAfterMs = 10 * 60_000

@@ -189,6 +189,7 @@ export const runAgentLoop = async (
           threadId,
           blockPrefix: `${threadId}:${step}:${attempt}`,
           onDelta: deltas.push,
+          silence: retry,
         })
       } catch (error) {
         deltas.flush()

@@ -4,6 +4,7 @@ import type { EventInput } from '../core/events/registry.ts'
 import type { ResolvedModel } from '../models/model-client.ts'
 import { cachedPrompt } from '../models/prompt-caching.ts'
 import { toUsage } from '../models/to-usage.ts'
+import { ModelStalledError } from './transient-model-error.ts'
 
 export interface ModelStep {
   text: string
@@ -33,7 +34,41 @@ export const streamModelStep = async (options: {
   threadId: string
   blockPrefix: string
   onDelta: (delta: Delta) => void
+  /** Silence allowed before the first piece of the reply, and between pieces. */
+  silence: { firstOutputMs: number; silenceMs: number }
 }): Promise<ModelStep> => {
+  const { silence } = options
+  // A stream that goes silent is ended here and reported as stalled (a dropped stream, retried);
+  // only the caller's own signal means "stop". The SDK's chunk timeouts start only once the
+  // provider has sent something, so they would not see a server that never answers.
+  let started = false
+  const quiet = new AbortController()
+  let timer = setTimeout(() => quiet.abort(), silence.firstOutputMs)
+  const heard = () => {
+    started = true
+    clearTimeout(timer)
+    timer = setTimeout(() => quiet.abort(), silence.silenceMs)
+  }
+  const stalled = () => new ModelStalledError(started ? silence.silenceMs : silence.firstOutputMs, started)
+  try {
+    return await readStep(options, AbortSignal.any([options.signal, quiet.signal]), heard)
+  } catch (error) {
+    if (quiet.signal.aborted && !options.signal.aborted) throw stalled()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Parts that are the reply itself (text, reasoning, tool calls, its end), not the stream's bookkeeping. */
+const replyPiece = /-(start|delta|end)$|^tool-call$|^finish/
+
+/** The step's stream read to its end; `heard` is called on every piece of the reply. */
+const readStep = async (
+  options: Parameters<typeof streamModelStep>[0],
+  signal: AbortSignal,
+  heard: () => void,
+): Promise<ModelStep> => {
   const { threadId, blockPrefix, onDelta } = options
   const result = streamText({
     model: options.model.languageModel,
@@ -44,7 +79,7 @@ export const streamModelStep = async (options: {
     }),
     tools: options.tools,
     maxRetries: 0, // retried by the caller, which tells the user
-    abortSignal: options.signal,
+    abortSignal: signal,
     onError: () => {}, // the error part below carries it to the caller; nothing is logged here
   })
   const step: ModelStep = {
@@ -58,6 +93,7 @@ export const streamModelStep = async (options: {
   }
   const callNames = new Map<string, string>()
   for await (const part of result.fullStream) {
+    if (replyPiece.test(part.type)) heard()
     if (part.type === 'text-delta') {
       step.text += part.text
       onDelta({
@@ -80,6 +116,7 @@ export const streamModelStep = async (options: {
     } else if (part.type === 'error') {
       throw part.error
     } else if (part.type === 'abort') {
+      if (!options.signal.aborted) throw new Error('the model call was aborted') // silence: see above
       return { ...step, aborted: true }
     }
   }

@@ -5,6 +5,16 @@ const retryableStatuses = new Set([408, 409, 425, 429, 500, 502, 503, 504, 529])
 const droppedStream =
   /terminated|ECONNRESET|ECONNREFUSED|socket hang up|fetch failed|premature close|other side closed|network/i
 
+/** A model call that went silent for longer than the retry policy allows: a dropped stream. */
+export class ModelStalledError extends Error {
+  constructor(silentMs: number, started: boolean) {
+    super(
+      `the model's stream went silent for ${Math.round(silentMs / 1000)} s ${started ? 'in the middle of its reply' : 'before its reply began'}`,
+    )
+    this.name = 'ModelStalledError'
+  }
+}
+
 /** The messages of an error and of its causes, in one line. */
 const causeChain = (error: unknown): string => {
   const messages: string[] = []
@@ -23,6 +33,7 @@ const refusalStatus = (error: unknown) =>
 
 /** Whether a model call's failure is worth retrying: rate limits, overload, server errors, dropped streams. */
 export const isTransientModelError = (error: unknown): boolean => {
+  if (error instanceof ModelStalledError) return true
   const status = refusalStatus(error)
   return status !== undefined ? retryableStatuses.has(status) : droppedStream.test(causeChain(error))
 }
@@ -43,6 +54,7 @@ export const retryAfterMs = (error: unknown): number | undefined => {
 
 /** A short reason for the retry event: the status and the provider's message, or what dropped. */
 export const describeModelError = (error: unknown): string => {
+  if (error instanceof ModelStalledError) return error.message
   const status = refusalStatus(error)
   const text =
     status !== undefined
