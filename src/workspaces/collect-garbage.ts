@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
 import { runGit, snapshotWorkspace } from '../git/workspace-git.ts'
-import { archiveRef } from './discard-task.ts'
 import type { WorkspaceDeps } from './open-task-workspace.ts'
+import { archiveRef } from './open-task-workspace.ts'
 import { workspaceSpec } from './workspace-spec.ts'
 
 export const GcInput = z.object({

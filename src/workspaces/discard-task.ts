@@ -3,10 +3,7 @@ import { commitEvents, type EventDeps } from '../events/commit-events.ts'
 import { openGit } from '../git/open-git.ts'
 import { snapshotWorkspace } from '../git/workspace-git.ts'
 import { applyTaskAction } from '../tasks/transition-task.ts'
-import { openTaskWorkspace, type WorkspaceDeps } from './open-task-workspace.ts'
-
-/** Where a task's work is kept when its workspace goes away: never on a branch, never lost. */
-export const archiveRef = (taskId: string) => `refs/cadre/archive/${taskId}`
+import { archiveRef, openTaskWorkspace, type WorkspaceDeps } from './open-task-workspace.ts'
 
 /**
  * `POST /api/tasks/:id/discard`: the task's changes thrown away — its workspace and branch removed —

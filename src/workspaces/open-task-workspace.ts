@@ -1,6 +1,7 @@
 import { isComparison } from '../core/comparison.ts'
 import type { Project, Task } from '../core/entities.ts'
 import { CadreError, notFound } from '../core/errors.ts'
+import { openGit } from '../git/open-git.ts'
 import type { SandboxBackend, Workspace, WorkspaceSpec } from '../sandbox/sandbox.ts'
 import type { Store } from '../store/store.ts'
 import { workspaceSpec } from './workspace-spec.ts'
@@ -15,6 +16,21 @@ export interface TaskWorkspace extends AsyncDisposable {
   project: Project
   spec: WorkspaceSpec
   workspace: Workspace
+}
+
+/** Where a task's work is kept when its workspace goes away: never on a branch, never lost. */
+export const archiveRef = (taskId: string) => `refs/cadre/archive/${taskId}`
+
+/**
+ * Whether the task's changes were discarded: its branch is gone and its work kept under the
+ * archive ref. Its workspace must not be made again (on a new branch from the base, as if nothing
+ * had happened).
+ */
+const wasDiscarded = async (projectPath: string, task: Task) => {
+  const refs = await openGit(projectPath)
+    .raw(['for-each-ref', '--format=%(refname)', `refs/heads/${task.branch}`, archiveRef(task.id)])
+    .catch(() => '')
+  return refs.includes(archiveRef(task.id)) && !refs.includes(`refs/heads/${task.branch}`)
 }
 
 /** Statuses in which an agent may be changing the workspace: nothing else may change it then. */
@@ -45,6 +61,12 @@ export const openTaskWorkspace = async (
   }
   const project = await deps.store.projects.get(task.projectId)
   if (!project) throw notFound('project', task.projectId)
+  if (task.status === 'cancelled' && (await wasDiscarded(project.path, task))) {
+    throw new CadreError(
+      'conflict',
+      `task ${taskId}'s changes were discarded: its workspace and branch are gone; what it had is kept at ${archiveRef(taskId)} (git -C ${project.path} show ${archiveRef(taskId)})`,
+    )
+  }
   const spec = workspaceSpec(task, project)
   const workspace = await deps.sandboxes.create(spec)
   return { task, project, spec, workspace, [Symbol.asyncDispose]: () => workspace.close() }

@@ -279,6 +279,13 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
     expect(git(repo, 'show', `${archive}:README.md`)).toBe('# scratch')
     expect(git(repo, 'branch', '--list', discarded.branch)).toBe('')
     expect(existsSync(await served.workspaceOf(scratch))).toBe(false)
+    // Its diff is refused, saying where the work is, and nothing is made again (regression: the
+    // workspace was made anew on a new branch from the base; found by the soak).
+    const diff = await served.api(`/api/tasks/${scratch}/diff`)
+    expect(diff.status).toBe(409)
+    expect((await diff.json()).error.message).toContain(`changes were discarded`)
+    expect(existsSync(await served.workspaceOf(scratch))).toBe(false)
+    expect(git(repo, 'branch', '--list', discarded.branch)).toBe('')
   })
 
   it('shows, rolls back and merges from the command line', async () => {

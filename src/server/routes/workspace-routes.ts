@@ -60,7 +60,9 @@ export const workspaceRoutes = (deps: AppDeps) =>
         request: { params: IdParam, query: DiffQuery },
         responses: {
           200: json(WorkspaceDiff, 'files with status, line counts and unified patches'),
+          400: errors[400],
           404: errors[404],
+          409: errors[409],
         },
       }),
       async (c) => c.json(await diffTask(deps, c.req.valid('param').id, c.req.valid('query')), 200),
