@@ -1,6 +1,22 @@
+import { constants } from 'node:os'
+import type { ExecResult } from '../sandbox/sandbox.ts'
 import type { AgentAction } from './agent-action.ts'
 import type { RuntimeRun } from './agent-runtime.ts'
 import { execLines } from './exec-lines.ts'
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]))
+const killSignals = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP'])
+
+/**
+ * How an agent's process ended, in words: a crash named by its signal. A process in a sandbox
+ * (bubblewrap, a container) that dies of a signal comes back as exit 128 + its number, the shell's way.
+ */
+const howItEnded = ({ exitCode, signal }: Pick<ExecResult, 'exitCode' | 'signal'>): string => {
+  const named = signal ?? (exitCode !== null && exitCode > 128 ? signalNames.get(exitCode - 128) : undefined)
+  if (!named) return `exited with ${exitCode}`
+  const detail = exitCode === null ? named : `${named}, exit ${exitCode}`
+  return killSignals.has(named) ? `was killed (${detail})` : `crashed (${detail})`
+}
 
 /**
  * One turn of an agent CLI in the workspace: each JSON line it prints is translated as it comes
@@ -42,7 +58,7 @@ export async function* runAgentCommand(
     const said = result.stderr.trim().split('\n').slice(-3).join(' ')
     yield {
       type: 'error',
-      message: `${name} exited with ${result.exitCode ?? result.signal}${said ? `: ${said}` : ''}`,
+      message: `${name} ${howItEnded(result)}${said ? `: ${said}` : ''}`,
     }
   }
 }

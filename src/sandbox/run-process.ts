@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { killMarked } from './marked-processes.ts'
 import { createCapture, defaultMaxOutputBytes } from './output-capture.ts'
 import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
@@ -18,6 +19,15 @@ export const signalGroup = (groupId: number, signal: NodeJS.Signals): void => {
     process.kill(-groupId, signal)
   } catch {}
 }
+
+/**
+ * Why a process could not start. Node blames the program (`spawn /usr/bin/bwrap ENOENT`) when it
+ * is the folder to run in that is missing, as when a workspace is deleted under a running task.
+ */
+const spawnFailure = (error: NodeJS.ErrnoException, cwd: string): string =>
+  error.code === 'ENOENT' && !existsSync(cwd)
+    ? `the folder ${cwd} to run in does not exist (was the workspace deleted?)`
+    : error.message
 
 /**
  * Runs a process as the leader of its own process group, so a timeout or a cancel ends everything
@@ -69,7 +79,7 @@ export const runProcess = (
       settled = true
       for (const timer of timers) clearTimeout(timer)
       request.signal?.removeEventListener('abort', onAbort)
-      if (spawnError) output.stderr.add(`${spawnError.message}\n`)
+      if (spawnError) output.stderr.add(`${spawnFailure(spawnError, request.cwd)}\n`)
       resolveResult({
         exitCode: spawnError ? 127 : (exit?.code ?? null),
         signal: exit?.signal ?? null,

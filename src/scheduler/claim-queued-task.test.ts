@@ -4,7 +4,8 @@ import { ProjectSettings } from '../core/settings.ts'
 import { createMemoryEventBus } from '../events/memory-event-bus.ts'
 import type { Store } from '../store/store.ts'
 import { createComparison } from '../tasks/create-comparison.ts'
-import { claimQueuedTask } from './claim-queued-task.ts'
+import { createTask } from '../tasks/create-task.ts'
+import { claimQueuedTask, waitingForAgentReason } from './claim-queued-task.ts'
 
 describe('claiming queued tasks', () => {
   let database: TestDatabase
@@ -41,5 +42,35 @@ describe('claiming queued tasks', () => {
     expect(await claim(['builtin', 'codex', 'compare'])).toBeUndefined()
     expect(await store.runs.list(comparison.id)).toEqual([])
     expect((await store.tasks.get(comparison.id))?.status).toBe('running')
+  })
+
+  it('leaves a task whose agent is not installed here queued, saying why, until a server with it takes it', async () => {
+    const deps = { store, bus: createMemoryEventBus() }
+    const project = await store.projects.create({
+      name: 'p',
+      path: '/p',
+      settings: ProjectSettings.parse({}),
+    })
+    const task = await createTask(deps, { projectId: project.id, prompt: 'p', agent: 'codex' })
+    const claim = (agents: string[]) =>
+      claimQueuedTask(deps, {
+        workerId: 'w',
+        agents,
+        leaseExpiresAt: () => new Date(Date.now() + 1000).toISOString(),
+      })
+    expect(await claim(['builtin'])).toBeUndefined()
+    const waiting = await store.tasks.get(task.id)
+    expect(waiting).toMatchObject({ status: 'queued', statusReason: waitingForAgentReason('codex') })
+    expect(waitingForAgentReason('codex')).toBe(
+      'waiting for a server with the codex agent: it is not installed on this one (cadre agents install codex, then restart Cadre), or choose another agent',
+    )
+    // Said once, not rewritten at every look at the queue.
+    expect(await claim(['builtin'])).toBeUndefined()
+    expect((await store.tasks.get(task.id))?.updatedAt).toBe(waiting?.updatedAt)
+    expect((await claim(['builtin', 'codex']))?.task).toMatchObject({
+      id: task.id,
+      status: 'running',
+      statusReason: null,
+    })
   })
 })

@@ -1,3 +1,4 @@
+import { isComparison } from '../core/comparison.ts'
 import type { Run, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
@@ -8,10 +9,15 @@ export interface Claim {
   run: Run
 }
 
+/** Why a queued task waits when this server cannot run its agent (another one may). */
+export const waitingForAgentReason = (agent: string): string =>
+  `waiting for a server with the ${agent} agent: it is not installed on this one (cadre agents install ${agent}, then restart Cadre), or choose another agent`
+
 /**
  * Takes the first queued task an agent here can run (in queue order): moves it to running and
  * opens a run on its main thread, leased to `workerId`, in one transaction. Another worker taking
- * the same task first is not an error: the next one is tried.
+ * the same task first is not an error: the next one is tried. A queued task whose agent is not
+ * here is left for a server that has it, its status reason saying why it waits.
  */
 export const claimQueuedTask = async (
   deps: EventDeps,
@@ -22,6 +28,12 @@ export const claimQueuedTask = async (
   }: { workerId: string; agents: readonly string[]; leaseExpiresAt: () => string },
 ): Promise<Claim | undefined> => {
   const queued = await deps.store.tasks.list({ status: ['queued'], order: 'queue', limit: 50 })
+  for (const task of queued) {
+    if (agents.includes(task.agent) || isComparison(task)) continue
+    const reason = waitingForAgentReason(task.agent)
+    // Once: the status stays queued (taken by another server meanwhile, nothing changes).
+    if (task.statusReason !== reason) await deps.store.tasks.setStatus(task.id, 'queued', 'queued', reason)
+  }
   for (const candidate of queued.filter((task) => agents.includes(task.agent))) {
     try {
       return await commitEvents(deps, async (session, emit) => {

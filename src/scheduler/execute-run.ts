@@ -18,8 +18,9 @@ import type { AgentRuntime, McpServerSpec } from '../runtimes/agent-runtime.ts'
 import type { SandboxBackend } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
 import type { SecretBox } from '../secrets/secret-box.ts'
+import { storageFailure } from '../store/storage-failure.ts'
 import type { Store } from '../store/store.ts'
-import { applyTaskAction, transitionTask } from '../tasks/transition-task.ts'
+import { applyTaskAction } from '../tasks/transition-task.ts'
 import { createCheckpointer } from '../workspaces/checkpoints.ts'
 import { runCheckCommand } from '../workspaces/run-check-command.ts'
 import { workspaceSpec } from '../workspaces/workspace-spec.ts'
@@ -80,8 +81,10 @@ export const executeRun = async (
       controller.abort()
     }
   })
-  const settle = async (status: Run['status'], outcome: string) =>
-    store.runs.update(run.id, { status, outcome, endedAt: new Date().toISOString() })
+  // The run is settled in the same transaction as its task: a crash between the two would leave a
+  // task running that no run will ever finish.
+  const settle = (session: Pick<Store, 'runs'>, status: Run['status'], outcome: string) =>
+    session.runs.update(run.id, { status, outcome, endedAt: new Date().toISOString() })
   try {
     const project = await store.projects.get(task.projectId)
     if (!project) throw new CadreError('not_found', `the task's project ${task.projectId} no longer exists`)
@@ -158,8 +161,13 @@ export const executeRun = async (
       )
     }
     // A message that lands as the run ends is not lost: the task is queued again to answer it.
-    const settleTask = (action: 'finish' | 'finish_with_changes' | 'fail', reason?: string) =>
+    const settleTask = (
+      runEnd: { status: Run['status']; outcome: string },
+      action: 'finish' | 'finish_with_changes' | 'fail',
+      reason?: string,
+    ) =>
       commitEvents(deps, async (session, emit) => {
+        await settle(session, runEnd.status, runEnd.outcome)
         await applyTaskAction(session, emit, task.id, action, reason)
         const unanswered = await session.events.list(task.id, { after: cursor, limit: 1000 })
         if (unanswered.some((event) => event.type === 'message.user')) {
@@ -170,12 +178,11 @@ export const executeRun = async (
     const finish = async (outcome: { cancelled: boolean; failure?: string }) => {
       if (outcome.cancelled) {
         if (!cancelledByUser) return // shutting down: left running, resumed at the next start
-        await settle('cancelled', 'cancelled by user')
+        await settle(store, 'cancelled', 'cancelled by user')
         return
       }
       if (outcome.failure) {
-        await settle('failed', outcome.failure)
-        await settleTask('fail', outcome.failure)
+        await settleTask({ status: 'failed', outcome: outcome.failure }, 'fail', outcome.failure)
         return
       }
       const changed = await workspaceChanged(sandbox, workspaceSpec(task, project).baseBranch)
@@ -186,15 +193,21 @@ export const executeRun = async (
         signal: controller.signal,
         env: { [runMarker]: run.id },
       })
-      await settle('succeeded', changed ? 'finished with changes' : 'finished')
-      await settleTask(changed ? 'finish_with_changes' : 'finish')
+      await settleTask(
+        { status: 'succeeded', outcome: changed ? 'finished with changes' : 'finished' },
+        changed ? 'finish_with_changes' : 'finish',
+      )
     }
     // A call a person must decide on, or a plan to approve: the run ends there (it succeeded), the
     // task waits, and the decision queues it again for a new run that goes on from the decision.
     const waitForPerson = async (waiting: Omit<WaitingCall, 'type'>) => {
       const { callId, tool, input, reason, plan } = waiting
-      await settle('succeeded', plan === undefined ? `waiting for approval of ${tool}` : 'plan proposed')
       await commitEvents(deps, async (session, emit) => {
+        await settle(
+          session,
+          'succeeded',
+          plan === undefined ? `waiting for approval of ${tool}` : 'plan proposed',
+        )
         await emit(task.id, [
           {
             type: 'approval.requested',
@@ -321,11 +334,29 @@ export const executeRun = async (
     await finish({ cancelled: false })
   } catch (error) {
     if (shutdown.aborted && !cancelledByUser) return
+    // A database that cannot take writes (disk full) is no fault of the run, and could not record
+    // its failure anyway: the run is left as it is, its lease runs out, and it is taken over and
+    // resumed from its events once the database takes writes again.
+    const storage = storageFailure(error)
+    if (storage && !cancelledByUser) {
+      log.error(
+        { taskId: task.id, runId: run.id },
+        `the run stopped, to resume by itself once the database can be written: ${storage.message}`,
+      )
+      return
+    }
     const reason = error instanceof CadreError ? error.message : `the run failed: ${(error as Error).message}`
     if (!(error instanceof CadreError))
       log.error({ err: error, taskId: task.id, runId: run.id }, 'run failed')
-    await settle(cancelledByUser ? 'cancelled' : 'failed', reason)
-    if (!cancelledByUser) await transitionTask(deps, task.id, 'fail', reason).catch(() => {})
+    if (cancelledByUser) await settle(store, 'cancelled', reason)
+    else
+      await commitEvents(deps, async (session, emit) => {
+        await settle(session, 'failed', reason)
+        await applyTaskAction(session, emit, task.id, 'fail', reason)
+      }).catch(async () => {
+        // The task cannot fail from where it is (it moved on meanwhile): the run ends all the same.
+        await settle(store, 'failed', reason)
+      })
   } finally {
     unsubscribe()
     shutdown.removeEventListener('abort', cancelOnShutdown)

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import { CadreError, validationError } from '../core/errors.ts'
+import { storageFailure } from '../store/storage-failure.ts'
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -46,6 +47,12 @@ export const toErrorResponse = (error: unknown, c: Context, log: Logger) => {
     const known = httpMessages[error.status]
     const message = known?.message ?? (error.message || 'bad request')
     return errorJson(c, new CadreError(known?.code ?? 'bad_request', message))
+  }
+  // A disk that is full or read-only is the operator's to fix, and says so, to the client too.
+  const storage = storageFailure(error)
+  if (storage) {
+    log.error({ err: error, method: c.req.method, path: c.req.path }, storage.message)
+    return errorJson(c, storage)
   }
   const incident = crypto.randomUUID()
   log.error({ err: error, incident, method: c.req.method, path: c.req.path }, 'request failed')

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { chooseReply } from './choose-reply.ts'
 import { estimateUsage } from './estimate-usage.ts'
+import { createFaultInjector } from './inject-fault.ts'
 import { pause } from './pause.ts'
 import { createPromptCache } from './prompt-cache.ts'
 import { anthropicMessages } from './protocols/anthropic-messages.ts'
@@ -19,6 +20,7 @@ import type { Scenario } from './scenario.ts'
 import { scenarioHeader, selectScenario } from './select-scenario.ts'
 import { sendFailure } from './send-failure.ts'
 import { sendError, sendJson } from './send-json.ts'
+import type { SimFaults } from './sim-faults.ts'
 import type { SimProtocol, SimRequest } from './sim-request.ts'
 import { sendCutJson, writeStream } from './write-stream.ts'
 
@@ -34,39 +36,49 @@ const idHeader = (protocol: SimProtocol) => (protocol === 'anthropic' ? 'request
 
 type Generate = Extract<SimRoute, { kind: 'generate' | 'count-tokens' }>
 
-/** What one simulator serves from: its scenarios, and what its prompt cache holds. */
+/** What one simulator serves from: its scenarios, what its prompt cache holds, the faults it injects. */
 interface SimState {
   scenarios: readonly Scenario[]
   cache: ReturnType<typeof createPromptCache>
+  injectFault?: ReturnType<typeof createFaultInjector>
 }
+
+// Tells a client (and whoever reads its logs) that the failure was made on purpose.
+const faultHeader = 'x-cadre-fault'
 
 const answer = async (
   route: Generate,
   request: SimRequest,
-  { scenarios, cache }: SimState,
+  { scenarios, cache, injectFault }: SimState,
   incoming: IncomingMessage,
   response: ServerResponse,
 ) => {
   const header = incoming.headers[scenarioHeader]
   const scenario = selectScenario(scenarios, request.model, Array.isArray(header) ? header[0] : header)
   const chosen = chooseReply(scenario, request)
+  // A call failed on purpose is refused before the service would read (and cache) its prompt.
+  const fault = injectFault?.(chosen)
+  const served = fault?.reply ?? chosen
   const reply =
-    chosen.type === 'message' && !chosen.exactInput
-      ? { ...chosen, usage: cache.account(request, chosen.usage) }
-      : chosen
+    served.type === 'message' && !served.exactInput
+      ? { ...served, usage: cache.account(request, served.usage) }
+      : served
+  const marked: Record<string, string> = fault ? { [faultHeader]: fault.kind } : {}
   const gone = new AbortController()
   response.once('close', () => gone.abort())
   await pause(reply.pace.latencyMs, gone.signal)
   if (reply.type === 'error') {
-    return sendError(
-      response,
-      errorResponse(request.protocol, reply.kind, reply.message, reply.retryAfterSeconds),
-    )
+    const failure = errorResponse(request.protocol, reply.kind, reply.message, reply.retryAfterSeconds)
+    return sendError(response, { ...failure, headers: { ...failure.headers, ...marked } })
   }
   const wire = wireProtocols[request.protocol]
-  const headers = { [idHeader(request.protocol)]: randomId('req_') }
+  const headers = { [idHeader(request.protocol)]: randomId('req_'), ...marked }
   if (request.stream && route.kind === 'generate' && route.sse) {
-    return writeStream(response, wire.stream(reply, request), { pace: reply.pace, cut: reply.cut, headers })
+    const frames = wire.stream(reply, request)
+    // An injected cut drops the connection anywhere in the reply, not only before its end.
+    const sent =
+      fault?.keep === undefined ? frames : frames.slice(0, Math.max(1, Math.ceil(frames.length * fault.keep)))
+    return writeStream(response, sent, { pace: reply.pace, cut: reply.cut, headers })
   }
   // Gemini without `alt=sse` streams one JSON array of the chunks.
   const body = request.stream ? geminiChunks(reply, request) : wire.json(reply, request)
@@ -112,10 +124,15 @@ const handle = async (sim: SimState, incoming: IncomingMessage, response: Server
 
 /**
  * The simulator's request listener. It never throws: a bad request gets a 400 and anything
- * unexpected a 500, each in the error shape of the protocol the client speaks.
+ * unexpected a 500, each in the error shape of the protocol the client speaks. With `faults`, a
+ * seeded share of model calls fails on purpose (see `createFaultInjector`).
  */
-export const createSimHandler = (scenarios: readonly Scenario[]) => {
-  const sim: SimState = { scenarios, cache: createPromptCache() }
+export const createSimHandler = (scenarios: readonly Scenario[], faults?: SimFaults) => {
+  const sim: SimState = {
+    scenarios,
+    cache: createPromptCache(),
+    ...(faults && faults.rate > 0 && { injectFault: createFaultInjector(faults) }),
+  }
   return (incoming: IncomingMessage, response: ServerResponse): void => {
     // A client that leaves mid-reply makes late writes fail; that is its business, not a crash.
     response.on('error', () => {})

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http'
-import { CadreError } from '../core/errors.ts'
+import { CadreError, validationError } from '../core/errors.ts'
 import { createSimHandler } from './handle-sim-request.ts'
 import { listenHttp } from './listen-http.ts'
 import { parseScenario } from './parse-scenario.ts'
 import type { ScenarioInput } from './scenario.ts'
+import { SimFaults, type SimFaultsInput } from './sim-faults.ts'
 import type { SimServer } from './sim-server.ts'
 
 export interface SimulatorOptions {
@@ -18,6 +19,17 @@ export interface SimulatorOptions {
   port?: number
   /** Closes the simulator when aborted. */
   signal?: AbortSignal
+  /**
+   * Fails a seeded share of model calls on purpose, e.g. `{ rate: 0.2, seed: 7 }`: a 429 with
+   * retry-after, a 500, an overload, a stream cut mid-way, or headers held back a while.
+   */
+  faults?: SimFaultsInput
+}
+
+const parseFaults = (faults: SimFaultsInput) => {
+  const parsed = SimFaults.safeParse(faults)
+  if (!parsed.success) throw validationError(parsed.error, 'faults')
+  return parsed.data
 }
 
 /**
@@ -31,6 +43,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   const names = scenarios.map((scenario) => scenario.name)
   const repeated = names.find((name, index) => names.indexOf(name) !== index)
   if (repeated) throw new CadreError('bad_request', `two scenarios are named "${repeated}"`)
-  const server = createServer(createSimHandler(scenarios))
+  const faults = options.faults && parseFaults(options.faults)
+  const server = createServer(createSimHandler(scenarios, faults))
   return listenHttp(server, options)
 }

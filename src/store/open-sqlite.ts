@@ -7,7 +7,11 @@ import type { Database } from './database.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate.ts'
 import { runTransaction } from './session-context.ts'
+import { storageFailure } from './storage-failure.ts'
 import type { Store } from './store.ts'
+
+/** Why the database cannot be used: what to do too, when the disk is full or read-only. */
+const reasonOf = (error: unknown) => storageFailure(error)?.message ?? (error as Error).message
 
 /**
  * Opens (creating if needed) the SQLite database at `file` in WAL mode and migrates it.
@@ -26,7 +30,7 @@ export const openSqliteStore = async (file: string): Promise<Store> => {
     // Short: writers wait for the lock asynchronously in runTransaction instead.
     database.pragma('busy_timeout = 5')
   } catch (error) {
-    throw new CadreError('unavailable', `cannot open the database ${file}: ${(error as Error).message}`, {
+    throw new CadreError('unavailable', `cannot open the database ${file}: ${reasonOf(error)}`, {
       cause: error,
     })
   }
@@ -42,7 +46,7 @@ export const openSqliteStore = async (file: string): Promise<Store> => {
   } catch (error) {
     await db.destroy()
     if (error instanceof CadreError) throw error
-    throw new CadreError('unavailable', `cannot use the database ${file}: ${(error as Error).message}`, {
+    throw new CadreError('unavailable', `cannot use the database ${file}: ${reasonOf(error)}`, {
       cause: error,
     })
   }

@@ -46,7 +46,12 @@ export const runTransaction = <T>(
       await sql.raw('commit').execute(connection)
       return result
     } catch (error) {
-      await sql.raw('rollback').execute(connection)
+      // SQLite ends the transaction itself on some failures (disk full, I/O error): the rollback
+      // then fails too, and the error that says what happened is the first one.
+      await sql
+        .raw('rollback')
+        .execute(connection)
+        .catch(() => {})
       throw error
     }
   })

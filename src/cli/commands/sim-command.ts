@@ -3,6 +3,7 @@ import { CadreError } from '../../core/errors.ts'
 import { environmentSecrets } from '../../secrets/environment-secrets.ts'
 import { describeEndpoints } from '../../sim/describe-endpoints.ts'
 import { loadScenarios, readScenarioFile, scenarioFiles } from '../../sim/load-scenarios.ts'
+import { SimFaults } from '../../sim/sim-faults.ts'
 import type { SimServer } from '../../sim/sim-server.ts'
 import { startRecorder } from '../../sim/start-recorder.ts'
 import { startReplayer } from '../../sim/start-replayer.ts'
@@ -16,6 +17,7 @@ const repeatWindowMs = 1000
 
 const help = `
 cadre sim [--host 127.0.0.1] [--port 7879] [--scenario <file|dir>]...
+          [--faults <rate> [--fault-seed <n>] [--fault-kinds <list>] [--fault-slow-ms <ms>]]
   serves until Ctrl-C; --port 0 picks a free port; the first scenario is the default.
 
 The simulator answers as a model would, from scenarios: YAML or JSON files of rules, each a
@@ -39,6 +41,11 @@ values of credential-named environment variables are never written:
   $ cadre sim record --upstream https://api.anthropic.com --out claude.json
   $ cadre sim replay claude.json
 
+--faults 0.2 fails a fifth of the model calls on purpose, to test a client's retries: a 429
+with retry-after, a 500, an overload (Anthropic's 529, the others' 503), a stream cut mid-way,
+or headers held back --fault-slow-ms (3000) before a normal answer. The seed is printed; the same
+--fault-seed fails the same calls of the same sequence again.
+
 Any request may pick a scenario with the header x-cadre-scenario: <name>, or by using the
 scenario's name as its model. See docs/simulator.md for the whole format.
 `
@@ -55,6 +62,56 @@ const parsePort = (text: string): number => {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
+
+interface FaultOptions {
+  faults?: string
+  faultSeed?: string
+  faultKinds?: string
+  faultSlowMs?: string
+}
+
+const numberOption = (name: string, text: string, range: string): number => {
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new CadreError('bad_request', `${name} must be ${range}, got ${JSON.stringify(text)}`)
+  return value
+}
+
+/** The faults asked for (`startSimulator` checks their ranges); a seed is chosen here, to be printed. */
+const faultsOf = (options: FaultOptions): SimFaults | undefined => {
+  if (options.faults === undefined) {
+    if ([options.faultSeed, options.faultKinds, options.faultSlowMs].some((given) => given !== undefined))
+      throw new CadreError(
+        'bad_request',
+        '--fault-seed, --fault-kinds and --fault-slow-ms go with --faults <rate>',
+      )
+    return undefined
+  }
+  const seed = options.faultSeed ?? String(Math.floor(Math.random() * 2 ** 31))
+  const parsed = SimFaults.safeParse({
+    rate: numberOption('--faults', options.faults, 'a share of calls from 0 to 1'),
+    seed: numberOption('--fault-seed', seed, 'a whole number'),
+    ...(options.faultKinds !== undefined && {
+      kinds: options.faultKinds.split(',').map((kind) => kind.trim()),
+    }),
+    ...(options.faultSlowMs !== undefined && {
+      slowMs: numberOption('--fault-slow-ms', options.faultSlowMs, 'milliseconds'),
+    }),
+  })
+  if (parsed.success) return parsed.data
+  const problems = parsed.error.issues.map((issue) => {
+    const [field, ...rest] = issue.path.map(String)
+    return `${flags[field ?? ''] ?? field}${rest.length > 0 ? ` (item ${rest.join('.')})` : ''}: ${issue.message}`
+  })
+  throw new CadreError('bad_request', problems.join('; '))
+}
+
+const flags: Record<string, string> = {
+  rate: '--faults',
+  seed: '--fault-seed',
+  kinds: '--fault-kinds',
+  slowMs: '--fault-slow-ms',
+}
 
 /** Prints what is listening where, runs until a stop signal, then closes cleanly. */
 const serveUntilStopped = async (server: SimServer, heading: string[]) => {
@@ -98,15 +155,32 @@ export const registerSimCommand = (program: Command): void => {
       collect,
       [],
     )
-    .action(async (options: ListenOptions & { scenario: string[] }) => {
+    .option('--faults <rate>', 'fail this share of model calls on purpose, from 0 to 1 (e.g. 0.2)')
+    .option('--fault-seed <n>', 'seed of which calls fail (printed when not given)')
+    .option(
+      '--fault-kinds <list>',
+      'comma-separated among rate_limit, server_error, overloaded, cut, slow (all by default)',
+    )
+    .option('--fault-slow-ms <ms>', 'how long a slow call holds its headers back (3000)')
+    .action(async (options: ListenOptions & FaultOptions & { scenario: string[] }) => {
       const scenarios = await loadScenarios(options.scenario)
-      const server = await startSimulator({ scenarios, host: options.host, port: parsePort(options.port) })
+      const faults = faultsOf(options)
+      const failing = faults && [
+        `Faults: ${faults.rate * 100}% of model calls fail (${faults.kinds.join(', ')}); seed ${faults.seed}`,
+      ]
+      const server = await startSimulator({
+        scenarios,
+        host: options.host,
+        port: parsePort(options.port),
+        ...(faults && { faults }),
+      })
       const names = scenarios.map((scenario, index) =>
         index === 0 ? `${scenario.name} (default)` : scenario.name,
       )
       await serveUntilStopped(server, [
         `Cadre model simulator listening on ${server.url}`,
         `Scenarios: ${names.length > 0 ? names.join(', ') : 'none; the built-in default answers'}`,
+        ...(failing ?? []),
       ])
     })
 

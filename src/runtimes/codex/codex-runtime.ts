@@ -54,8 +54,10 @@ const writeConfig = (home: string, run: RuntimeRun) => {
       `base_url = ${toml(run.model.baseUrl)}`,
       `env_key = ${toml(keyVariable)}`,
       'wire_api = "responses"',
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
+      // Codex retries what fails for a moment (a 429, a 5xx, a dropped stream) itself, as Cadre's
+      // own agent does: without it one rate limit ends the run. Codex's own defaults, said here.
+      'request_max_retries = 4',
+      'stream_max_retries = 5',
       ...mcpTables(run.mcpServers),
       '',
     ].join('\n'),

@@ -75,6 +75,17 @@ describe('codex exec --json in Cadre vocabulary', () => {
       translateCodexEvent({ type: 'turn.failed', error: { message: 'stream disconnected' } }, '/w'),
     ).toEqual([{ type: 'error', message: 'stream disconnected' }])
 
+    // Retrying a model call that failed for a moment, as Codex 0.169.0 says it (a 429 here).
+    const retrying = {
+      type: 'error',
+      message:
+        'Reconnecting... 1/5 (exceeded retry limit, last status: 429 Too Many Requests, request id: req_A3KXAPOWF9RSCxvmkCb4tBWR)',
+    }
+    expect(translateCodexEvent(retrying, '/w')).toEqual([{ type: 'other', raw: retrying }])
+    expect(translateCodexEvent({ type: 'error', message: 'unexpected status 401' }, '/w')).toEqual([
+      { type: 'error', message: 'unexpected status 401' },
+    ])
+
     // A notice it carries on after is kept, not a failure of the run.
     const notice = { id: 'item_0', type: 'error', message: 'Model metadata for `m` not found.' }
     expect(translateCodexEvent({ type: 'item.completed', item: notice }, '/w')).toEqual([

@@ -62,6 +62,9 @@ const statusOf = (status: z.infer<typeof ItemStatus>, event: string): ActionStat
       ? 'completed'
       : 'running'
 
+// What Codex prints while it retries a model call: `Reconnecting... 2/5 (…)`.
+const reconnecting = /^Reconnecting\.\.\. \d+\/\d+/
+
 /**
  * One line of `codex exec --json` in Cadre's vocabulary: its thread id is the session to resume,
  * messages and reasoning are text, command executions and file changes are tool calls (reported
@@ -93,7 +96,11 @@ export const translateCodexEvent = (raw: unknown, root: string): AgentAction[] =
       case 'turn.failed':
         return [{ type: 'error', message: event.error.message }]
       case 'error':
-        return [{ type: 'error', message: event.message }]
+        // Said while Codex retries a model call that failed for a moment: a notice, not the end of
+        // the run (once its retries run out, the turn fails).
+        return reconnecting.test(event.message)
+          ? [{ type: 'other', raw: event }]
+          : [{ type: 'error', message: event.message }]
       default:
         return translateItem(event.type, event.item, root)
     }
