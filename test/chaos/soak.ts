@@ -165,7 +165,7 @@ export const soak = async (options: {
   const progress = setInterval(
     () =>
       options.progress?.(
-        `rss ${rss.at(-1)?.toFixed(0)} MB, ${JSON.stringify(operations)}, ${failures.length} failures`,
+        `rss ${rss.at(-1)?.toFixed(0)} MB, ${JSON.stringify(operations)}, ${failures.length} failures${failures.length ? ` (the last: ${failures.at(-1)})` : ''}`,
       ),
     60_000,
   )
