@@ -155,4 +155,26 @@ describe("Cadre's git endpoint for workspaces away from this machine", () => {
     })
     expect(missing.status).toBe(404)
   })
+
+  it('ends a fetch or push whose body says gzip and is not, and serves on (regression: it hung, or ended the server)', async () => {
+    for (const action of ['git-upload-pack', 'git-receive-pack']) {
+      const answer = await fetch(`${url(task.id)}/${action}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token(task.id)}`,
+          'content-type': `application/x-${action}-request`,
+          'content-encoding': 'gzip',
+        },
+        body: '0032want 0000000000000000000000000000000000000000\n0000',
+        signal: AbortSignal.timeout(10_000),
+      })
+        .then(async (response) => `${response.status} ${await response.text()}`)
+        .catch((error: Error) => `ended: ${error.name}`)
+      expect(answer, action).not.toMatch(/TimeoutError/)
+    }
+    const refs = await fetch(`${url(task.id)}/info/refs?service=git-upload-pack`, {
+      headers: { authorization: `Bearer ${token(task.id)}` },
+    })
+    expect(refs.status).toBe(200)
+  })
 })

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { PassThrough, type Readable } from 'node:stream'
+import { PassThrough, pipeline, type Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 
 /** Where a task's workspace away from this machine (a pod) fetches its project and pushes its work. */
@@ -108,6 +108,8 @@ const runService = (
   })
   if (prefix) res.write(prefix)
   git.stdout.pipe(res)
+  // A body that fails (a client gone, gzip that is not) ends git, which would wait for the rest for good.
+  input?.on('error', () => git.kill('SIGKILL'))
   if (input) input.pipe(git.stdin).on('error', () => git.kill('SIGKILL'))
   else git.stdin.end()
   res.on('close', () => {
@@ -147,7 +149,8 @@ const readPushCommands = (body: Readable): Promise<{ refs: string[]; rest: Reada
             stop()
             const rest = new PassThrough()
             rest.write(head)
-            body.pipe(rest)
+            // pipeline, not pipe: the body's failure reaches git's side as `rest`'s.
+            pipeline(body, rest, () => {})
             return resolve({ refs, rest })
           }
           if (head.length < offset + length) break
@@ -209,7 +212,10 @@ export const handleGitHttp = async (req: IncomingMessage, res: ServerResponse, d
     )
   }
   if (req.method !== 'POST') return answer(res, 405, `${action} takes POST`)
-  const body: Readable = req.headers['content-encoding'] === 'gzip' ? req.pipe(createGunzip()) : req
+  // pipeline, not pipe: a body that is not gzip fails the stream, where a piped one threw the error
+  // out of the whole server.
+  const body: Readable =
+    req.headers['content-encoding'] === 'gzip' ? pipeline(req, createGunzip(), () => {}) : req
   if (action === 'git-upload-pack') return runService(res, task, action, ['--stateless-rpc'], body)
   let push: Awaited<ReturnType<typeof readPushCommands>>
   try {

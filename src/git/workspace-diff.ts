@@ -88,7 +88,8 @@ export const diffWorkspace = async (
   to: string,
   options: { path?: string } = {},
 ): Promise<WorkspaceDiff> => {
-  const range = ['--find-renames', from, to, ...(options.path ? ['--', options.path] : [])]
+  // A literal pathspec: the path is a file's name, never git's pathspec magic (`:(glob)…`, `:!…`).
+  const range = ['--find-renames', from, to, ...(options.path ? ['--', `:(literal)${options.path}`] : [])]
   const [nameStatus, numstat, patch] = await Promise.all([
     runGit(sandbox, ['diff', '-z', '--name-status', ...range]),
     runGit(sandbox, ['diff', '-z', '--numstat', ...range]),

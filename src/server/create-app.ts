@@ -33,8 +33,25 @@ import { mcpPath, webUi } from './web-ui.ts'
 
 const openApiPath = '/api/openapi.json'
 
-/** One MCP request answered statelessly by a server made for it. */
-const answerMcp = async (server: McpServer, request: Request) => {
+/**
+ * One MCP request answered statelessly by a server made for it. Only POSTs: without a session
+ * nothing is ever sent on the event stream a GET would open, which would stay open for good.
+ */
+const answerMcp = async (makeServer: () => McpServer | Promise<McpServer>, request: Request) => {
+  if (request.method !== 'POST') {
+    return Response.json(
+      {
+        jsonrpc: '2.0',
+        error: {
+          code: -32000,
+          message: 'method not allowed: this MCP endpoint is stateless; POST each request',
+        },
+        id: null,
+      },
+      { status: 405, headers: { allow: 'POST' } },
+    )
+  }
+  const server = await makeServer()
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,
@@ -125,8 +142,7 @@ export const createApp = (deps: AppDeps) => {
   // call this API back with the client's own token.
   app.all(mcpPath, async (c) => {
     const token = c.req.header('authorization')?.match(/^Bearer (.+)$/i)?.[1]
-    const server = createCadreMcpServer(httpCadreCall(new URL(c.req.url).origin, token))
-    return answerMcp(server, c.req.raw)
+    return answerMcp(() => createCadreMcpServer(httpCadreCall(new URL(c.req.url).origin, token)), c.req.raw)
   })
   // A build task's feature tools, bound to that task and opened by its own token only.
   app.all(`${mcpPath}/tasks/:taskId`, async (c) => {
@@ -135,8 +151,7 @@ export const createApp = (deps: AppDeps) => {
     if (!buildToolsTokenValid(deps.accessToken, taskId, token)) {
       throw new CadreError('unauthorized', `this request needs task ${taskId}'s own tool token`)
     }
-    const server = await createBuildTaskMcpServer(deps, taskId)
-    return answerMcp(server, c.req.raw)
+    return answerMcp(() => createBuildTaskMcpServer(deps, taskId), c.req.raw)
   })
   // Upgrades are taken by the Node server before Hono; a plain request gets told what to do instead.
   app.get(streamPath, () => {

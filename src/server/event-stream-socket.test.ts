@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type WebSocket from 'ws'
 import { connectStream } from '../../test/support/stream-client.ts'
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts'
 
@@ -95,6 +96,20 @@ describe('the WebSocket event stream', () => {
     stream.send({ op: 'subscribe', taskId })
     await stream.until((messages) => messages.length === 10)
     expect(stream.messages.at(-1)).toMatchObject({ kind: 'error', error: { code: 'conflict' } })
+    await stream.close()
+  })
+
+  it('closes a connection that sends a frame over the limit or text that is not UTF-8, and lives on (regression: either crashed the server)', async () => {
+    const closeCode = async (send: (socket: WebSocket) => void) => {
+      const stream = await connectStream(t.url, t.token)
+      send(stream.socket)
+      return stream.closed
+    }
+    expect(await closeCode((socket) => socket.send('x'.repeat(64 * 1024 + 1)))).toBe(1009)
+    expect(await closeCode((socket) => socket.send(Buffer.from([0xc3, 0x28]), { binary: false }))).toBe(1007)
+    const stream = await connectStream(t.url, t.token)
+    stream.send({ op: 'subscribe', taskId: await createTask('still here') })
+    await stream.until(() => stream.stored().length === 2)
     await stream.close()
   })
 

@@ -135,6 +135,9 @@ export const createEventStreamSocket = (deps: AppDeps) => {
         send(socket, { kind: 'error', error: { code: failure.code, message: failure.message } })
       })
     })
+    // A frame over the size limit or a text frame that is not UTF-8 is an error on this socket: ws
+    // closes it (1009, 1007); unheard, the error would be thrown and end the whole server.
+    socket.on('error', (error) => log.debug({ err: error }, 'stream connection closed on a bad frame'))
     let alive = true
     socket.on('pong', () => {
       alive = true

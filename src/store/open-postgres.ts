@@ -3,6 +3,7 @@ import { CadreError } from '../core/errors.ts'
 import type { Database } from './database.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate.ts'
+import { refuseNulText } from './refuse-nul-text.ts'
 import type { Store } from './store.ts'
 
 /** A connection URL fit for messages and logs: the password replaced. */
@@ -23,7 +24,7 @@ export const openPostgresStore = async (url: string, options: { poolSize?: numbe
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [refuseNulText] })
   try {
     const client = await pool.connect()
     client.release()

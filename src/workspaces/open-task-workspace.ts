@@ -68,6 +68,17 @@ export const openTaskWorkspace = async (
     )
   }
   const spec = workspaceSpec(task, project)
+  // A base changed since (the project's baseBranch set to a branch that is not there) fails here,
+  // said so, rather than as git's error in whatever the request runs next.
+  const base = await openGit(project.path)
+    .raw(['rev-parse', '--verify', '--quiet', `${spec.baseBranch}^{commit}`])
+    .catch(() => '')
+  if (base.trim() === '') {
+    throw new CadreError(
+      'bad_request',
+      `the base branch "${spec.baseBranch}" of task ${taskId} does not exist in ${project.path}; set the project's baseBranch (or the task's) to an existing branch`,
+    )
+  }
   const workspace = await deps.sandboxes.create(spec)
   return { task, project, spec, workspace, [Symbol.asyncDispose]: () => workspace.close() }
 }

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path'
 import { z } from 'zod'
 import { notFound } from '../core/errors.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
@@ -7,7 +8,17 @@ import { checkpointsOf } from './checkpoints.ts'
 import { openTaskWorkspace, type WorkspaceDeps } from './open-task-workspace.ts'
 
 export const DiffQuery = z.object({
-  path: z.string().min(1).max(4096).optional().describe('one file only'),
+  // Checked here: git's own refusal of a path outside the repository would be an internal error.
+  path: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine(
+      (path) => !isAbsolute(path) && !path.split(/[\\/]/).includes('..') && !path.includes('\0'),
+      'must be a path inside the workspace, relative to its root',
+    )
+    .optional()
+    .describe('one file only'),
   checkpoint: z.coerce
     .number()
     .int()

@@ -171,6 +171,14 @@ describe('Cadre as an MCP server, driven by a real MCP client', () => {
     } finally {
       await client.close()
     }
+    // Stateless: a GET (the event stream for a session's server messages) is refused at once, not
+    // held open for good (regression: each one stayed open, a server made for it behind it).
+    const get = await fetch(`${t.url}/mcp`, {
+      headers: { authorization: `Bearer ${t.token}`, accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(5000),
+    })
+    expect(get.status).toBe(405)
+    expect(get.headers.get('allow')).toBe('POST')
     const stranger = new Client({ name: 'stranger', version: '1' })
     await expect(
       stranger.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`))),

@@ -14,7 +14,7 @@ import { newId } from '../../core/ids.ts'
 import type { StoredConnector } from '../../store/store.ts'
 import { errors, IdParam, json, jsonBody } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
-import { validationHook } from '../error-responses.ts'
+import { ErrorBody, validationHook } from '../error-responses.ts'
 
 const tags = ['connectors']
 
@@ -28,6 +28,11 @@ const ConnectorFieldsInput = z.object({
   env: Secrets.optional().describe('stdio: its environment (kept sealed; values never shown again)'),
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    // fetch refuses such a URL, and this one is stored and shown in plain text.
+    .refine(
+      (url) => !URL.parse(url)?.username && !URL.parse(url)?.password,
+      'must not carry credentials (user:password@): send them in headers, which are kept sealed',
+    )
     .optional()
     .describe('http: its Streamable HTTP endpoint'),
   headers: Secrets.optional().describe(
@@ -244,6 +249,7 @@ export const connectorRoutes = (deps: AppDeps) => {
           ),
           400: errors[400],
           404: errors[404],
+          503: json(ErrorBody, "the connector's server or its authorization server cannot be reached"),
         },
       }),
       async (c) => {
