@@ -1,11 +1,11 @@
 import { isAbsolute } from 'node:path'
 import { z } from 'zod'
-import { notFound } from '../core/errors.ts'
+import { CadreError, notFound } from '../core/errors.ts'
 import { readAllEvents } from '../events/read-all-events.ts'
 import { diffWorkspace, type WorkspaceDiff } from '../git/workspace-diff.ts'
 import { runGit, workspaceTree } from '../git/workspace-git.ts'
 import { checkpointsOf } from './checkpoints.ts'
-import { openTaskWorkspace, type WorkspaceDeps } from './open-task-workspace.ts'
+import { openTaskWorkspace, type TaskWorkspace, type WorkspaceDeps } from './open-task-workspace.ts'
 
 export const DiffQuery = z.object({
   // Checked here: git's own refusal of a path outside the repository would be an internal error.
@@ -38,7 +38,27 @@ export const diffTask = async (
   query: DiffQuery,
 ): Promise<WorkspaceDiff> => {
   await using opened = await openTaskWorkspace(deps, taskId)
-  const { workspace, spec } = opened
+  try {
+    return await readDiff(deps, opened, query)
+  } catch (error) {
+    // Discarded while its changes were read: what was there is not a diff any more.
+    if ((await deps.store.tasks.get(taskId))?.status === 'cancelled') {
+      throw new CadreError(
+        'conflict',
+        `task ${taskId} was discarded or cancelled while its changes were read; read them again`,
+        { cause: error },
+      )
+    }
+    throw error
+  }
+}
+
+const readDiff = async (
+  deps: WorkspaceDeps,
+  { workspace, spec, task }: TaskWorkspace,
+  query: DiffQuery,
+): Promise<WorkspaceDiff> => {
+  const taskId = task.id
   if (query.checkpoint !== undefined) {
     const checkpoints = checkpointsOf(await readAllEvents(deps.store, taskId))
     const index = checkpoints.findIndex((event) => event.data.checkpoint === query.checkpoint)
