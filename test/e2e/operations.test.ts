@@ -65,7 +65,7 @@ describe('cadre serve, when it cannot start', () => {
       const result = await runCli(['serve'], { CADRE_HOME: home, CADRE_PORT: '0' })
       expect(result.code).toBe(1)
       expect(result.stderr).toBe(
-        `cadre: cannot use the database ${database}: attempt to write a readonly database\n`,
+        `cadre: cannot use the database ${database}: the database cannot be written: it is read-only (attempt to write a readonly database); make the database file and its folder writable (on a read-only mount they cannot be). Nothing stored is lost\n`,
       )
     } finally {
       execFileSync('chattr', ['-i', database])
