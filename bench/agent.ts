@@ -1,16 +1,12 @@
-// The built-in agent's overhead and memory, side by side with the floor, in one run:
-// - a two-turn session (a tool call, then text) through `cadre serve` — task created over HTTP,
-//   claimed, run, settled — against the same two model requests made straight to the simulator;
-// - the server's resident memory with 1, 10 and 100 sessions at once.
-// Prints markdown; see docs/benchmarks.md.   node bench/agent.ts [--runs 5]
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+// The built-in agent's overhead, side by side with the floor, in one run: a two-turn session (a
+// tool call, then text) through `cadre serve` — task created over HTTP, claimed, run, settled —
+// against the same two model requests made straight to the simulator. (Many sessions at once:
+// bench/concurrency.ts.) Prints markdown; see docs/benchmarks.md.   node bench/agent.ts [--runs 5]
 import { parseArgs } from 'node:util'
 import { startSimulator } from '../src/sim/start-simulator.ts'
 import { createGitRepo } from '../test/support/git-repo.ts'
 import { machine, spread } from './support/figures.ts'
-import { serveCadre } from './support/serve-cadre.ts'
+import { type ServedCadre, serveCadreRunning } from './support/serve-cadre.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } })
 const runs = Number(values.runs)
@@ -33,19 +29,8 @@ const sim = await startSimulator({
   ],
 })
 
-/** A `cadre serve` with the concurrency asked for, its model the simulator. */
-const startServer = async (concurrency: number) => {
-  const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
-  const env = { ANTHROPIC_BASE_URL: sim.url, ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000' }
-  // The scheduler reads its concurrency at start: set it, then start again.
-  const first = await serveCadre(env, home)
-  await first.api('/api/settings', { maxConcurrentRuns: concurrency }, 'PATCH')
-  await first.stop({ removeHome: false })
-  return serveCadre(env, home)
-}
-
 /** Creates `count` tasks at once and waits until every one has settled; returns the wall time. */
-const session = async (server: Awaited<ReturnType<typeof startServer>>, count: number) => {
+const session = async (server: ServedCadre, count: number) => {
   const started = performance.now()
   const ids = await Promise.all(
     Array.from({ length: count }, async () => {
@@ -104,7 +89,10 @@ const floor = async () => {
 const cadreMs: number[] = []
 const floorMs: number[] = []
 const ratios: number[] = []
-const single = await startServer(4)
+const single = await serveCadreRunning(4, {
+  ANTHROPIC_BASE_URL: sim.url,
+  ANTHROPIC_API_KEY: 'sk-ant-bench-0000000000',
+})
 await session(single, 1) // warm up: first model layer load, first migration of the repo list
 for (let run = 0; run < runs; run++) {
   const through = await session(single, 1)
@@ -115,26 +103,10 @@ for (let run = 0; run < runs; run++) {
   console.error(`run ${run + 1}/${runs} done`)
 }
 await single.stop()
-
-const memory: { sessions: number; idleMb: number; peakMb: number; wallS: number }[] = []
-for (const sessions of [1, 10, 100]) {
-  const server = await startServer(sessions)
-  const idleMb = server.rssKb('VmRSS') / 1024
-  const wall = await session(server, sessions)
-  memory.push({ sessions, idleMb, peakMb: server.rssKb('VmHWM') / 1024, wallS: wall / 1000 })
-  await server.stop()
-  console.error(`${sessions} sessions done`)
-}
 await sim.close()
 
 console.log(machine())
 console.log(`${runs} runs; median (min–max)\n`)
 console.log('| two-turn session | through Cadre (ms) | model requests alone (ms) | Cadre ÷ floor |')
 console.log('| --- | --- | --- | --- |')
-console.log(`| task created → settled | ${spread(cadreMs)} | ${spread(floorMs)} | ${spread(ratios)} |\n`)
-console.log('| sessions at once | server RSS idle (MB) | server peak RSS (MB) | all settled in (s) |')
-console.log('| --- | --- | --- | --- |')
-for (const row of memory)
-  console.log(
-    `| ${row.sessions} | ${row.idleMb.toFixed(0)} | ${row.peakMb.toFixed(0)} | ${row.wallS.toFixed(2)} |`,
-  )
+console.log(`| task created → settled | ${spread(cadreMs)} | ${spread(floorMs)} | ${spread(ratios)} |`)

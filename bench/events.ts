@@ -1,27 +1,28 @@
-// Event-log throughput and latency on SQLite, side by side with raw better-sqlite3 inserts of the
-// same rows on the same machine in the same run. Prints a markdown table; see docs/benchmarks.md.
-//   npm run bench              (or: node bench/events.ts --runs 5 --events 5000)
+// The event log on SQLite and PostgreSQL, each beside its raw driver writing the same rows on the
+// same machine in the same run: persisted events/s and append latency (one transaction per append
+// or per batch), append → WebSocket subscriber latency, and the replay of a 100-turn history to a
+// fresh subscriber. Prints markdown; see docs/benchmarks.md.
+//   node bench/events.ts [--runs 5] [--events 5000]
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import BetterSqlite from 'better-sqlite3'
-import { pino } from 'pino'
-import WebSocket from 'ws'
+import pg from 'pg'
 import type { EventInput } from '../src/core/events/registry.ts'
 import { ProjectSettings } from '../src/core/settings.ts'
 import { commitEvents } from '../src/events/commit-events.ts'
 import { createMemoryEventBus } from '../src/events/memory-event-bus.ts'
-import { createModelLayer } from '../src/models/create-model-layer.ts'
-import { createWorktreeSandboxes } from '../src/sandbox/worktree-sandboxes.ts'
 import { redactingStore } from '../src/secrets/redacting-store.ts'
 import { createRedactor } from '../src/secrets/redactor.ts'
-import { createSecretBox } from '../src/secrets/secret-box.ts'
-import { startServer } from '../src/server/start-server.ts'
+import { openPostgresStore } from '../src/store/open-postgres.ts'
 import { openSqliteStore } from '../src/store/open-sqlite.ts'
-import { createWebhookDeliveries } from '../src/webhooks/webhook-deliveries.ts'
-import { machine, spread } from './support/figures.ts'
+import { startPostgres } from './support/embedded-postgres.ts'
+import { machine, median, percentile, ratios, spread, table } from './support/figures.ts'
+import { historyTurn } from './support/history-turn.ts'
+import { startStreamServer } from './support/stream-server.ts'
+import { watchEvents } from './support/watch-events.ts'
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '5' }, events: { type: 'string', default: '5000' } },
@@ -29,6 +30,9 @@ const { values } = parseArgs({
 const runs = Number(values.runs)
 const eventCount = Number(values.events)
 const batchSize = 50
+const historyTurns = 100
+const engines = ['sqlite', 'postgres'] as const
+type Engine = (typeof engines)[number]
 
 const event = (i: number): EventInput => ({
   type: 'message.user',
@@ -37,165 +41,306 @@ const event = (i: number): EventInput => ({
 
 const workDir = mkdtempSync(join(tmpdir(), 'cadre-bench-'))
 let fileCounter = 0
-const freshFile = () => join(workDir, `db-${fileCounter++}.sqlite`)
+const postgres = await startPostgres()
+/** A new empty database: a SQLite file, or a database on the PostgreSQL server. */
+const newDatabase = async (engine: Engine) =>
+  engine === 'sqlite' ? join(workDir, `db-${fileCounter++}.sqlite`) : postgres.createDatabase()
+const openStore = (engine: Engine, location: string) =>
+  engine === 'sqlite' ? openSqliteStore(location) : openPostgresStore(location)
 
 // Cadre's path includes redaction: as many known secrets as a user with several providers has.
 const redactor = createRedactor(Array.from({ length: 6 }, () => randomBytes(24).toString('base64url')))
 
-const setUpStore = async () => {
-  const store = redactingStore(await openSqliteStore(freshFile()), redactor)
+/** A store on a new database with one running task to append to (and a way to add more). */
+const setUpStore = async (engine: Engine) => {
+  const location = await newDatabase(engine)
+  const store = redactingStore(await openStore(engine, location), redactor)
   const project = await store.projects.create({
     name: 'bench',
-    path: `/bench/${fileCounter}`,
+    path: `/bench/${fileCounter++}`,
     settings: ProjectSettings.parse({}),
   })
-  const task = await store.tasks.create({
-    projectId: project.id,
-    title: 'bench',
-    prompt: 'bench',
-    status: 'running',
-    agent: 'builtin',
-    model: null,
-    mode: 'auto',
-    branch: 'cadre/bench',
-    baseBranch: null,
-  })
-  return { store, taskId: task.id }
+  const addTask = async () =>
+    (
+      await store.tasks.create({
+        projectId: project.id,
+        title: 'bench',
+        prompt: 'bench',
+        status: 'running',
+        agent: 'builtin',
+        model: null,
+        mode: 'auto',
+        branch: 'cadre/bench',
+        baseBranch: null,
+      })
+    ).id
+  return { store, taskId: await addTask(), location, addTask }
 }
 
-/** Events per second through Cadre's own path: validation, seq assignment, commit, publish. */
-const cadreThroughput = async (batch: number) => {
-  const { store, taskId } = await setUpStore()
+/** Events per second, and each append's latency in ms, through Cadre: validation, seq, commit, publish. */
+const cadreAppends = async (engine: Engine, batch: number) => {
+  const { store, taskId } = await setUpStore(engine)
   const bus = createMemoryEventBus()
+  const latencies: number[] = []
   const started = performance.now()
   for (let i = 0; i < eventCount; i += batch) {
     const events = Array.from({ length: batch }, (_, k) => event(i + k))
+    const sent = performance.now()
     await commitEvents({ store, bus }, (_session, emit) => emit(taskId, events))
+    latencies.push(performance.now() - sent)
   }
-  const seconds = (performance.now() - started) / 1000
+  const perSecond = eventCount / ((performance.now() - started) / 1000)
   await store.close()
-  return eventCount / seconds
+  return { perSecond, latencies }
 }
 
-/** The floor: the same rows inserted by better-sqlite3 directly, with the same pragmas and table. */
-const rawThroughput = async (batch: number) => {
-  const file = freshFile()
-  await (await openSqliteStore(file)).close()
-  const db = new BetterSqlite(file)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.exec(
-    "insert into projects values ('p','p','/p','{}','t','t'); insert into tasks (id, project_id, title, prompt, status, agent, mode, created_at, updated_at) values ('t','p','t','t','running','builtin','auto','t','t')",
-  )
-  const insert = db.prepare('insert into events (task_id, seq, type, data, at) values (?, ?, ?, ?, ?)')
-  const bump = db.prepare('update tasks set last_seq = last_seq + ? where id = ?')
-  const write = db.transaction((from: number) => {
-    bump.run(batch, 't')
-    for (let k = 0; k < batch; k++) {
+/**
+ * The floor: the same rows written by the raw driver to the same tables of a database Cadre made,
+ * one transaction per append (the task's counter bumped, the rows inserted), as Cadre does.
+ */
+const rawAppends = async (engine: Engine, batch: number) => {
+  const { store, taskId, location } = await setUpStore(engine)
+  await store.close()
+  const rows = (from: number) =>
+    Array.from({ length: batch }, (_, k) => {
       const e = event(from + k)
-      insert.run('t', from + k + 1, e.type, JSON.stringify(e.data), new Date().toISOString())
+      return [taskId, from + k + 1, e.type, JSON.stringify(e.data), new Date().toISOString()] as const
+    })
+  let append: (from: number) => Promise<void> | void
+  let close: () => Promise<void> | void
+  if (engine === 'sqlite') {
+    const db = new BetterSqlite(location)
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+    const insert = db.prepare('insert into events (task_id, seq, type, data, at) values (?, ?, ?, ?, ?)')
+    const bump = db.prepare('update tasks set last_seq = last_seq + ? where id = ?')
+    append = db.transaction((from: number) => {
+      bump.run(batch, taskId)
+      for (const row of rows(from)) insert.run(...row)
+    })
+    close = () => {
+      db.close()
     }
-  })
+  } else {
+    const client = new pg.Client({ connectionString: location })
+    await client.connect()
+    const placeholders = Array.from(
+      { length: batch },
+      (_, k) => `($${k * 5 + 1}, $${k * 5 + 2}, $${k * 5 + 3}, $${k * 5 + 4}, $${k * 5 + 5})`,
+    ).join(', ')
+    append = async (from) => {
+      await client.query('begin')
+      await client.query('update tasks set last_seq = last_seq + $1 where id = $2 returning last_seq', [
+        batch,
+        taskId,
+      ])
+      await client.query(
+        `insert into events (task_id, seq, type, data, at) values ${placeholders}`,
+        rows(from).flat(),
+      )
+      await client.query('commit')
+    }
+    close = () => client.end()
+  }
+  const latencies: number[] = []
   const started = performance.now()
-  for (let i = 0; i < eventCount; i += batch) write(i)
-  const seconds = (performance.now() - started) / 1000
-  db.close()
-  return eventCount / seconds
+  for (let i = 0; i < eventCount; i += batch) {
+    const sent = performance.now()
+    await append(i)
+    latencies.push(performance.now() - sent)
+  }
+  const perSecond = eventCount / ((performance.now() - started) / 1000)
+  await close()
+  return { perSecond, latencies }
 }
 
-/** Append-to-subscriber latency: from the append call to the event arriving on a WebSocket client. */
-const streamLatencies = async (samples: number) => {
-  const { store, taskId } = await setUpStore()
+/**
+ * On a real server over loopback: the latency from an append to the event arriving on a WebSocket
+ * subscriber (1000 sequential appends), and the replay of a 100-turn history to fresh subscribers
+ * (from the subscribe request to the last event), beside the raw driver reading the same rows.
+ */
+const stream = async (engine: Engine) => {
+  const { store, taskId, location, addTask } = await setUpStore(engine)
   const bus = createMemoryEventBus()
-  const token = 'bench-token-0123456789'
-  redactor.add(token)
-  const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
-  const box = createSecretBox(randomBytes(32))
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    token,
-    allowedHosts: [],
-    store,
-    bus,
-    sandboxes: createWorktreeSandboxes({ home, root: join(home, 'worktrees') }),
-    home,
-    log: pino({ level: 'silent' }),
-    version: 'bench',
-    redactor,
-    // No build runs here: nothing to wake.
-    wakeBuilds: () => {},
-    box,
-    webhooks: createWebhookDeliveries({ store, box, log: pino({ level: 'silent' }) }),
-    ...createModelLayer({ store, box, redactor, env: {} }),
-  })
-  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/stream`, {
-    headers: { authorization: `Bearer ${token}` },
-  })
-  await new Promise((resolve) => socket.once('open', resolve))
-  const arrivals = new Map<number, number>()
-  let notify = () => {}
-  socket.on('message', (data) => {
-    const message = JSON.parse(data.toString())
-    if (message.kind === 'event') arrivals.set(message.event.seq, performance.now())
-    if (message.kind === 'subscribed' || message.kind === 'event') notify()
-  })
-  const next = () => new Promise<void>((resolve) => (notify = resolve))
-  const subscribed = next()
-  socket.send(JSON.stringify({ op: 'subscribe', taskId, after: 0 }))
-  await subscribed
+  const server = await startStreamServer(store, bus, redactor)
+  const watch = await watchEvents(server.url)
+  await watch.subscribeTask(taskId)
   const latencies: number[] = []
-  for (let i = 0; i < samples; i++) {
-    const arrived = next()
+  for (let i = 0; i < 1000; i++) {
     const sent = performance.now()
     const [stored] = await commitEvents({ store, bus }, (_session, emit) => emit(taskId, [event(i)]))
-    await arrived
-    latencies.push(arrivals.get(stored!.seq)! - sent)
+    await watch.until(() => watch.tasks.get(taskId)?.lastSeq === stored!.seq)
+    latencies.push(performance.now() - sent)
   }
-  socket.close()
+  await watch.close()
+
+  // The history: a user message, then 100 turns of a reply with a command, its start and its end.
+  const historyId = await addTask()
+  for (let turn = 1; turn <= historyTurns; turn++) {
+    await commitEvents({ store, bus }, (_session, emit) => emit(historyId, historyTurn(turn)))
+  }
+  const lastSeq = (await store.tasks.get(historyId))!.lastSeq
+  const replays: number[] = []
+  for (let i = 0; i < 3; i++) {
+    const fresh = await watchEvents(server.url)
+    const sent = performance.now()
+    void fresh.subscribeTask(historyId)
+    await fresh.until(() => fresh.tasks.get(historyId)?.lastSeq === lastSeq)
+    replays.push(performance.now() - sent)
+    await fresh.close()
+  }
+  const readMs = await rawRead(engine, location, historyId)
   await server.close()
   await store.close()
-  return latencies.sort((a, b) => a - b)
+  return { latencies, replayMs: median(replays), readMs, events: lastSeq }
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+/** Milliseconds for the raw driver, connected already, to read a task's events in order (median of 3). */
+const rawRead = async (engine: Engine, location: string, taskId: string) => {
+  const sql = 'select seq, type, data, at from events where task_id = $1 order by seq'
+  const times: number[] = []
+  if (engine === 'sqlite') {
+    const db = new BetterSqlite(location, { readonly: true })
+    const select = db.prepare(sql.replace('$1', '?'))
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      select.all(taskId)
+      times.push(performance.now() - started)
+    }
+    db.close()
+  } else {
+    const client = new pg.Client({ connectionString: location })
+    await client.connect()
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      await client.query(sql, [taskId])
+      times.push(performance.now() - started)
+    }
+    await client.end()
+  }
+  return median(times)
+}
 
-const results = {
+const figures = () => ({
   cadreSingle: [] as number[],
   rawSingle: [] as number[],
   cadreBatch: [] as number[],
   rawBatch: [] as number[],
-}
-const p50s: number[] = []
-const p99s: number[] = []
+  cadreP50: [] as number[],
+  cadreP99: [] as number[],
+  rawP50: [] as number[],
+  rawP99: [] as number[],
+  streamP50: [] as number[],
+  streamP99: [] as number[],
+  replayMs: [] as number[],
+  readMs: [] as number[],
+  historyEvents: 0,
+})
+const results = { sqlite: figures(), postgres: figures() }
 for (let run = 0; run < runs; run++) {
-  // Interleaved, so machine noise falls on both sides of each ratio alike.
-  results.rawSingle.push(await rawThroughput(1))
-  results.cadreSingle.push(await cadreThroughput(1))
-  results.rawBatch.push(await rawThroughput(batchSize))
-  results.cadreBatch.push(await cadreThroughput(batchSize))
-  const latencies = await streamLatencies(1000)
-  p50s.push(percentile(latencies, 50))
-  p99s.push(percentile(latencies, 99))
-  process.stderr.write(`run ${run + 1}/${runs} done\n`)
+  for (const engine of engines) {
+    // Interleaved, so machine noise falls on both sides of each ratio alike.
+    const r = results[engine]
+    const rawSingle = await rawAppends(engine, 1)
+    const cadreSingle = await cadreAppends(engine, 1)
+    r.rawSingle.push(rawSingle.perSecond)
+    r.cadreSingle.push(cadreSingle.perSecond)
+    r.rawP50.push(percentile(rawSingle.latencies, 50))
+    r.rawP99.push(percentile(rawSingle.latencies, 99))
+    r.cadreP50.push(percentile(cadreSingle.latencies, 50))
+    r.cadreP99.push(percentile(cadreSingle.latencies, 99))
+    r.rawBatch.push((await rawAppends(engine, batchSize)).perSecond)
+    r.cadreBatch.push((await cadreAppends(engine, batchSize)).perSecond)
+    const streamed = await stream(engine)
+    r.streamP50.push(percentile(streamed.latencies, 50))
+    r.streamP99.push(percentile(streamed.latencies, 99))
+    r.replayMs.push(streamed.replayMs)
+    r.readMs.push(streamed.readMs)
+    r.historyEvents = streamed.events
+    process.stderr.write(`run ${run + 1}/${runs}, ${engine} done\n`)
+  }
 }
+await postgres.stop()
 rmSync(workDir, { recursive: true, force: true })
 
-const ratio = (cadre: number[], raw: number[]) => {
-  const ratios = cadre.map((c, i) => c / raw[i]!)
-  return spread(ratios, 2)
-}
+const names = { sqlite: 'SQLite', postgres: 'PostgreSQL' }
+const ratio = (a: number[], b: number[]) => spread(ratios(a, b), 2)
 console.log(machine())
-console.log(`${runs} runs of ${eventCount} events; median (min–max)\n`)
-console.log('| measure | Cadre | raw better-sqlite3 | Cadre ÷ raw |')
-console.log('| --- | --- | --- | --- |')
+const sqliteVersion = (
+  new BetterSqlite(':memory:').prepare('select sqlite_version() as v').get() as { v: string }
+).v
 console.log(
-  `| events/s, one per append | ${spread(results.cadreSingle, 0)} | ${spread(results.rawSingle, 0)} | ${ratio(results.cadreSingle, results.rawSingle)} |`,
+  `SQLite ${sqliteVersion} (WAL, synchronous=NORMAL) via better-sqlite3; PostgreSQL ${postgres.version} (embedded-postgres, fsync on) via pg; ${runs} runs of ${eventCount} events; median (min–max)\n`,
 )
 console.log(
-  `| events/s, batches of ${batchSize} | ${spread(results.cadreBatch, 0)} | ${spread(results.rawBatch, 0)} | ${ratio(results.cadreBatch, results.rawBatch)} |`,
+  table(
+    ['persisted events/s', 'Cadre', 'raw driver', 'Cadre ÷ raw'],
+    engines.flatMap((engine) => {
+      const r = results[engine]
+      return [
+        [
+          `${names[engine]}, one per append`,
+          spread(r.cadreSingle, 0),
+          spread(r.rawSingle, 0),
+          ratio(r.cadreSingle, r.rawSingle),
+        ],
+        [
+          `${names[engine]}, batches of ${batchSize}`,
+          spread(r.cadreBatch, 0),
+          spread(r.rawBatch, 0),
+          ratio(r.cadreBatch, r.rawBatch),
+        ],
+      ]
+    }),
+  ),
 )
-console.log(`\n| append → WebSocket subscriber | p50 ms | p99 ms |`)
-console.log('| --- | --- | --- |')
-console.log(`| SQLite, 1000 sequential appends per run | ${spread(p50s, 2)} | ${spread(p99s, 2)} |`)
+console.log()
+console.log(
+  table(
+    ['append latency, one event (ms)', 'Cadre p50', 'Cadre p99', 'raw p50', 'raw p99', 'Cadre ÷ raw, p50'],
+    engines.map((engine) => {
+      const r = results[engine]
+      return [
+        names[engine],
+        spread(r.cadreP50, 2),
+        spread(r.cadreP99, 2),
+        spread(r.rawP50, 2),
+        spread(r.rawP99, 2),
+        ratio(r.cadreP50, r.rawP50),
+      ]
+    }),
+  ),
+)
+console.log()
+console.log(
+  table(
+    ['append → WebSocket subscriber, 1000 sequential appends', 'p50 ms', 'p99 ms'],
+    engines.map((engine) => [
+      names[engine],
+      spread(results[engine].streamP50, 2),
+      spread(results[engine].streamP99, 2),
+    ]),
+  ),
+)
+console.log()
+console.log(
+  table(
+    [
+      `replay of a ${historyTurns}-turn history to a fresh subscriber`,
+      'events',
+      'subscribe → last event (ms)',
+      'raw driver reads the rows (ms)',
+      'Cadre ÷ raw',
+    ],
+    engines.map((engine) => {
+      const r = results[engine]
+      return [
+        names[engine],
+        String(r.historyEvents),
+        spread(r.replayMs, 1),
+        spread(r.readMs, 1),
+        ratio(r.replayMs, r.readMs),
+      ]
+    }),
+  ),
+)

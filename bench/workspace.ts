@@ -1,8 +1,13 @@
 // Task workspaces, side by side with plain git, in one run:
-// - workspace-ready time for a 5,000-file repository: Cadre's worktree backend (the worktree on a new
-//   branch, processes isolated when bubblewrap is here) against a raw `git worktree add -b`;
-// - the cost of a checkpoint after a step that changed one file, and of the check when nothing changed.
-// Prints markdown; see docs/benchmarks.md.   node bench/workspace.ts [--runs 7] [--files 5000]
+// - workspace-ready time on repositories of 100, 5,000 and 50,000 files: Cadre's worktree backend
+//   (the worktree on a new branch, processes isolated when bubblewrap is here) against a raw
+//   `git worktree add -b`;
+// - on each, the cost of a checkpoint after a step that changed one file, and of the check when
+//   nothing changed (the step's tree is compared, nothing saved);
+// - on the 5,000-file one, a container workspace against `git worktree add` plus a container made
+//   and started from the same image with the same mount.
+// Prints markdown; see docs/benchmarks.md.
+//   node bench/workspace.ts [--runs 7] [--files 100,5000,50000] [--container-files 5000]
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,20 +16,27 @@ import { parseArgs } from 'node:util'
 import { snapshotWorkspace } from '../src/git/workspace-git.ts'
 import { findBubblewrap } from '../src/sandbox/bubblewrap.ts'
 import { createDockerSandboxes } from '../src/sandbox/docker-sandboxes.ts'
+import type { WorkspaceSpec } from '../src/sandbox/sandbox.ts'
 import { createWorktreeSandboxes } from '../src/sandbox/worktree-sandboxes.ts'
 import { testDockerEngine, testImage } from '../test/support/docker-engine.ts'
-import { machine, spread } from './support/figures.ts'
+import { machine, ratios, spread, table } from './support/figures.ts'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '7' }, files: { type: 'string', default: '5000' } },
+  options: {
+    runs: { type: 'string', default: '7' },
+    files: { type: 'string', default: '100,5000,50000' },
+    'container-files': { type: 'string', default: '5000' },
+  },
 })
 const runs = Number(values.runs)
-const fileCount = Number(values.files)
+const sizes = values.files.split(',').map(Number)
+const containerFiles = Number(values['container-files'])
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['-C', dir, '-c', 'user.name=b', '-c', 'user.email=b@b', ...args], { encoding: 'utf8' })
 
-const makeRepository = () => {
+/** A repository of `fileCount` small files, 100 to a folder, in one commit on `main`. */
+const makeRepository = (fileCount: number) => {
   const dir = join(mkdtempSync(join(tmpdir(), 'cadre-bench-ws-')), 'repo')
   mkdirSync(dir)
   git(dir, 'init', '-q', '-b', 'main')
@@ -44,123 +56,167 @@ const time = async (work: () => unknown) => {
   return performance.now() - started
 }
 
-const repository = makeRepository()
+/** Both measures, alternating which goes first so the page cache favours neither. */
+const sideBySide = async (run: number, raw: () => Promise<number>, cadre: () => Promise<number>) => {
+  if (run % 2 === 0) {
+    const rawMs = await raw()
+    return { rawMs, cadreMs: await cadre() }
+  }
+  const cadreMs = await cadre()
+  return { rawMs: await raw(), cadreMs }
+}
+
 const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
 const bubblewrap = await findBubblewrap()
 const backend = createWorktreeSandboxes({ home, root: join(home, 'worktrees'), bubblewrap })
 const rawRoot = mkdtempSync(join(tmpdir(), 'cadre-bench-raw-'))
-
-const raw: number[] = []
-const cadre: number[] = []
-const ratios: number[] = []
-for (let run = 0; run < runs; run++) {
-  // Side by side, alternating which goes first, so the page cache favours neither.
-  const measureRaw = () =>
-    time(() => git(repository, 'worktree', 'add', '-q', '-b', `raw-${run}`, join(rawRoot, `w${run}`), 'main'))
-  const spec = {
-    taskId: `tsk_${run}`,
-    projectId: 'prj_bench',
-    projectPath: repository,
-    branch: `cadre/bench-${run}`,
-    baseBranch: 'main',
-    network: 'off' as const,
-  }
-  const measureCadre = () => time(async () => (await backend.create(spec)).close())
-  const [a, b] =
-    run % 2 === 0 ? [await measureRaw(), await measureCadre()] : [await measureCadre(), await measureRaw()]
-  const [rawMs, cadreMs] = run % 2 === 0 ? [a, b] : [b, a]
-  raw.push(rawMs)
-  cadre.push(cadreMs)
-  ratios.push(cadreMs / rawMs)
-  process.stderr.write(`run ${run + 1}/${runs} done\n`)
-}
-
-// Checkpoints: one file changed per step, then a step that changed nothing.
-const workspace = await backend.create({
-  taskId: 'tsk_checkpoints',
+const spec = (repository: string, name: string): WorkspaceSpec => ({
+  taskId: `tsk_${name}`,
   projectId: 'prj_bench',
   projectPath: repository,
-  branch: 'cadre/bench-checkpoints',
+  branch: `cadre/bench-${name}`,
   baseBranch: 'main',
   network: 'off',
 })
-const changed: number[] = []
-const unchanged: number[] = []
-let tree: string | undefined
-for (let step = 1; step <= runs * 2; step++) {
-  await workspace.writeFile(`pkg0/file${step}.ts`, `export const value${step} = ${step * 2}\n`)
-  changed.push(
-    await time(async () => {
-      tree =
-        (await snapshotWorkspace(workspace, `refs/cadre/bench/${step}`, `step ${step}`, { unlessTree: tree }))
-          ?.tree ?? tree
-    }),
-  )
-  unchanged.push(
-    await time(() => snapshotWorkspace(workspace, `refs/cadre/bench/x${step}`, 'same', { unlessTree: tree })),
-  )
-}
-await workspace.close()
 
-// The same, with the task's processes in a container: Cadre's container workspace beside a raw
-// `git worktree add` plus a container made and started from the same image with the same mount.
-const docker = await testDockerEngine()
-const containers = createDockerSandboxes({ worktrees: backend, docker: async () => docker })
-const rawContainer: number[] = []
-const cadreContainer: number[] = []
-const containerRatios: number[] = []
-for (let run = 0; run < runs; run++) {
-  const path = join(rawRoot, `c${run}`)
-  const measureRaw = () =>
-    time(async () => {
-      git(repository, 'worktree', 'add', '-q', '-b', `raw-c-${run}`, path, 'main')
-      const container = await docker.createContainer({
-        name: `cadre-bench-raw-${process.pid}-${run}`,
-        Image: testImage,
-        Cmd: ['sleep', '3600'],
-        HostConfig: { Binds: [`${path}:${path}`], NetworkMode: 'none', Init: true },
-      })
-      await container.start()
-    })
-  const spec = {
-    taskId: `tsk_c${process.pid}_${run}`,
-    projectId: 'prj_bench',
-    projectPath: repository,
-    branch: `cadre/bench-c-${run}`,
-    baseBranch: 'main',
-    network: 'off' as const,
-    kind: 'docker' as const,
-    container: { image: testImage },
+/** Worktree-ready times and checkpoint costs on a repository of `fileCount` files. */
+const worktrees = async (repository: string, fileCount: number) => {
+  const raw: number[] = []
+  const cadre: number[] = []
+  for (let run = 0; run < runs; run++) {
+    const name = `${fileCount}-${run}`
+    const path = join(rawRoot, name)
+    const measured = await sideBySide(
+      run,
+      () => time(() => git(repository, 'worktree', 'add', '-q', '-b', `raw-${name}`, path, 'main')),
+      () => time(async () => (await backend.create(spec(repository, name))).close()),
+    )
+    raw.push(measured.rawMs)
+    cadre.push(measured.cadreMs)
+    // Removed between runs, so a large repository's worktrees do not pile up on the disk.
+    git(repository, 'worktree', 'remove', '--force', path)
+    await backend.destroy(spec(repository, name))
+    process.stderr.write(`${fileCount} files: run ${run + 1}/${runs} done\n`)
   }
-  const measureCadre = () => time(async () => (await containers.create(spec)).close())
-  const [a, b] =
-    run % 2 === 0 ? [await measureRaw(), await measureCadre()] : [await measureCadre(), await measureRaw()]
-  const [rawMs, cadreMs] = run % 2 === 0 ? [a, b] : [b, a]
-  rawContainer.push(rawMs)
-  cadreContainer.push(cadreMs)
-  containerRatios.push(cadreMs / rawMs)
-  await docker.getContainer(`cadre-bench-raw-${process.pid}-${run}`).remove({ force: true })
-  await containers.destroy(spec)
-  process.stderr.write(`container run ${run + 1}/${runs} done\n`)
+
+  // Checkpoints: one file changed per step, then a step that changed nothing.
+  const workspace = await backend.create(spec(repository, `${fileCount}-checkpoints`))
+  const changed: number[] = []
+  const unchanged: number[] = []
+  let tree: string | undefined
+  for (let step = 1; step <= runs * 2; step++) {
+    await workspace.writeFile(`pkg0/file${step}.ts`, `export const value${step} = ${step * 2}\n`)
+    changed.push(
+      await time(async () => {
+        const saved = await snapshotWorkspace(workspace, `refs/cadre/bench/${step}`, `step ${step}`, {
+          unlessTree: tree,
+        })
+        tree = saved?.tree ?? tree
+      }),
+    )
+    unchanged.push(
+      await time(() =>
+        snapshotWorkspace(workspace, `refs/cadre/bench/x${step}`, 'same', { unlessTree: tree }),
+      ),
+    )
+  }
+  await workspace.close()
+  await backend.destroy(spec(repository, `${fileCount}-checkpoints`))
+  return { raw, cadre, changed, unchanged }
+}
+
+/** Container-ready times: Cadre's container workspace beside worktree add + a raw container start. */
+const containers = async (repository: string) => {
+  const docker = await testDockerEngine()
+  const sandboxes = createDockerSandboxes({ worktrees: backend, docker: async () => docker })
+  const raw: number[] = []
+  const cadre: number[] = []
+  for (let run = 0; run < runs; run++) {
+    const path = join(rawRoot, `c${run}`)
+    const name = `cadre-bench-raw-${process.pid}-${run}`
+    const containerSpec: WorkspaceSpec = {
+      ...spec(repository, `c${process.pid}-${run}`),
+      kind: 'docker',
+      container: { image: testImage },
+    }
+    const measured = await sideBySide(
+      run,
+      () =>
+        time(async () => {
+          git(repository, 'worktree', 'add', '-q', '-b', `raw-c-${run}`, path, 'main')
+          const container = await docker.createContainer({
+            name,
+            Image: testImage,
+            Cmd: ['sleep', '3600'],
+            HostConfig: { Binds: [`${path}:${path}`], NetworkMode: 'none', Init: true },
+          })
+          await container.start()
+        }),
+      () => time(async () => (await sandboxes.create(containerSpec)).close()),
+    )
+    raw.push(measured.rawMs)
+    cadre.push(measured.cadreMs)
+    await docker.getContainer(name).remove({ force: true })
+    await sandboxes.destroy(containerSpec)
+    process.stderr.write(`container run ${run + 1}/${runs} done\n`)
+  }
+  return { raw, cadre }
+}
+
+const bySize = new Map<number, Awaited<ReturnType<typeof worktrees>>>()
+let containerFigures: Awaited<ReturnType<typeof containers>> | undefined
+for (const fileCount of sizes) {
+  const repository = makeRepository(fileCount)
+  bySize.set(fileCount, await worktrees(repository, fileCount))
+  if (fileCount === containerFiles) containerFigures = await containers(repository)
+  rmSync(join(repository, '..'), { recursive: true, force: true })
 }
 
 console.log(machine())
-console.log(`${runs} runs; median (min–max); isolation: ${bubblewrap ? 'bubblewrap' : 'none'}\n`)
-console.log(`| workspace ready, ${fileCount} files | Cadre (ms) | git worktree add (ms) | Cadre ÷ git |`)
-console.log('| --- | --- | --- | --- |')
-console.log(`| new task branch | ${spread(cadre)} | ${spread(raw)} | ${spread(ratios)} |\n`)
-console.log('| checkpoint per step | ms |')
-console.log('| --- | --- |')
-console.log(`| one file changed | ${spread(changed)} |`)
-console.log(`| nothing changed (checked, not saved) | ${spread(unchanged)} |\n`)
 console.log(
-  `| container workspace ready, ${fileCount} files | Cadre (ms) | worktree add + container start (ms) | Cadre ÷ raw |`,
+  `${runs} runs; median (min–max), milliseconds; isolation: ${bubblewrap ? 'bubblewrap' : 'none'}\n`,
 )
-console.log('| --- | --- | --- | --- |')
 console.log(
-  `| new task, image ${testImage} | ${spread(cadreContainer)} | ${spread(rawContainer)} | ${spread(containerRatios)} |`,
+  table(
+    ['workspace ready, new task branch', 'Cadre', 'git worktree add', 'Cadre ÷ git'],
+    sizes.map((size) => {
+      const f = bySize.get(size)!
+      return [`${size} files`, spread(f.cadre), spread(f.raw), spread(ratios(f.cadre, f.raw), 2)]
+    }),
+  ),
 )
+console.log()
+console.log(
+  table(
+    ['checkpoint per step', 'one file changed', 'nothing changed (checked, not saved)'],
+    sizes.map((size) => [
+      `${size} files`,
+      spread(bySize.get(size)!.changed),
+      spread(bySize.get(size)!.unchanged),
+    ]),
+  ),
+)
+if (containerFigures) {
+  console.log()
+  console.log(
+    table(
+      [
+        `container workspace ready, ${containerFiles} files`,
+        'Cadre',
+        'worktree add + container start',
+        'Cadre ÷ raw',
+      ],
+      [
+        [
+          `new task, image ${testImage}`,
+          spread(containerFigures.cadre),
+          spread(containerFigures.raw),
+          spread(ratios(containerFigures.cadre, containerFigures.raw), 2),
+        ],
+      ],
+    ),
+  )
+}
 
-rmSync(join(repository, '..'), { recursive: true, force: true })
 rmSync(home, { recursive: true, force: true })
 rmSync(rawRoot, { recursive: true, force: true })

@@ -1,47 +1,27 @@
-import { readdirSync, readFileSync } from 'node:fs'
-
-/** Resident memory of one process now, in kB (0 when it is gone). */
-const rssKb = (pid: string): number => {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
-  } catch {
-    return 0
-  }
-}
-
-/** The processes whose environment holds a variable starting with `marker` (`NAME=` or `NAME=value`). */
-const markedPids = (marker: string): string[] =>
-  readdirSync('/proc').filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false
-    try {
-      return readFileSync(`/proc/${entry}/environ`, 'utf8')
-        .split('\0')
-        .some((entry) => entry.startsWith(marker))
-    } catch {
-      return false
-    }
-  })
+import { Worker } from 'node:worker_threads'
 
 /**
- * Samples, every `everyMs`, the summed resident memory of the processes carrying `marker` (plus the
- * `alsoPids`, such as a server) until stopped; returns the highest sum seen, in MB.
+ * Samples, every `everyMs`, the summed resident memory of some processes — those carrying a marker
+ * in their environment (`NAME=` or `NAME=value`), or those a control group lists (`procsFile`),
+ * plus the `alsoPids` — until stopped; `stop` returns the highest sum seen, in MB. Shared pages
+ * count in each process. The sampling runs in a worker thread; this resolves once it has taken
+ * its first sample.
  */
-export const samplePeakRss = (marker: string, alsoPids: readonly number[] = [], everyMs = 25) => {
-  let peakKb = 0
-  const sample = () => {
-    const pids = new Set([...markedPids(marker), ...alsoPids.map(String)])
-    peakKb = Math.max(
-      peakKb,
-      [...pids].reduce((sum, pid) => sum + rssKb(pid), 0),
-    )
-  }
-  const timer = setInterval(sample, everyMs)
-  sample()
+export const samplePeakRss = async (
+  processes: { marker: string } | { procsFile: string },
+  alsoPids: readonly number[] = [],
+  everyMs = 25,
+) => {
+  const peak = new Int32Array(new SharedArrayBuffer(4))
+  const worker = new Worker(new URL('./rss-sampler.ts', import.meta.url), {
+    workerData: { ...processes, alsoPids, everyMs, peak },
+  })
+  worker.unref()
+  await new Promise((resolve) => worker.once('message', resolve))
   return {
     stop(): number {
-      sample()
-      clearInterval(timer)
-      return peakKb / 1024
+      void worker.terminate()
+      return Atomics.load(peak, 0) / 1024
     },
   }
 }

@@ -69,7 +69,10 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host)
 
 /** Starts the HTTP server with the WebSocket stream on the same port. */
 export const startServer = async (options: ServerOptions): Promise<RunningServer> => {
-  const server = createServer()
+  // Idle connections are kept well past what clients keep them (undici: 4 s, browsers: longer), so
+  // a client never sends a request on a connection the server is closing at that moment (Node's
+  // 5 s default raced clients on a busy machine: "other side closed").
+  const server = createServer({ keepAliveTimeout: 65_000 })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(listenError(error, options.host, options.port)))
     server.listen(options.port, options.host, () => resolve())

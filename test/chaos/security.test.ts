@@ -272,6 +272,11 @@ describe('security: planted secrets and escapes, through a real server running a
     expect(events.some((event) => event.type === 'approval.requested')).toBe(true)
     expect(events.at(-1)?.type).toBe('task.status_changed')
     expect(JSON.stringify(events)).toContain('All done. For the record: [redacted]')
+    // Webhooks are delivered from a queue, after the event: wait for both.
+    await waitFor(
+      () => (new Set(cadre.received.map((body) => JSON.parse(body).event)).size === 2 ? true : undefined),
+      'both webhook deliveries',
+    )
     expect(new Set(cadre.received.map((body) => JSON.parse(body).event))).toEqual(
       new Set(['task.finished', 'task.needs_input']),
     )
