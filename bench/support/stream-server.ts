@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
@@ -15,14 +15,19 @@ import { benchToken } from './serve-cadre.ts'
 
 /**
  * Cadre's HTTP and WebSocket server in this process, on a store and bus the benchmark appends to
- * itself: the stream as a subscriber meets it, with no scheduler running anything.
+ * itself: the stream as a subscriber meets it, with no scheduler running anything. Closing it
+ * removes the home it made.
  */
-export const startStreamServer = (store: Store, bus: EventBus, redactor: Redactor) => {
+export const startStreamServer = async (
+  store: Store,
+  bus: EventBus,
+  redactor: Redactor,
+): Promise<{ url: string; close(): Promise<void> }> => {
   redactor.add(benchToken)
   const home = mkdtempSync(join(tmpdir(), 'cadre-bench-home-'))
   const box = createSecretBox(randomBytes(32))
   const log = pino({ level: 'silent' })
-  return startServer({
+  const server = await startServer({
     host: '127.0.0.1',
     port: 0,
     token: benchToken,
@@ -40,4 +45,11 @@ export const startStreamServer = (store: Store, bus: EventBus, redactor: Redacto
     webhooks: createWebhookDeliveries({ store, box, log }),
     ...createModelLayer({ store, box, redactor, env: {} }),
   })
+  return {
+    url: server.url,
+    async close() {
+      await server.close()
+      rmSync(home, { recursive: true, force: true })
+    },
+  }
 }
