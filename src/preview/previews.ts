@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { createDeltaCoalescer } from '../agent/delta-coalescer.ts'
 import { CadreError } from '../core/errors.ts'
 import type { EventInput, LiveEventType } from '../core/events/registry.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
 import type { ExecResult } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
+import { freePort } from '../server/free-port.ts'
 import { sendMessage } from '../tasks/send-message.ts'
 import {
   openTaskWorkspace,
@@ -38,16 +39,6 @@ const keptOutputChars = 4000
 
 /** Tasks whose agent has finished for good: errors are stored, but nobody is told. */
 const settledForGood = new Set(['done', 'cancelled', 'backlog'])
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
 
 const answers = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -10,6 +10,7 @@ import { chaosSeed, longRun } from '../support/chaos.ts'
 import { readServerUrl, spawnCli, waitFor } from '../support/cli.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
+import { simulatorEnv } from '../support/serve-with-sim.ts'
 
 // Short in `npm test`; `npm run test:chaos` runs 24 tasks, then real agent CLIs.
 const taskCount = longRun ? 24 : 6
@@ -135,12 +136,7 @@ describe('model faults: a fifth of the model calls fail in every way a provider 
         CADRE_HOME: home,
         CADRE_PORT: '0',
         CADRE_TOKEN: '',
-        ANTHROPIC_BASE_URL: simUrl,
-        ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
-        OPENAI_BASE_URL: `${simUrl}/v1`,
-        OPENAI_API_KEY: 'sk-sim-0123456789abcdefghij',
-        GOOGLE_GEMINI_BASE_URL: simUrl,
-        GEMINI_API_KEY: 'sim-gemini-key-0123456789',
+        ...simulatorEnv(simUrl),
         PATH: `${testAgentsBin}:${process.env.PATH}`,
       })
       const url = await waitFor(() => readServerUrl(home), 'the server to start')

@@ -9,6 +9,7 @@ import { spawnCli, waitFor } from '../support/cli.ts'
 import { canMount, type FaultMounts, startFaultMounts } from '../support/fault-mounts.ts'
 import { databaseIn, type FaultServer, type Json, startFaultServer } from '../support/fault-server.ts'
 import { createGitRepo } from '../support/git-repo.ts'
+import { simulatorEnv } from '../support/serve-with-sim.ts'
 
 // Each call runs one command that appends a line; then the task ends with a word.
 const steps = 6
@@ -35,10 +36,7 @@ const serverEnv = (home: string, simUrl: string, extra: NodeJS.ProcessEnv = {}) 
   CADRE_HOME: home,
   CADRE_PORT: '0',
   CADRE_TOKEN: '',
-  ANTHROPIC_BASE_URL: simUrl,
-  ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
-  OPENAI_BASE_URL: `${simUrl}/v1`,
-  OPENAI_API_KEY: 'sk-sim-0123456789abcdefghij',
+  ...simulatorEnv(simUrl),
   ...extra,
 })
 

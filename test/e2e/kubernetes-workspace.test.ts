@@ -1,23 +1,15 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { taskGitToken } from '../../src/git/git-http.ts'
 import { podName } from '../../src/sandbox/kubernetes/pod-manifests.ts'
+import { freePort } from '../../src/server/free-port.ts'
 import { type FakeKubernetes, startFakeKubernetes } from '../support/fake-kubernetes.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
-
-/** A port free now, for a server that must know its own address before it starts (pods reach it there). */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
 
 const git = (repo: string, args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' })
 

@@ -60,6 +60,11 @@ export const spawnCli = (
     detached: options.ownProcessGroup === true,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  return collectOutput(child)
+}
+
+/** A long-running child, its output gathered as it comes and its exit awaitable. */
+export const collectOutput = (child: ChildProcess) => {
   const output = { stdout: '', stderr: '' }
   child.stdout!.on('data', (chunk) => (output.stdout += chunk))
   child.stderr!.on('data', (chunk) => (output.stderr += chunk))

@@ -1,6 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { launcher, systemNode } from './cli.ts'
+import { collectOutput, launcher, systemNode } from './cli.ts'
 
 /**
  * A mount namespace of its own, held open by a sleeping process, for faults of the file system
@@ -20,15 +20,11 @@ export interface FaultMounts extends AsyncDisposable {
 }
 
 const spawnIn = (holder: number, command: string[], env: NodeJS.ProcessEnv) => {
-  const child: ChildProcess = spawn('nsenter', ['-t', String(holder), '-m', '--', ...command], {
+  const child = spawn('nsenter', ['-t', String(holder), '-m', '--', ...command], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const output = { stdout: '', stderr: '' }
-  child.stdout!.on('data', (chunk) => (output.stdout += chunk))
-  child.stderr!.on('data', (chunk) => (output.stderr += chunk))
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-  return { child, output, exited }
+  return collectOutput(child)
 }
 
 /** Whether this machine lets us make mount namespaces (root, or CAP_SYS_ADMIN): the suite needs it. */

