@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
-import { buildToolsServer, buildToolsToken } from './builds/build-task-tools.ts'
+import { buildToolsServer } from './builds/build-task-tools.ts'
 import { startBuildLoop, watchTaskChanges } from './builds/start-build-loop.ts'
 import type { Config } from './config.ts'
 import { connectorSecrets } from './connectors/connector-tools.ts'
@@ -23,6 +23,7 @@ import {
 import { connectKubernetes, type KubeApi } from './sandbox/kubernetes/kube-api.ts'
 import { createKubernetesSandboxes, removeOrphanPods } from './sandbox/kubernetes/kubernetes-sandboxes.ts'
 import { removeUnusedProjectImages } from './sandbox/project-image.ts'
+import { userCredentialPaths } from './sandbox/user-credentials.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
@@ -105,6 +106,7 @@ export const startCadre = async (
     home: config.home,
     root: worktreeRoot(config.home, settings),
     bubblewrap,
+    alsoHidden: async () => userCredentialPaths((await store.settings.get()).hiddenPaths),
     // The agents Cadre installed live in its home: their programs stay visible, read-only.
     exposed: [agentsDir(config.home)],
   })
@@ -178,10 +180,7 @@ export const startCadre = async (
           redactor,
           box,
           runtimes: loadRuntimes(config.home),
-          buildTools: (taskId) => {
-            redactor.add(buildToolsToken(token, taskId))
-            return buildToolsServer(server.url, token, taskId)
-          },
+          buildTools: (taskId) => buildToolsServer(server.url, token, taskId),
         },
         {
           workerId,

@@ -23,10 +23,11 @@ export const buildToolsPattern = /^\/mcp\/tasks\/([a-z0-9_]+)$/
 
 /**
  * The task's own token for its feature tools: derived from the access token (nothing stored; every
- * one dies with it), and good for nothing but this task's tools.
+ * one dies with it), and good for nothing but this task's tools. Its `cadre_bt_` prefix is a shape
+ * the redactor knows, so no token needs telling it.
  */
 export const buildToolsToken = (accessToken: string, taskId: string): string =>
-  createHmac('sha256', accessToken).update(`cadre-build-tools-v1:${taskId}`).digest('base64url')
+  `cadre_bt_${createHmac('sha256', accessToken).update(`cadre-build-tools-v1:${taskId}`).digest('base64url')}`
 
 export const buildToolsTokenValid = (accessToken: string, taskId: string, given: string | undefined) => {
   const expected = Buffer.from(buildToolsToken(accessToken, taskId))

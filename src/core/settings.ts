@@ -111,6 +111,13 @@ export const GlobalSettings = z.object({
   defaultModel: z.string().min(1).max(200).optional(),
   maxConcurrentRuns: z.number().int().min(1).max(1000).default(4),
   worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees (read at start-up)'),
+  hiddenPaths: z
+    .array(z.string().regex(/^~?\//, 'an absolute path, or one starting with ~/').max(4096))
+    .max(100)
+    .default([])
+    .describe(
+      "more places hidden from agents' sandboxed processes (from their next run on), besides Cadre's home and the user's credential stores (~/.ssh, ~/.aws, ~/.config/gh and the like)",
+    ),
   worktreeRetentionDays: z
     .number()
     .min(0)

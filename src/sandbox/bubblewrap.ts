@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, type Stats, statSync } from 'node:fs'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -8,7 +8,10 @@ const run = promisify(execFile)
 export interface IsolationLayout {
   /** The workspace: writable. */
   workspace: string
-  /** Hidden behind an empty directory (Cadre's home: its token, database, keys, other workspaces). */
+  /**
+   * Hidden: a directory behind an empty one, a file behind an empty file; skipped when missing
+   * (Cadre's home with its token, database, keys and other workspaces; the user's credentials).
+   */
   hidden: readonly string[]
   /** Seen read-only even inside a hidden place (the agents Cadre installed, in its home); skipped when missing. */
   exposed?: readonly string[]
@@ -22,6 +25,18 @@ export interface IsolationLayout {
 export interface Bubblewrap {
   /** The bwrap command line that runs `command` (an argv) inside the layout, in `cwd`. */
   wrap(layout: IsolationLayout, command: readonly string[], cwd: string): string[]
+}
+
+/** The bwrap arguments that hide one place, looked at as the command starts (it may come or go). */
+const hide = (path: string): string[] => {
+  let found: Stats | undefined
+  try {
+    found = statSync(path)
+  } catch {
+    // Missing, or not reachable by this user: nothing a process of its could read either.
+    return []
+  }
+  return found.isDirectory() ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]
 }
 
 /**
@@ -46,7 +61,7 @@ const wrapCommand = (
   '/proc',
   '--tmpfs',
   '/tmp',
-  ...layout.hidden.flatMap((path) => ['--tmpfs', path]),
+  ...layout.hidden.flatMap(hide),
   ...(layout.exposed ?? []).filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]),
   '--bind',
   layout.workspace,

@@ -11,6 +11,8 @@ export interface WorktreeSandboxesOptions {
   home: string
   /** Where worktrees live, `<root>/<project>/<task>`; hidden too, but for a process's own one. */
   root: string
+  /** Hidden too, looked up as each workspace opens: the user's credential stores and what the settings add. */
+  alsoHidden?: () => Promise<readonly string[]>
   /** Isolates processes; absent, they run with the user's own rights. */
   bubblewrap?: Bubblewrap
   /** Seen read-only by every workspace's processes though hidden with the home (the agents Cadre installed). */
@@ -30,9 +32,10 @@ export const createWorktreeSandboxes = ({
   root,
   bubblewrap,
   exposed = [],
+  alsoHidden = async () => [],
 }: WorktreeSandboxesOptions): SandboxBackend => {
   // A worktree root inside Cadre's home is hidden with it.
-  const hidden = within(home, root) ? [home] : [home, root]
+  const cadreOwn = within(home, root) ? [home] : [home, root]
   const locate = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
     join(root, projectId, taskId)
   const stateOf = ({ projectId, taskId }: { projectId: string; taskId: string }) =>
@@ -60,7 +63,7 @@ export const createWorktreeSandboxes = ({
         base: spec.baseBranch,
         isolation: bubblewrap && {
           bubblewrap,
-          hidden,
+          hidden: [...cadreOwn, ...(await alsoHidden())],
           exposed: [...exposed, ...(spec.exposed ?? [])],
           network: spec.network,
         },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { buildToolsToken } from '../builds/build-task-tools.ts'
 import { environmentSecrets } from './environment-secrets.ts'
 import { maskSecret } from './mask-secret.ts'
 import { createRedactor, REDACTED } from './redactor.ts'
@@ -27,6 +28,7 @@ describe('redactor', () => {
     ['GitHub fine-grained token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz'],
     ['AWS access key id', 'AKIAIOSFODNN7EXAMPLE'],
     ['Google API key', 'AIzaSyA-abcdefghijklmnopqrstuvwxyz12345'],
+    ['build task token', buildToolsToken('access-token-of-this-server', 'tsk_0123')],
     ['private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'],
   ])('catches an unknown %s by its shape', (_kind, token) => {
     const text = `before ${token} after`

@@ -15,6 +15,7 @@ const TOKEN_PATTERNS = [
   /(?:AKIA|ASIA)[A-Z0-9]{16}/, // AWS access key ids
   /AIza[0-9A-Za-z_-]{35}/, // Google API keys
   /xox[abprs]-[A-Za-z0-9-]{10,}/, // Slack tokens
+  /cadre_bt_[A-Za-z0-9_-]{43}/, // a build task's token for its feature tools
   /(?<=[Bb]earer\s+)[A-Za-z0-9._~+/=-]{12,}/, // the credential of a bearer header
   /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z]+ )?PRIVATE KEY-----/,
 ]

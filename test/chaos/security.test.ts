@@ -6,12 +6,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
 import { type AddressInfo, createServer as createTcpServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { buildToolsToken } from '../../src/builds/build-task-tools.ts'
@@ -193,17 +194,34 @@ describe('security: planted secrets and escapes, through a real server running a
   const secrets = plantSecrets()
   const outside = join(tmpdir(), `cadre-planted-${randomBytes(6).toString('hex')}.txt`)
   const home = mkdtempSync(join(tmpdir(), 'cadre-security-'))
+  // The user's own home, with credentials in it: outside /tmp, which every sandbox has its own of.
+  const userHome = mkdtempSync('/var/tmp/cadre-user-home-')
+  const credentials = {
+    'an SSH key': '.ssh/id_ed25519',
+    'cloud credentials': '.aws/credentials',
+    'a GitHub login': '.config/gh/hosts.yml',
+    'a .netrc': '.netrc',
+    'a place the settings hide': 'private/notes.txt',
+  }
   let cadre: ServedCadre
   let leakyTask: string
   beforeAll(async () => {
+    for (const file of [...Object.values(credentials), 'projects/readme.txt']) {
+      mkdirSync(dirname(join(userHome, file)), { recursive: true })
+      writeFileSync(join(userHome, file), `PLANTED-CREDENTIAL ${file}\n`)
+    }
     cadre = await serveCadre({
       home,
       token: secrets.accessToken,
       scenario: leakyScenario(secrets, outside),
-      env: { MY_SERVICE_TOKEN: secrets.environment },
+      env: { MY_SERVICE_TOKEN: secrets.environment, HOME: userHome },
     })
+    await cadre.api('/api/settings', { hiddenPaths: ['~/private'] }, 'PATCH')
   })
-  afterAll(() => cadre?.close())
+  afterAll(async () => {
+    await cadre?.close()
+    rmSync(userHome, { recursive: true, force: true })
+  })
 
   it('keeps every planted secret out of events, the server log, the database and webhook payloads', async () => {
     const repository = createGitRepo()
@@ -337,6 +355,9 @@ describe('security: planted secrets and escapes, through a real server running a
       "Cadre's port": `exec 3<>/dev/tcp/127.0.0.1/${port}`,
       'a port on this machine': `exec 3<>/dev/tcp/127.0.0.1/${(probe.address() as AddressInfo).port}`,
       "Cadre's environment through /proc": 'grep -l MY_SERVICE_TOKEN /proc/*/environ',
+      ...Object.fromEntries(
+        Object.entries(credentials).map(([name, file]) => [name, `grep -q PLANTED ${join(userHome, file)}`]),
+      ),
     }
     // Writes: under /tmp, where these tests keep everything, one may land in the sandbox's private
     // /tmp; what counts is that nothing appears on this machine.
@@ -348,6 +369,8 @@ describe('security: planted secrets and escapes, through a real server running a
     ]
     const script = [
       '# ESCAPE-PROBE',
+      // What is not a credential stays readable: the home itself is not hidden.
+      `grep -q PLANTED ${join(userHome, 'projects/readme.txt')} && echo "readable: the user's own files"`,
       ...Object.entries(attempts).map(
         ([name, command]) =>
           `if ( ${command} ) >/dev/null 2>&1; then echo "ESCAPED ${name}"; else echo "refused ${name}"; fi`,
@@ -367,6 +390,7 @@ describe('security: planted secrets and escapes, through a real server running a
     const finished = (await cadre.eventsOf(task)).filter((event) => event.type === 'tool.finished')
     const [bash, ...fileTools] = finished
     expect(bash?.data.output).not.toContain('ESCAPED')
+    expect(bash?.data.output).toContain("readable: the user's own files")
     for (const name of Object.keys(attempts)) expect(bash?.data.output).toContain(`refused ${name}`)
     expect(fileTools.map((event) => [event.data.tool, event.data.isError])).toEqual([
       ['read_file', true],
@@ -379,10 +403,6 @@ describe('security: planted secrets and escapes, through a real server running a
       expect(existsSync(path), path).toBe(false)
     expect(probed).toBe(0)
   }, 120_000)
-
-  it.todo(
-    "hides the user's own credentials from an agent (~/.ssh, ~/.aws, ~/.config/gh): today all of the machine but Cadre's home and worktrees is readable",
-  )
 })
 
 /** Every file under a folder, at any depth. */

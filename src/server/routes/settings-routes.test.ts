@@ -14,6 +14,7 @@ describe('settings routes', () => {
     expect(await (await t.api('/api/settings')).json()).toEqual({
       defaultAgent: 'builtin',
       maxConcurrentRuns: 4,
+      hiddenPaths: [],
       worktreeRetentionDays: 7,
       policy: { rules: [] },
     })
@@ -28,6 +29,7 @@ describe('settings routes', () => {
     expect(await patched.json()).toEqual({
       defaultAgent: 'builtin',
       maxConcurrentRuns: 8,
+      hiddenPaths: [],
       worktreeRetentionDays: 7,
       defaultModel: 'm1',
       policy: { rules: [{ tool: 'bash', pattern: 'git push*', action: 'deny' }] },
@@ -41,6 +43,17 @@ describe('settings routes', () => {
     })
     expect(badRule.status).toBe(400)
     expect((await badRule.json()).error.message).toMatch(/settings\.policy\.rules\.0\.action/)
-    expect((await (await t.api('/api/settings')).json()).maxConcurrentRuns).toBe(8)
+    const relativePath = await t.api('/api/settings', {
+      method: 'PATCH',
+      json: { hiddenPaths: ['~/private', 'secrets'] },
+    })
+    expect(relativePath.status).toBe(400)
+    expect((await relativePath.json()).error.message).toMatch(
+      /settings\.hiddenPaths\.1: an absolute path, or one starting with ~\//,
+    )
+    expect(await (await t.api('/api/settings')).json()).toMatchObject({
+      maxConcurrentRuns: 8,
+      hiddenPaths: [],
+    })
   })
 })
