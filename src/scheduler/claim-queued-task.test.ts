@@ -73,4 +73,30 @@ describe('claiming queued tasks', () => {
       statusReason: null,
     })
   })
+
+  it('is never kept from a task it can run by many waiting for agents it lacks (regression: it looked at the first 50 only)', async () => {
+    const deps = { store, bus: createMemoryEventBus() }
+    const project = await store.projects.create({
+      name: 'p',
+      path: '/p',
+      settings: ProjectSettings.parse({}),
+    })
+    const waiting = []
+    for (let i = 0; i < 60; i++)
+      waiting.push(await createTask(deps, { projectId: project.id, prompt: `p${i}`, agent: 'codex' }))
+    const runnable = await createTask(deps, { projectId: project.id, prompt: 'mine', agent: 'builtin' })
+    const claim = () =>
+      claimQueuedTask(deps, {
+        workerId: 'w',
+        agents: ['builtin'],
+        leaseExpiresAt: () => new Date(Date.now() + 1000).toISOString(),
+      })
+    expect((await claim())?.task.id).toBe(runnable.id)
+    // Fifty a look, those told first going to the back: every one is told in the end.
+    expect(await claim()).toBeUndefined()
+    const reasons = await Promise.all(
+      waiting.map(async (task) => (await store.tasks.get(task.id))?.statusReason),
+    )
+    expect(new Set(reasons)).toEqual(new Set([waitingForAgentReason('codex')]))
+  })
 })

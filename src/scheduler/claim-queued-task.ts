@@ -1,4 +1,4 @@
-import { isComparison } from '../core/comparison.ts'
+import { comparisonAgent } from '../core/comparison.ts'
 import type { Run, Task } from '../core/entities.ts'
 import { CadreError } from '../core/errors.ts'
 import { commitEvents, type EventDeps } from '../events/commit-events.ts'
@@ -27,14 +27,25 @@ export const claimQueuedTask = async (
     leaseExpiresAt,
   }: { workerId: string; agents: readonly string[]; leaseExpiresAt: () => string },
 ): Promise<Claim | undefined> => {
-  const queued = await deps.store.tasks.list({ status: ['queued'], order: 'queue', limit: 50 })
-  for (const task of queued) {
-    if (agents.includes(task.agent) || isComparison(task)) continue
+  // However many wait for agents missing here, they never hide a task this server can run.
+  const waiting = await deps.store.tasks.list({
+    status: ['queued'],
+    agent: { notIn: [...agents, comparisonAgent] },
+    order: 'queue',
+    limit: 50,
+  })
+  for (const task of waiting) {
     const reason = waitingForAgentReason(task.agent)
     // Once: the status stays queued (taken by another server meanwhile, nothing changes).
     if (task.statusReason !== reason) await deps.store.tasks.setStatus(task.id, 'queued', 'queued', reason)
   }
-  for (const candidate of queued.filter((task) => agents.includes(task.agent))) {
+  const runnable = await deps.store.tasks.list({
+    status: ['queued'],
+    agent: { in: agents.filter((agent) => agent !== comparisonAgent) },
+    order: 'queue',
+    limit: 50,
+  })
+  for (const candidate of runnable) {
     try {
       return await commitEvents(deps, async (session, emit) => {
         const task = await applyTaskAction(session, emit, candidate.id, 'start_run')

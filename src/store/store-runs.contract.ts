@@ -9,7 +9,7 @@ export const describeRunsContract = (ctx: StoreContext) => {
     expect((await (await ctx.database.connect()).settings.get()).maxConcurrentRuns).toBe(8)
   })
 
-  it('lists queued tasks in queue order: unchanged longest first', async () => {
+  it('lists queued tasks in queue order (unchanged longest first), by agent or not', async () => {
     const project = await ctx.newProject()
     const first = await ctx.newTask(project.id, 'backlog')
     const second = await ctx.newTask(project.id)
@@ -22,6 +22,13 @@ export const describeRunsContract = (ctx: StoreContext) => {
     expect((await ctx.store.tasks.list({ status: ['queued'] })).map((t) => t.id)).toEqual(
       [second.id, first.id].sort().reverse(),
     )
+    const byAgent = async (agent: { in: string[] } | { notIn: string[] }) =>
+      (await ctx.store.tasks.list({ projectId: project.id, agent, order: 'queue' })).map((t) => t.id)
+    expect(await byAgent({ in: ['builtin', 'codex'] })).toEqual([second.id, first.id])
+    expect(await byAgent({ in: ['codex'] })).toEqual([])
+    expect(await byAgent({ in: [] })).toEqual([])
+    expect(await byAgent({ notIn: ['builtin'] })).toEqual([])
+    expect(await byAgent({ notIn: ['codex'] })).toEqual([second.id, first.id])
   })
 
   it('leases runs: heartbeats by the holder only, and exactly one worker takes over a stale run', async () => {

@@ -38,6 +38,8 @@ export interface TaskFilter {
   projectId?: string
   buildId?: string
   status?: TaskStatus[]
+  /** Only tasks for these agents, or only for agents other than these. */
+  agent?: { in: readonly string[] } | { notIn: readonly string[] }
   limit?: number
   /** newest (default): newest first; queue: unchanged longest first, i.e. queued tasks in queue order. */
   order?: 'newest' | 'queue'

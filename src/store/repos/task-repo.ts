@@ -65,6 +65,12 @@ export const createTaskRepo = ({ db, atomically }: SessionContext): TaskRepo => 
     if (filter.buildId !== undefined) query = query.where('build_id', '=', filter.buildId)
     if (filter.status !== undefined && filter.status.length > 0)
       query = query.where('status', 'in', filter.status)
+    const { agent } = filter
+    if (agent && 'in' in agent) {
+      if (agent.in.length === 0) return []
+      query = query.where('agent', 'in', agent.in)
+    }
+    if (agent && 'notIn' in agent && agent.notIn.length) query = query.where('agent', 'not in', agent.notIn)
     const ordered =
       filter.order === 'queue'
         ? query.orderBy('updated_at', 'asc').orderBy('id', 'asc')
