@@ -5,6 +5,19 @@ import { ErrorBody } from './error-responses.ts'
 
 export const IdParam = z.object({ id: z.string().min(1).describe('the id, e.g. prj_… or tsk_…') })
 
+/**
+ * An http:// or https:// URL that is stored and shown in plain text, so it may not carry
+ * credentials (`user:password@`; fetch refuses such a URL anyway); `instead` says where they go.
+ */
+export const PlainHttpUrl = (instead: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .max(2000)
+    .refine(
+      (url) => !URL.parse(url)?.username && !URL.parse(url)?.password,
+      `must not carry credentials (user:password@): ${instead}`,
+    )
+
 export const json = <S extends z.ZodType>(schema: S, description: string) => ({
   content: { 'application/json': { schema } },
   description,

@@ -177,9 +177,14 @@ describe('webhooks', () => {
     })
   })
 
-  it('refuses a bad URL, an unknown event or project, with the reason', async () => {
+  it('refuses a bad URL (one with credentials among them), an unknown event or project, with the reason', async () => {
     const cases: [unknown, number, RegExp][] = [
       [{ url: 'ftp://example.com', events: ['task.finished'] }, 400, /body\.url/],
+      [
+        { url: 'https://user:pass@example.com/hook', events: ['task.finished'] },
+        400,
+        /^body\.url: must not carry credentials/,
+      ],
       [{ url: receiverUrl, events: ['task.exploded'] }, 400, /body\.events/],
       [{ url: receiverUrl, events: [] }, 400, /body\.events/],
       [{ url: receiverUrl, events: ['task.finished'], projectId: 'prj_none' }, 404, /prj_none/],

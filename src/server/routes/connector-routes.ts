@@ -12,7 +12,7 @@ import { Connector, ConnectorName } from '../../core/connectors.ts'
 import { CadreError, notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import type { StoredConnector } from '../../store/store.ts'
-import { errors, IdParam, json, jsonBody } from '../api-schemas.ts'
+import { errors, IdParam, json, jsonBody, PlainHttpUrl } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { ErrorBody, validationHook } from '../error-responses.ts'
 
@@ -26,13 +26,7 @@ const ConnectorFieldsInput = z.object({
   command: z.string().min(1).max(2000).optional().describe('stdio: the program to start'),
   args: z.array(z.string().max(10_000)).max(100).default([]),
   env: Secrets.optional().describe('stdio: its environment (kept sealed; values never shown again)'),
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    // fetch refuses such a URL, and this one is stored and shown in plain text.
-    .refine(
-      (url) => !URL.parse(url)?.username && !URL.parse(url)?.password,
-      'must not carry credentials (user:password@): send them in headers, which are kept sealed',
-    )
+  url: PlainHttpUrl('send them in headers, which are kept sealed')
     .optional()
     .describe('http: its Streamable HTTP endpoint'),
   headers: Secrets.optional().describe(

@@ -5,16 +5,15 @@ import { notFound } from '../../core/errors.ts'
 import { newId } from '../../core/ids.ts'
 import { Webhook, WebhookDelivery, WebhookEvent } from '../../core/webhooks.ts'
 import type { StoredWebhook } from '../../store/store.ts'
-import { errors, IdParam, json, jsonBody } from '../api-schemas.ts'
+import { errors, IdParam, json, jsonBody, PlainHttpUrl } from '../api-schemas.ts'
 import type { AppDeps } from '../app-deps.ts'
 import { validationHook } from '../error-responses.ts'
 
 const tags = ['webhooks']
 
-const WebhookUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-  .max(2000)
-  .describe('where deliveries are POSTed')
+const WebhookUrl = PlainHttpUrl(
+  "the URL is shown in plain text; the receiver knows a delivery is Cadre's by its signature",
+).describe('where deliveries are POSTed')
 
 const NewWebhook = z.object({
   url: WebhookUrl,
