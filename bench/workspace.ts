@@ -5,7 +5,8 @@
 // - on each, the cost of a checkpoint after a step that changed one file, and of the check when
 //   nothing changed (the step's tree is compared, nothing saved);
 // - on the 5,000-file one, a container workspace against `git worktree add` plus a container made
-//   and started from the same image with the same mount.
+//   and started from the same image with the same mount, and the container alone on a worktree
+//   made beforehand against the raw container start.
 // Prints markdown; see docs/benchmarks.md.
 //   node bench/workspace.ts [--runs 7] [--files 100,5000,50000] [--container-files 5000]
 import { execFileSync } from 'node:child_process'
@@ -125,42 +126,64 @@ const worktrees = async (repository: string, fileCount: number) => {
   return { raw, cadre, changed, unchanged }
 }
 
-/** Container-ready times: Cadre's container workspace beside worktree add + a raw container start. */
+/**
+ * Container-ready times, two ways, each beside its raw counterpart: the whole workspace (Cadre's
+ * worktree and container, against `git worktree add` plus a container made and started with it
+ * mounted), and the container alone on a worktree made beforehand. Both sides clean up alike (the
+ * worktrees removed after each run), since on this disk a worktree made just after another's
+ * thousands of files were deleted takes twice as long.
+ */
 const containers = async (repository: string) => {
   const docker = await testDockerEngine()
   const sandboxes = createDockerSandboxes({ worktrees: backend, docker: async () => docker })
-  const raw: number[] = []
-  const cadre: number[] = []
+  const rawContainer = async (name: string, path: string) => {
+    const container = await docker.createContainer({
+      name,
+      Image: testImage,
+      Cmd: ['sleep', '3600'],
+      HostConfig: { Binds: [`${path}:${path}`], NetworkMode: 'none', Init: true },
+    })
+    await container.start()
+  }
+  const figures = {
+    whole: { raw: [] as number[], cadre: [] as number[] },
+    alone: { raw: [] as number[], cadre: [] as number[] },
+  }
   for (let run = 0; run < runs; run++) {
-    const path = join(rawRoot, `c${run}`)
-    const name = `cadre-bench-raw-${process.pid}-${run}`
-    const containerSpec: WorkspaceSpec = {
-      ...spec(repository, `c${process.pid}-${run}`),
-      kind: 'docker',
-      container: { image: testImage },
+    for (const [way, worktreeMadeFirst] of [
+      ['whole', false],
+      ['alone', true],
+    ] as const) {
+      const path = join(rawRoot, `c${run}-${way}`)
+      const name = `cadre-bench-raw-${process.pid}-${run}-${way}`
+      const containerSpec: WorkspaceSpec = {
+        ...spec(repository, `c${process.pid}-${run}-${way}`),
+        kind: 'docker',
+        container: { image: testImage },
+      }
+      const addRaw = () => git(repository, 'worktree', 'add', '-q', '-b', `raw-c-${run}-${way}`, path, 'main')
+      if (worktreeMadeFirst) {
+        addRaw()
+        await (await backend.create({ ...containerSpec, kind: 'worktree' })).close()
+      }
+      const measured = await sideBySide(
+        run,
+        () =>
+          time(async () => {
+            if (!worktreeMadeFirst) addRaw()
+            await rawContainer(name, path)
+          }),
+        () => time(async () => (await sandboxes.create(containerSpec)).close()),
+      )
+      figures[way].raw.push(measured.rawMs)
+      figures[way].cadre.push(measured.cadreMs)
+      await docker.getContainer(name).remove({ force: true })
+      git(repository, 'worktree', 'remove', '--force', path)
+      await sandboxes.destroy(containerSpec)
     }
-    const measured = await sideBySide(
-      run,
-      () =>
-        time(async () => {
-          git(repository, 'worktree', 'add', '-q', '-b', `raw-c-${run}`, path, 'main')
-          const container = await docker.createContainer({
-            name,
-            Image: testImage,
-            Cmd: ['sleep', '3600'],
-            HostConfig: { Binds: [`${path}:${path}`], NetworkMode: 'none', Init: true },
-          })
-          await container.start()
-        }),
-      () => time(async () => (await sandboxes.create(containerSpec)).close()),
-    )
-    raw.push(measured.rawMs)
-    cadre.push(measured.cadreMs)
-    await docker.getContainer(name).remove({ force: true })
-    await sandboxes.destroy(containerSpec)
     process.stderr.write(`container run ${run + 1}/${runs} done\n`)
   }
-  return { raw, cadre }
+  return figures
 }
 
 const bySize = new Map<number, Awaited<ReturnType<typeof worktrees>>>()
@@ -203,15 +226,21 @@ if (containerFigures) {
       [
         `container workspace ready, ${containerFiles} files`,
         'Cadre',
-        'worktree add + container start',
+        'raw: (worktree add +) container start',
         'Cadre ÷ raw',
       ],
       [
         [
-          `new task, image ${testImage}`,
-          spread(containerFigures.cadre),
-          spread(containerFigures.raw),
-          spread(ratios(containerFigures.cadre, containerFigures.raw), 2),
+          `whole workspace, image ${testImage}`,
+          spread(containerFigures.whole.cadre),
+          spread(containerFigures.whole.raw),
+          spread(ratios(containerFigures.whole.cadre, containerFigures.whole.raw), 2),
+        ],
+        [
+          'container alone, worktree made before',
+          spread(containerFigures.alone.cadre),
+          spread(containerFigures.alone.raw),
+          spread(ratios(containerFigures.alone.cadre, containerFigures.alone.raw), 2),
         ],
       ],
     ),
