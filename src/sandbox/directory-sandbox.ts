@@ -2,8 +2,9 @@ import { lstat, mkdir, readdir, readFile, realpath, writeFile } from 'node:fs/pr
 import { dirname, join, resolve } from 'node:path'
 import { CadreError, notFound } from '../core/errors.ts'
 import { resolveWorkspacePath, workspaceRelative } from './resolve-workspace-path.ts'
+import { retryIsolationSetup } from './retry-isolation-setup.ts'
 import { runProcess, signalGroup } from './run-process.ts'
-import type { FileEntry, Sandbox } from './sandbox.ts'
+import type { ExecRequest, FileEntry, Sandbox } from './sandbox.ts'
 
 const defaultListLimit = 10_000
 
@@ -94,17 +95,22 @@ export const openDirectorySandbox = async (
       const argv = Array.isArray(request.command)
         ? (request.command as readonly string[])
         : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
-      const result = await runProcess({
-        ...request,
-        command: options.isolate ? options.isolate(argv, cwd) : argv,
-        cwd,
-        env: { ...baseEnvironment(root), ...request.env, PWD: cwd },
-        onStart: (id) => {
-          group = id
-          groups.add(id)
-          request.onStart?.(id)
-        },
-      })
+      const start = (onOutput: ExecRequest['onOutput']) =>
+        runProcess({
+          ...request,
+          command: options.isolate ? options.isolate(argv, cwd) : argv,
+          cwd,
+          env: { ...baseEnvironment(root), ...request.env, PWD: cwd },
+          onOutput,
+          onStart: (id) => {
+            group = id
+            groups.add(id)
+            request.onStart?.(id)
+          },
+        })
+      const result = options.isolate
+        ? await retryIsolationSetup(request, start)
+        : await start(request.onOutput)
       // A group whose leader ended may still hold background children (a dev server): `close`
       // ends them. An empty group is forgotten at once, so its id, once reused, is never signalled.
       if (group !== undefined && !groupHasMembers(group)) groups.delete(group)
