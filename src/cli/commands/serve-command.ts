@@ -15,7 +15,9 @@ const repeatWindowMs = 1000
 export const registerServeCommand = (program: Command): void => {
   program
     .command('serve')
-    .description('run the Cadre server (API, event stream, and later the UI)')
+    .description(
+      'run the Cadre server: its API, event stream and web UI, and its agents (unless CADRE_WORKER=off)',
+    )
     .option('--port <port>', 'port to listen on (CADRE_PORT, default 7878)')
     .option('--host <host>', 'address to bind (CADRE_HOST, default 127.0.0.1)')
     .action(async (options: { port?: string; host?: string }) => {
