@@ -341,7 +341,7 @@ export const executeRun = async (
     if (storage && !cancelledByUser) {
       log.error(
         { taskId: task.id, runId: run.id },
-        `the run stopped, to resume by itself once the database can be written: ${storage.message}`,
+        `the run stopped, to resume by itself once the database works again: ${storage.message}`,
       )
       return
     }

@@ -4,6 +4,7 @@ import type { Database } from './database.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { migrateToLatest } from './migrate.ts'
 import { refuseNulText } from './refuse-nul-text.ts'
+import { unreachableDatabase } from './storage-failure.ts'
 import type { Store } from './store.ts'
 
 /** A connection URL fit for messages and logs: the password replaced. */
@@ -24,7 +25,17 @@ export const openPostgresStore = async (url: string, options: { poolSize?: numbe
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [refuseNulText] })
+  // A connection that cannot be made says so as the database's, not as any refused connection.
+  const marked = {
+    Client: pg.Client,
+    options: pool.options,
+    connect: () => pool.connect().catch((error: unknown) => Promise.reject(unreachableDatabase(error))),
+    end: () => pool.end(),
+  }
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: marked }),
+    plugins: [refuseNulText],
+  })
   try {
     const client = await pool.connect()
     client.release()

@@ -6,7 +6,7 @@ import { Kysely, SqliteDialect, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
 import { CadreError } from '../core/errors.ts'
 import { runTransaction } from './session-context.ts'
-import { storageFailure } from './storage-failure.ts'
+import { storageFailure, unreachableDatabase } from './storage-failure.ts'
 
 /** A SQLite database of one table holding one row, and the raw connection under it. */
 const openDatabase = async (options: BetterSqlite.Options = {}) => {
@@ -77,5 +77,21 @@ describe('a database that cannot take writes', () => {
     )
     expect(storageFailure(new Error('anything else'))).toBe(undefined)
     expect(storageFailure(undefined)).toBe(undefined)
+  })
+
+  it("knows PostgreSQL gone (shutting down, the connection cut, the pool's refused connection), and no other refused connection", () => {
+    const unreachable = (error: Error) => storageFailure(error)?.details
+    const shutdown = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    })
+    expect(unreachable(shutdown)).toEqual({ storage: 'unreachable' })
+    expect(unreachable(new Error('Connection terminated unexpectedly'))).toEqual({ storage: 'unreachable' })
+    const refused = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+    expect(storageFailure(unreachableDatabase(refused()))?.message).toBe(
+      'the database cannot be reached (connect ECONNREFUSED 127.0.0.1:5432); check that PostgreSQL is running and reachable. Nothing stored is lost',
+    )
+    // A model provider or a webhook's receiver refusing is not the database.
+    expect(storageFailure(refused())).toBe(undefined)
   })
 })

@@ -18,7 +18,8 @@ export const startEmbeddedPostgres = async (options: { password: string; flags?:
     user: 'postgres',
     password: options.password,
     port,
-    persistent: false,
+    // Its folder is removed by `stop` below: halting it for a while keeps the data.
+    persistent: true,
     createPostgresUser: true,
     ...(options.flags && { postgresFlags: options.flags }),
     onLog: () => {},
@@ -30,6 +31,10 @@ export const startEmbeddedPostgres = async (options: { password: string; flags?:
     port,
     /** The admin database's URL; others are made on the same server. */
     url: `postgres://postgres:${options.password}@127.0.0.1:${port}/postgres`,
+    /** Shuts the server down (fast: clients are disconnected), keeping its data. */
+    halt: () => server.stop(),
+    /** Starts it again on the same port, after `halt`. */
+    resume: () => server.start(),
     async stop() {
       await server.stop()
       rmSync(dir, { recursive: true, force: true })
