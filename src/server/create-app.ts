@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { buildToolsTokenValid, createBuildTaskMcpServer } from '../builds/build-task-tools.ts'
 import { CadreError } from '../core/errors.ts'
 import { createCadreMcpServer, httpCadreCall } from '../mcp/cadre-mcp-server.ts'
+import { storageFailure } from '../store/storage-failure.ts'
 import { sessionCookieName } from './access-guard.ts'
 import { json } from './api-schemas.ts'
 import type { AppDeps } from './app-deps.ts'
@@ -103,6 +104,38 @@ export const createApp = (deps: AppDeps) => {
         responses: { 200: json(z.object({ ok: z.literal(true), version: z.string() }), 'the server is up') },
       }),
       (c) => c.json({ ok: true as const, version: deps.version }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/api/ready',
+        tags: ['server'],
+        summary:
+          'Readiness (for a load balancer or a Kubernetes probe): the database answers; needs no token',
+        security: [],
+        responses: {
+          200: json(z.object({ ready: z.literal(true) }), 'ready to serve'),
+          503: json(
+            z.object({
+              ready: z.literal(false),
+              storage: z.string().describe('what is wrong: unreachable, disk_full, read_only, io_error'),
+            }),
+            "the database cannot be used (the details are in the server's log, not given without a token)",
+          ),
+        },
+      }),
+      async (c) => {
+        try {
+          await deps.store.settings.get()
+          return c.json({ ready: true as const }, 200)
+        } catch (error) {
+          const storage = storageFailure(error)
+          if (!storage) throw error
+          deps.log.error({ err: error }, storage.message)
+          const { storage: kind } = storage.details as { storage: string }
+          return c.json({ ready: false as const, storage: kind }, 503)
+        }
+      },
     )
     .openapi(
       createRoute({

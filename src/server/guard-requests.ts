@@ -8,7 +8,7 @@ import { isUiPath } from './web-ui.ts'
 
 // The OAuth callback is opened by a person's browser coming from another site, without Cadre's
 // (SameSite=Strict) cookie: the state it carries, which Cadre made, is what admits it.
-const publicPaths = new Set(['/api/health', '/api/session', oauthCallbackPath])
+const publicPaths = new Set(['/api/health', '/api/ready', '/api/session', oauthCallbackPath])
 
 /**
  * Host and Origin checks on every request; then the token, from `Authorization: Bearer` or the

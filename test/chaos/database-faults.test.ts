@@ -86,6 +86,12 @@ describe('database faults under a real server on PostgreSQL', () => {
         'a run to stop for the database',
       )
       expect(server.process.child.exitCode).toBeNull()
+      // A load balancer's probe, without a token, is told it is not ready, and nothing more.
+      const probe = async () => {
+        const response = await fetch(`${server.url}/api/ready`)
+        return { status: response.status, body: await response.json() }
+      }
+      expect(await probe()).toEqual({ status: 503, body: { ready: false, storage: 'unreachable' } })
 
       await postgres.resume()
       for (const id of running) {
@@ -94,6 +100,7 @@ describe('database faults under a real server on PostgreSQL', () => {
         const events = await server.events(id)
         expect(events.map((e: Json) => e.seq)).toEqual(events.map((_e: Json, i: number) => i + 1))
       }
+      expect(await probe()).toEqual({ status: 200, body: { ready: true } })
       const after = (await server.api('/api/tasks', { projectId: project.id, prompt: 'after', model })).body
       expect((await server.settled(after.id)).status).toBe('review')
       const log = server.logged()

@@ -34,11 +34,12 @@ import { connectStream } from '../support/stream-client.ts'
 import { startTestServer, type TestServer } from '../support/test-server.ts'
 
 // What the server answers without a token, by design: liveness, whether a browser is signed in,
-// the OAuth callback (admitted by the state it carries), and the UI's page (which holds nothing).
+// readiness, the OAuth callback (admitted by the state it carries), and the UI's page (which holds nothing).
 const publicOperations = [
   'GET /',
   'GET /api/connectors/oauth/callback',
   'GET /api/health',
+  'GET /api/ready',
   'GET /api/session',
 ]
 
