@@ -181,6 +181,17 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     expect(await page.content()).not.toContain(key) // shown masked only
     await anthropic.getByRole('button', { name: 'Check' }).click()
     await expect.poll(() => anthropic.locator('p').last().getAttribute('class')).toContain('text-good')
+    await page.fill('textarea[name=hiddenPaths]', '~/private\n\n/srv/secrets\n')
+    await page.getByRole('button', { name: 'Save' }).last().click()
+    await expect
+      .poll(async () => (await (await served.api('/api/settings')).json()).hiddenPaths)
+      .toEqual(['~/private', '/srv/secrets'])
+    await page.fill('textarea[name=hiddenPaths]', 'relative/path')
+    await page.getByRole('button', { name: 'Save' }).last().click()
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/hiddenPaths\.0: an absolute path, or one starting with ~\//)
+    await page.fill('textarea[name=hiddenPaths]', '~/private')
     await page.fill('input[name=maxConcurrentRuns]', '0')
     await page.getByRole('button', { name: 'Save' }).last().click()
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/maxConcurrentRuns/)
@@ -195,6 +206,7 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     await expect.poll(() => page.inputValue('input[name=checkCommand]')).toBe('test -f README.md')
     await screenshot('project-settings')
     expect(errors).toEqual([
+      'Failed to load resource: the server responded with a status of 400 (Bad Request)',
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
     ])
   })

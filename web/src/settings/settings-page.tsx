@@ -9,6 +9,13 @@ import { PolicyRulesEditor } from './policy-rules-editor.tsx'
 import { ProvidersSection } from './providers-section.tsx'
 import { WebhooksSection } from './webhooks-section.tsx'
 
+/** The paths of a textarea, one a line, blank lines left out. */
+const pathLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+
 const Section = ({ title, children }: { title: string; children: ReactNode }) => (
   <section className="space-y-3 rounded-xl border border-line bg-panel p-6">
     <h2 className="font-semibold">{title}</h2>
@@ -22,7 +29,12 @@ export const SettingsPage = () => {
   const stored = useQuery({ queryKey: ['settings'], queryFn: () => api<GlobalSettings>('/api/settings') })
   const agents = useAgents()
   const [settings, setSettings] = useState<GlobalSettings>()
-  useEffect(() => setSettings(stored.data), [stored.data])
+  // The text as typed (blank lines kept while editing); the settings hold its paths.
+  const [hiddenText, setHiddenText] = useState<string>()
+  useEffect(() => {
+    setSettings(stored.data)
+    setHiddenText(undefined)
+  }, [stored.data])
   const save = useMutation({
     mutationFn: (next: GlobalSettings) =>
       api<GlobalSettings>('/api/settings', {
@@ -30,6 +42,7 @@ export const SettingsPage = () => {
         body: {
           defaultModel: next.defaultModel || null,
           maxConcurrentRuns: next.maxConcurrentRuns,
+          hiddenPaths: next.hiddenPaths,
           policy: next.policy,
         },
       }),
@@ -73,6 +86,22 @@ export const SettingsPage = () => {
                 />
               </Field>
             </div>
+            <Field
+              label="Hidden from agents"
+              hint="One path a line (absolute, or starting with ~/), hidden from every sandboxed process from its next run on. Cadre's home and your credential stores (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc and the like) always are."
+            >
+              <textarea
+                name="hiddenPaths"
+                rows={3}
+                value={hiddenText ?? settings.hiddenPaths.join('\n')}
+                placeholder="~/private"
+                onChange={(event) => {
+                  setHiddenText(event.target.value)
+                  setSettings({ ...settings, hiddenPaths: pathLines(event.target.value) })
+                }}
+                className={`${inputClass} font-mono`}
+              />
+            </Field>
             <Field
               label="Global policy"
               hint="A global deny holds over any project; the other rules apply where a project's say nothing."
