@@ -4,8 +4,9 @@
 import { parseArgs } from 'node:util'
 import type { Page } from 'playwright-core'
 import { startSimulator } from '../src/sim/start-simulator.ts'
-import { buildWebUi, launchChromium } from '../test/support/browser.ts'
+import { launchChromium } from '../test/support/browser.ts'
 import { createGitRepo } from '../test/support/git-repo.ts'
+import buildWebUi from '../test/support/web-global-setup.ts'
 import { machine, median, spread } from './support/figures.ts'
 import { serveCadre } from './support/serve-cadre.ts'
 

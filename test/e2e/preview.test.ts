@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebUi, launchChromium, screenshotsDir } from '../support/browser.ts'
+import { launchChromium, screenshotsDir } from '../support/browser.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
 import { provideDependencies } from '../support/template-dependencies.ts'
 
@@ -23,7 +23,6 @@ describe('a live preview of what the agent builds, with its errors fed back to i
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let browser: Browser
   beforeAll(async () => {
-    buildWebUi()
     browser = await launchChromium()
     served = await serveWithSimulator([
       {

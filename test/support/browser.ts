@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
@@ -7,28 +6,6 @@ const root = join(import.meta.dirname, '..', '..')
 
 /** Where UI tests save their screenshots (look at them: they are how the UI is judged). */
 export const screenshotsDir = join(root, 'test-results', 'ui')
-
-let built = false
-/** Builds the web UI once per test process, as `npm start` does. */
-export const buildWebUi = (): void => {
-  if (built) return
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
-      'build',
-      '--config',
-      'web/vite.config.ts',
-      '--logLevel',
-      'warn',
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  )
-  built = true
-}
 
 /** Debian's Chromium, headless, with nothing of its own reaching the network (a fresh profile each launch). */
 export const launchChromium = (): Promise<Browser> =>

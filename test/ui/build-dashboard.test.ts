@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
+import { launchChromium, openPage } from '../support/browser.ts'
 import { colourRules, fileOn, onFeature } from '../support/build-scenario.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
@@ -9,7 +9,6 @@ describe('the build dashboard, in Chromium', () => {
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let browser: Browser
   beforeAll(async () => {
-    buildWebUi()
     served = await serveWithSimulator([
       {
         name: 'claude-haiku-4-5',

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
+import { launchChromium, openPage } from '../support/browser.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { startOAuthProbeServer } from '../support/oauth-probe-server.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
@@ -15,7 +15,6 @@ describe('webhooks and connectors in the settings page, in Chromium', () => {
   let receiverUrl: string
   const received: string[] = []
   beforeAll(async () => {
-    buildWebUi()
     served = await serveWithSimulator([
       { name: 'claude-sonnet-4-5', rules: [{ reply: [{ text: 'Done.' }] }] },
     ])

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../src/server/free-port.ts'
 import type { ScenarioInput } from '../../src/sim/scenario.ts'
-import { buildWebUi, launchChromium, openPage } from '../support/browser.ts'
+import { launchChromium, openPage } from '../support/browser.ts'
 import { createGitRepo } from '../support/git-repo.ts'
 import { installTestAgents, testAgentsBin } from '../support/install-test-agents.ts'
 import { serveWithSimulator } from '../support/serve-with-sim.ts'
@@ -53,7 +53,6 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
   let served: Awaited<ReturnType<typeof serveWithSimulator>>
   let browser: Browser
   beforeAll(async () => {
-    buildWebUi()
     installTestAgents(['codex'])
     served = await serveWithSimulator([scenario, codexScenario], {
       CADRE_PORT: String(await freePort()),
