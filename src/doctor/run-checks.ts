@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync, statfsSync } from 'node:fs'
+import { existsSync, mkdirSync, statfsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { findAgents } from '../runtimes/find-agents.ts'
 import { findBubblewrap } from '../sandbox/bubblewrap.ts'
 import { findSandboxes } from '../sandbox/find-sandboxes.ts'
+import { CREDENTIAL_STORES } from '../sandbox/user-credentials.ts'
 
 const run = promisify(execFile)
 
@@ -45,12 +48,19 @@ const checkGit = async (): Promise<Check> => {
       }
 }
 
+/** The credential stores of the user's home present on this machine, as `~/…`. */
+const credentialStoresHere = () =>
+  CREDENTIAL_STORES.filter((store) => existsSync(join(homedir(), store))).map((store) => `~/${store}`)
+
 const checkBubblewrap = async (): Promise<Check> => {
   if (await findBubblewrap()) {
+    const stores = credentialStoresHere()
     return {
       name: 'bubblewrap',
       status: 'ok',
-      detail: `${(await versionOf('bwrap')) ?? 'bwrap'}: agents' processes are isolated`,
+      detail: `${(await versionOf('bwrap')) ?? 'bwrap'}: agents' processes are isolated, Cadre's home hidden${
+        stores.length ? ` and your credentials too (${stores.join(', ')})` : ''
+      }`,
     }
   }
   return {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -8,7 +8,11 @@ const home = () => mkdtempSync(join(tmpdir(), 'cadre-doctor-'))
 
 describe('cadre doctor', () => {
   it('reports what this machine has, with what to do about what it lacks', async () => {
-    const result = await runCli(['doctor', '--json'], { CADRE_HOME: home() })
+    // A user's home with an SSH key and a cloud login in it.
+    const userHome = home()
+    mkdirSync(join(userHome, '.ssh'))
+    mkdirSync(join(userHome, '.aws'))
+    const result = await runCli(['doctor', '--json'], { CADRE_HOME: home(), HOME: userHome })
     expect(result.code).toBe(0)
     const checks = JSON.parse(result.stdout) as {
       name: string
@@ -18,7 +22,12 @@ describe('cadre doctor', () => {
     }[]
     const byName = Object.fromEntries(checks.map((check) => [check.name, check]))
     expect(byName.git).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^git version 2\./) })
-    expect(byName.bubblewrap).toMatchObject({ status: 'ok', detail: expect.stringContaining('isolated') })
+    expect(byName.bubblewrap).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(
+        /: agents' processes are isolated, Cadre's home hidden and your credentials too \(~\/\.ssh, ~\/\.aws\)$/,
+      ),
+    })
     expect(byName.ripgrep).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^ripgrep \d/) })
     // The tests' Docker engine answers here (.ci/run starts it).
     expect(byName['container engine']).toMatchObject({
