@@ -20,10 +20,10 @@ import {
   dispatchSandboxes,
   removeOrphanContainers,
 } from './sandbox/docker-sandboxes.ts'
+import { hiddenFromAgents } from './sandbox/hidden-from-agents.ts'
 import { connectKubernetes, type KubeApi } from './sandbox/kubernetes/kube-api.ts'
 import { createKubernetesSandboxes, removeOrphanPods } from './sandbox/kubernetes/kubernetes-sandboxes.ts'
 import { removeUnusedProjectImages } from './sandbox/project-image.ts'
-import { userCredentialPaths } from './sandbox/user-credentials.ts'
 import { createWorktreeSandboxes, worktreeRoot } from './sandbox/worktree-sandboxes.ts'
 import { startScheduler } from './scheduler/start-scheduler.ts'
 import { watchQueue } from './scheduler/watch-queue.ts'
@@ -106,7 +106,7 @@ export const startCadre = async (
     home: config.home,
     root: worktreeRoot(config.home, settings),
     bubblewrap,
-    alsoHidden: async () => userCredentialPaths((await store.settings.get()).hiddenPaths),
+    alsoHidden: async () => hiddenFromAgents((await store.settings.get()).hiddenPaths),
     // The agents Cadre installed live in its home: their programs stay visible, read-only.
     exposed: [agentsDir(config.home)],
   })

@@ -106,13 +106,39 @@ export const ProjectSettings = z.object({
 export type ProjectSettings = z.infer<typeof ProjectSettings>
 
 /** Settings that apply to the whole server. */
+/** Folders no sandboxed program can do without. */
+const systemFolders = new Set([
+  '/',
+  '~',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib64',
+  '/etc',
+  '/dev',
+  '/proc',
+  '/var',
+  '/run',
+  '/opt',
+])
+
 export const GlobalSettings = z.object({
   defaultAgent: AgentName.default('builtin'),
   defaultModel: z.string().min(1).max(200).optional(),
   maxConcurrentRuns: z.number().int().min(1).max(1000).default(4),
   worktreeRoot: z.string().min(1).optional().describe('defaults to $CADRE_HOME/worktrees (read at start-up)'),
   hiddenPaths: z
-    .array(z.string().regex(/^~?\//, 'an absolute path, or one starting with ~/').max(4096))
+    .array(
+      z
+        .string()
+        .regex(/^~?\//, 'an absolute path, or one starting with ~/')
+        .max(4096)
+        .refine(
+          (path) => !systemFolders.has(path.replace(/(.)\/+$/, '$1')),
+          'a folder every program needs (/, /usr, /bin, /lib, /etc, …): hiding it would stop every command',
+        ),
+    )
     .max(100)
     .default([])
     .describe(

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { findAgents } from '../runtimes/find-agents.ts'
 import { findBubblewrap } from '../sandbox/bubblewrap.ts'
 import { findSandboxes } from '../sandbox/find-sandboxes.ts'
-import { CREDENTIAL_STORES } from '../sandbox/user-credentials.ts'
+import { CREDENTIAL_STORES } from '../sandbox/hidden-from-agents.ts'
 
 const run = promisify(execFile)
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, type Stats, statSync } from 'node:fs'
+import { existsSync, realpathSync, type Stats, statSync, writeFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
@@ -9,10 +9,13 @@ export interface IsolationLayout {
   /** The workspace: writable. */
   workspace: string
   /**
-   * Hidden: a directory behind an empty one, a file behind an empty file; skipped when missing
-   * (Cadre's home with its token, database, keys and other workspaces; the user's credentials).
+   * Hidden: a directory behind an empty one, anything else (a file, a socket) behind an empty file;
+   * skipped when missing (Cadre's home with its token, database, keys and other workspaces; the
+   * user's credentials; the container engines' and the user's agent sockets).
    */
   hidden: readonly string[]
+  /** An empty, read-only file of the host's, put over each hidden file (`/dev/null` cannot: binds are nodev). */
+  emptyFile: string
   /** Seen read-only even inside a hidden place (the agents Cadre installed, in its home); skipped when missing. */
   exposed?: readonly string[]
   /** Writable besides the workspace (the repository's git directory, so commits work). */
@@ -27,16 +30,22 @@ export interface Bubblewrap {
   wrap(layout: IsolationLayout, command: readonly string[], cwd: string): string[]
 }
 
-/** The bwrap arguments that hide one place, looked at as the command starts (it may come or go). */
-const hide = (path: string): string[] => {
-  let found: Stats | undefined
+/**
+ * The bwrap arguments that hide one place, looked at as the command starts (it may come or go). A
+ * symbolic link is followed here: bwrap would follow it inside the new root, where an absolute
+ * one leads nowhere.
+ */
+const hide = (path: string, emptyFile: string): string[] => {
+  let real: string
+  let found: Stats
   try {
-    found = statSync(path)
+    real = realpathSync(path)
+    found = statSync(real)
   } catch {
     // Missing, or not reachable by this user: nothing a process of its could read either.
     return []
   }
-  return found.isDirectory() ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]
+  return found.isDirectory() ? ['--tmpfs', real] : ['--ro-bind', emptyFile, real]
 }
 
 /**
@@ -61,7 +70,7 @@ const wrapCommand = (
   '/proc',
   '--tmpfs',
   '/tmp',
-  ...layout.hidden.flatMap(hide),
+  ...[...new Set(layout.hidden)].flatMap((path) => hide(path, layout.emptyFile)),
   ...(layout.exposed ?? []).filter((path) => existsSync(path)).flatMap((path) => ['--ro-bind', path, path]),
   '--bind',
   layout.workspace,
@@ -84,6 +93,19 @@ const wrapCommand = (
   'sh',
   ...command,
 ]
+
+/**
+ * An empty file at `path` (made once, read-only) to put over hidden files: in a place sandboxed
+ * processes cannot write to, or one could fill every hidden file at once.
+ */
+export const ensureEmptyFile = (path: string): string => {
+  try {
+    writeFileSync(path, '', { flag: 'wx', mode: 0o444 })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+  return path
+}
 
 let found: Promise<Bubblewrap | undefined> | undefined
 

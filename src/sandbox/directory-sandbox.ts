@@ -91,12 +91,12 @@ export const openDirectorySandbox = async (
     root,
     async exec(request) {
       const cwd = await inside(request.cwd ?? '.')
-      let group: number | undefined
       const argv = Array.isArray(request.command)
         ? (request.command as readonly string[])
         : ['/bin/sh', '-c', (request.command as { shell: string }).shell]
-      const start = (onOutput: ExecRequest['onOutput']) =>
-        runProcess({
+      const start = async (onOutput: ExecRequest['onOutput']) => {
+        let group: number | undefined
+        const result = await runProcess({
           ...request,
           command: options.isolate ? options.isolate(argv, cwd) : argv,
           cwd,
@@ -108,13 +108,12 @@ export const openDirectorySandbox = async (
             request.onStart?.(id)
           },
         })
-      const result = options.isolate
-        ? await retryIsolationSetup(request, start)
-        : await start(request.onOutput)
-      // A group whose leader ended may still hold background children (a dev server): `close`
-      // ends them. An empty group is forgotten at once, so its id, once reused, is never signalled.
-      if (group !== undefined && !groupHasMembers(group)) groups.delete(group)
-      return result
+        // A group whose leader ended may still hold background children (a dev server): `close`
+        // ends them. An empty group is forgotten at once, so its id, once reused, is never signalled.
+        if (group !== undefined && !groupHasMembers(group)) groups.delete(group)
+        return result
+      }
+      return options.isolate ? retryIsolationSetup(request, start) : start(request.onOutput)
     },
     async readFile(path) {
       return readFile(await inside(path)).catch(missingAsNotFound(path))

@@ -78,4 +78,16 @@ describe('a sandboxed process whose bubblewrap fails to set up', () => {
     expect(result).toMatchObject({ exitCode: 1, stderr: 'bwrap: said by the command\nsecond line\n' })
     expect(streamed).toBe(result.stderr)
   })
+
+  it('is not run again for a complaint of a bwrap the command ran itself: the command may have done its work', async () => {
+    const { sandbox, calls } = await flakySandbox(0)
+    const { result, streamed } = await run(sandbox, [
+      'sh',
+      '-c',
+      'echo "bwrap: No permissions to create new namespace" >&2; exit 1',
+    ])
+    expect(calls()).toBe(1)
+    expect(result).toMatchObject({ exitCode: 1, stderr: 'bwrap: No permissions to create new namespace\n' })
+    expect(streamed).toBe(result.stderr)
+  })
 })

@@ -1,8 +1,14 @@
 import { setTimeout as pause } from 'node:timers/promises'
 import type { ExecRequest, ExecResult, OutputStream } from './sandbox.ts'
 
-/** How bubblewrap's complaint begins when it cannot set a sandbox up: before the command runs. */
+/** How bubblewrap's complaints begin (its own, or one of a bwrap the command itself ran). */
 const setupFailurePrefix = 'bwrap: '
+/**
+ * The complaints of a set-up that failed on the host's mounts before the command ran: retried.
+ * Any other (no namespaces allowed, a nested bwrap's) is not: the command may have run.
+ */
+const mountSetupFailure =
+  /^bwrap: Can't (bind mount|mount|remount|mkdir|create file at|find source path|get type of source)/
 const attempts = 3
 
 /** Whether this much of stderr, all there is so far, may still be bubblewrap's one-line complaint. */
@@ -13,9 +19,9 @@ const mayBeSetupFailure = (seen: string) => {
 }
 
 /**
- * Runs an isolated process again, up to three times, when bubblewrap failed to set it up: on a
- * Docker host a container's mount can vanish while bubblewrap re-binds the host's mounts, and the
- * process fails with nothing run. Since the command never started, nothing is done twice. Output
+ * Runs an isolated process again, up to three times, when bubblewrap failed to set up its mounts:
+ * on a Docker host a container's mount can vanish while bubblewrap re-binds the host's mounts, and
+ * the process fails with nothing run. Since the command never started, nothing is done twice. Output
  * that may be that complaint (stderr beginning `bwrap: `, one line, before anything else) is held
  * until it is known; the rest streams as it comes. A process fed from a stream runs once: its
  * input cannot be given twice.
@@ -43,7 +49,7 @@ export const retryIsolationSetup = async (
     })
     const setupFailed =
       !streaming &&
-      held.startsWith(setupFailurePrefix) &&
+      mountSetupFailure.test(held) &&
       result.exitCode === 1 &&
       !result.cancelled &&
       !result.timedOut

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../test/support/git-repo.ts'
-import { findBubblewrap } from './bubblewrap.ts'
+import { ensureEmptyFile, findBubblewrap } from './bubblewrap.ts'
 import { describeSandboxContract } from './sandbox.contract.ts'
 import { openWorktreeSandbox } from './worktree-sandbox.ts'
 
@@ -20,7 +20,12 @@ const openWorktree = (isolated: boolean) => async (directory: string) => {
     path: directory,
     branch: `cadre/contract-${++tasks}`,
     base: 'main',
-    isolation: bubblewrap && { bubblewrap, hidden: [], network: 'off' },
+    isolation: bubblewrap && {
+      bubblewrap,
+      hidden: [],
+      emptyFile: ensureEmptyFile(join(mkdtempSync(join(tmpdir(), 'cadre-empty-')), 'empty')),
+      network: 'off',
+    },
   })
 }
 

@@ -28,6 +28,8 @@ export interface WorktreeSpec {
   isolation?: {
     bubblewrap: Bubblewrap
     hidden: readonly string[]
+    /** Put over hidden files: a file no sandboxed process can write (see `ensureEmptyFile`). */
+    emptyFile: string
     exposed?: readonly string[]
     network: 'on' | 'off'
   }
@@ -147,6 +149,7 @@ export const openWorktreeSandbox = async (spec: WorktreeSpec): Promise<WorktreeS
   const layout: IsolationLayout | undefined = isolation && {
     workspace,
     hidden: isolation.hidden,
+    emptyFile: isolation.emptyFile,
     exposed: isolation.exposed,
     writable: [gitCommonDir, ...(spec.stateDir ? [spec.stateDir] : [])],
     readOnly: [join(gitCommonDir, 'hooks'), join(gitCommonDir, 'config'), join(workspace, '.git')],

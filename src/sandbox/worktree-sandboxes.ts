@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import type { GlobalSettings } from '../core/settings.ts'
 import { openGit } from '../git/open-git.ts'
-import type { Bubblewrap } from './bubblewrap.ts'
+import { type Bubblewrap, ensureEmptyFile } from './bubblewrap.ts'
 import type { SandboxBackend } from './sandbox.ts'
 import { openWorktreeSandbox } from './worktree-sandbox.ts'
 
@@ -64,6 +64,8 @@ export const createWorktreeSandboxes = ({
         isolation: bubblewrap && {
           bubblewrap,
           hidden: [...cadreOwn, ...(await alsoHidden())],
+          // In Cadre's home, hidden itself: no sandboxed process can write to it.
+          emptyFile: ensureEmptyFile(join(home, 'empty-file')),
           exposed: [...exposed, ...(spec.exposed ?? [])],
           network: spec.network,
         },

@@ -89,7 +89,7 @@ describe('a database that cannot take writes', () => {
     const refused = () =>
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
     expect(storageFailure(unreachableDatabase(refused()))?.message).toBe(
-      'the database cannot be reached (connect ECONNREFUSED 127.0.0.1:5432); check that PostgreSQL is running and reachable. Nothing stored is lost',
+      "the database cannot be reached (connect ECONNREFUSED 127.0.0.1:5432); check that PostgreSQL is running, reachable and accepts Cadre's credentials. Nothing stored is lost",
     )
     // A model provider or a webhook's receiver refusing is not the database.
     expect(storageFailure(refused())).toBe(undefined)

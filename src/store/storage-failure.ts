@@ -35,7 +35,7 @@ const failures = [
     kind: 'unreachable',
     codes: /^(57P0[123]|0800[0134]|08006)$/,
     what: 'cannot be reached',
-    remedy: 'check that PostgreSQL is running and reachable',
+    remedy: "check that PostgreSQL is running, reachable and accepts Cadre's credentials",
   },
 ] as const
 

@@ -72,7 +72,7 @@ describe('database faults under a real server on PostgreSQL', () => {
           error: {
             code: 'unavailable',
             message: expect.stringMatching(
-              /^the database cannot be reached \(.+\); check that PostgreSQL is running and reachable\. Nothing stored is lost$/,
+              /^the database cannot be reached \(.+\); check that PostgreSQL is running, reachable and accepts Cadre's credentials\. Nothing stored is lost$/,
             ),
             details: { storage: 'unreachable' },
           },

@@ -8,6 +8,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs'
 import { type AddressInfo, createServer as createTcpServer } from 'node:net'
@@ -207,6 +208,10 @@ describe('security: planted secrets and escapes, through a real server running a
   let cadre: ServedCadre
   let leakyTask: string
   beforeAll(async () => {
+    // GitHub's login kept elsewhere, its usual place an absolute link to it (as dotfile managers do).
+    mkdirSync(join(userHome, 'dotfiles', 'gh'), { recursive: true })
+    mkdirSync(join(userHome, '.config'))
+    symlinkSync(join(userHome, 'dotfiles', 'gh'), join(userHome, '.config', 'gh'))
     for (const file of [...Object.values(credentials), 'projects/readme.txt']) {
       mkdirSync(dirname(join(userHome, file)), { recursive: true })
       writeFileSync(join(userHome, file), `PLANTED-CREDENTIAL ${file}\n`)
@@ -359,6 +364,8 @@ describe('security: planted secrets and escapes, through a real server running a
       ...Object.fromEntries(
         Object.entries(credentials).map(([name, file]) => [name, `grep -q PLANTED ${join(userHome, file)}`]),
       ),
+      // The engine's API is root on the host; a Unix socket is reached even with the network off.
+      ...(existsSync('/run/docker.sock') && { "the container engine's socket": 'test -S /run/docker.sock' }),
     }
     // Writes: under /tmp, where these tests keep everything, one may land in the sandbox's private
     // /tmp; what counts is that nothing appears on this machine.
@@ -372,6 +379,8 @@ describe('security: planted secrets and escapes, through a real server running a
       '# ESCAPE-PROBE',
       // What is not a credential stays readable: the home itself is not hidden.
       `grep -q PLANTED ${join(userHome, 'projects/readme.txt')} && echo "readable: the user's own files"`,
+      // A hidden file reads as an empty one, not as an error a tool would stop at.
+      `netrc=$(cat ${join(userHome, '.netrc')}) && [ -z "$netrc" ] && echo "a hidden file reads empty"`,
       ...Object.entries(attempts).map(
         ([name, command]) =>
           `if ( ${command} ) >/dev/null 2>&1; then echo "ESCAPED ${name}"; else echo "refused ${name}"; fi`,
@@ -392,6 +401,7 @@ describe('security: planted secrets and escapes, through a real server running a
     const [bash, ...fileTools] = finished
     expect(bash?.data.output).not.toContain('ESCAPED')
     expect(bash?.data.output).toContain("readable: the user's own files")
+    expect(bash?.data.output).toContain('a hidden file reads empty')
     for (const name of Object.keys(attempts)) expect(bash?.data.output).toContain(`refused ${name}`)
     expect(fileTools.map((event) => [event.data.tool, event.data.isError])).toEqual([
       ['read_file', true],

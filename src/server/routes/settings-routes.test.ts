@@ -51,6 +51,11 @@ describe('settings routes', () => {
     expect((await relativePath.json()).error.message).toMatch(
       /settings\.hiddenPaths\.1: an absolute path, or one starting with ~\//,
     )
+    const systemFolder = await t.api('/api/settings', { method: 'PATCH', json: { hiddenPaths: ['/usr/'] } })
+    expect(systemFolder.status).toBe(400)
+    expect((await systemFolder.json()).error.message).toMatch(
+      /settings\.hiddenPaths\.0: a folder every program needs/,
+    )
     expect(await (await t.api('/api/settings')).json()).toMatchObject({
       maxConcurrentRuns: 8,
       hiddenPaths: [],

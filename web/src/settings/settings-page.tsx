@@ -88,7 +88,7 @@ export const SettingsPage = () => {
             </div>
             <Field
               label="Hidden from agents"
-              hint="One path a line (absolute, or starting with ~/), hidden from every sandboxed process from its next run on. Cadre's home and your credential stores (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc and the like) always are."
+              hint="One path a line (absolute, or starting with ~/), hidden from every sandboxed process from its next run on. Under bubblewrap, Cadre's home, your credential stores (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc and the like) and the container engines' and your agents' sockets always are."
             >
               <textarea
                 name="hiddenPaths"

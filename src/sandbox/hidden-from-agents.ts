@@ -41,10 +41,31 @@ export const CREDENTIAL_STORES = [
 ] as const
 
 /**
- * The places hidden from every sandboxed process besides Cadre's home: the credential stores in
- * the user's home, and `extra` (absolute, or `~/`-relative) from the settings.
+ * Sockets through which a sandboxed process could act as root or as the user, network off or not:
+ * the container engines' (their API is root on the host) and the user's own agents and buses
+ * (ssh-agent, gpg-agent, D-Bus and the keyrings behind it, a rootless engine in `/run/user`).
  */
-export const userCredentialPaths = (extra: readonly string[] = [], home = homedir()): string[] => [
+const hostSockets = (env: NodeJS.ProcessEnv): string[] => [
+  '/run/docker.sock',
+  '/var/run/docker.sock',
+  '/run/podman',
+  '/run/containerd',
+  '/run/crio',
+  '/run/dbus',
+  ...(process.getuid ? [`/run/user/${process.getuid()}`] : []),
+  ...(env.SSH_AUTH_SOCK ? [env.SSH_AUTH_SOCK] : []),
+]
+
+/**
+ * The places hidden from every sandboxed process besides Cadre's home: the credential stores in
+ * the user's home, the host's sockets that would give its rights away, and `extra` (absolute, or
+ * `~/`-relative) from the settings.
+ */
+export const hiddenFromAgents = (
+  extra: readonly string[] = [],
+  { home = homedir(), env = process.env }: { home?: string; env?: NodeJS.ProcessEnv } = {},
+): string[] => [
   ...CREDENTIAL_STORES.map((store) => join(home, store)),
+  ...hostSockets(env),
   ...extra.map((path) => (path.startsWith('~/') ? join(home, path.slice(2)) : path)),
 ]
