@@ -47,12 +47,15 @@ const executeCall = async (deps: ToolCallDeps, call: Call): Promise<ToolResult> 
     signal: deps.signal,
     env: deps.env,
     onOutput: (text) => deltas.push({ type: 'tool.output', data: { threadId, callId: call.callId, text } }),
-    onProcessStart: (processGroup) =>
-      void processes.push(
-        deps.record([
-          { type: 'tool.process', data: { threadId, callId: call.callId, processGroup, host: hostname() } },
-        ]),
-      ),
+    onProcessStart: (processGroup) => {
+      const recorded = deps.record([
+        { type: 'tool.process', data: { threadId, callId: call.callId, processGroup, host: hostname() } },
+      ])
+      // Awaited once the tool ends; until then a failure (the disk full) must not go unhandled,
+      // which would end the whole server.
+      recorded.catch(() => {})
+      processes.push(recorded)
+    },
   })
   await Promise.all(processes)
   return result
