@@ -29,8 +29,10 @@ export const openPostgresStore = async (url: string, options: { poolSize?: numbe
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
   })
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server must not crash the process, idle in the pool or checked out
+  // (between two queries of a transaction): the next query on it reports it, and the pool drops it.
   pool.on('error', () => {})
+  pool.on('connect', (client) => client.on('error', () => {}))
   // A connection that cannot be made says so as the database's, not as any refused connection.
   const marked = {
     Client: pg.Client,

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import BetterSqlite from 'better-sqlite3'
 import { Kysely, SqliteDialect, sql } from 'kysely'
 import { describe, expect, it } from 'vitest'
+import { createTestDatabase } from '../../test/support/test-stores.ts'
 import { CadreError } from '../core/errors.ts'
 import { runTransaction } from './session-context.ts'
 import { storageFailure, unreachableDatabase } from './storage-failure.ts'
@@ -93,5 +94,37 @@ describe('a database that cannot take writes', () => {
     )
     // A model provider or a webhook's receiver refusing is not the database.
     expect(storageFailure(refused())).toBe(undefined)
+  })
+})
+
+describe('PostgreSQL ending a connection in the middle of a transaction', () => {
+  it('fails that transaction as the database unreachable, never the process, and the store goes on (regression: an unhandled error event ended the server)', async () => {
+    await using database = await createTestDatabase('postgres')
+    const store = await database.connect()
+    let inTransaction: () => void = () => {}
+    const holding = new Promise<void>((resolve) => {
+      inTransaction = resolve
+    })
+    let terminated: () => void = () => {}
+    const ended = new Promise<void>((resolve) => {
+      terminated = resolve
+    })
+    const transaction = store.transaction(async (session) => {
+      await session.projects.list()
+      inTransaction()
+      // Between two queries: the connection is checked out, waiting on something else.
+      await ended
+      return session.projects.list()
+    })
+    await holding
+    // As a server shutting down, or an administrator, ends every other connection.
+    await database.execute(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    terminated()
+    const error = await failureOf(transaction)
+    expect(storageFailure(error)?.details).toEqual({ storage: 'unreachable' })
+    expect(await store.projects.list()).toEqual([])
   })
 })

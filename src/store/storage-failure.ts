@@ -39,8 +39,8 @@ const failures = [
   },
 ] as const
 
-/** What pg says, with no code, when the server goes away in the middle of a query. */
-const connectionCut = /^Connection terminated/
+/** What pg says, with no code, when the server goes away during a query, or went away before it. */
+const connectionCut = /^(Connection terminated|Client has encountered a connection error)/
 
 /** The error of the chain (the error, its cause, …) that carries a storage code, and which failure it is. */
 const diagnose = (error: unknown) => {
