@@ -77,6 +77,18 @@ export const RunBudget = z.strictObject({
 })
 export type RunBudget = z.infer<typeof RunBudget>
 
+/** A path inside the repository, as the project's settings name one: relative, no `..`, not git's own. */
+const WorkspaceCopyPath = z
+  .string()
+  .min(1)
+  .max(1000)
+  .refine((path) => {
+    const parts = path.replace(/\/+$/, '').split('/')
+    return (
+      !path.startsWith('/') && !parts.some((part) => ['', '.', '..'].includes(part)) && parts[0] !== '.git'
+    )
+  }, 'a path inside the repository, e.g. node_modules or .env.local (not absolute, no "..", not .git)')
+
 /** Everything that can be set on a project; every field has a default so `{}` is valid. */
 export const ProjectSettings = z.object({
   defaultAgent: AgentName.default('builtin'),
@@ -84,6 +96,13 @@ export const ProjectSettings = z.object({
   defaultMode: AgentMode.default('auto'),
   baseBranch: z.string().min(1).max(250).optional().describe('defaults to the branch checked out when added'),
   setupScript: z.string().max(100_000).optional(),
+  copyIntoWorkspace: z
+    .array(WorkspaceCopyPath)
+    .max(50)
+    .optional()
+    .describe(
+      "files and folders of the project's own checkout, usually ignored by git (node_modules, .env.local), copied into each new workspace before its setup script — copy-on-write where the disk can — so it starts warm",
+    ),
   checkCommand: z.string().max(10_000).optional(),
   devCommand: z
     .string()

@@ -13,17 +13,31 @@ const run = promisify(execFile)
 /** Where the templates shipped with Cadre are. */
 const templatesDir = fileURLToPath(new URL('../../templates/', import.meta.url))
 
-/** The project templates Cadre ships: what each starts, and the settings a project made from it gets. */
+/**
+ * The project templates Cadre ships: what each starts, and the settings a project made from it
+ * gets. Its tasks' workspaces start from the checkout's node_modules when it has one (installed
+ * there once by hand), so their `npm install` has little left to do.
+ */
 export const templates = [
   {
     name: 'vite-react',
     description: 'A small Vite + React + TypeScript web app, previewed live with hot reload',
-    settings: { setupScript: 'npm install', devCommand: 'npm run dev', checkCommand: 'npm run build' },
+    settings: {
+      copyIntoWorkspace: ['node_modules'],
+      setupScript: 'npm install',
+      devCommand: 'npm run dev',
+      checkCommand: 'npm run build',
+    },
   },
   {
     name: 'remotion',
     description: 'A Remotion video project: compositions written in React, previewed in Remotion Studio',
-    settings: { setupScript: 'npm install', devCommand: 'npm run dev', checkCommand: 'npm run check' },
+    settings: {
+      copyIntoWorkspace: ['node_modules'],
+      setupScript: 'npm install',
+      devCommand: 'npm run dev',
+      checkCommand: 'npm run check',
+    },
   },
 ] as const satisfies readonly {
   name: string

@@ -4,6 +4,7 @@ import { CadreError } from '../core/errors.ts'
 import type { EventInput, LiveEventType, StoredEvent } from '../core/events/registry.ts'
 import type { SandboxBackend, Workspace } from '../sandbox/sandbox.ts'
 import type { Redactor } from '../secrets/redactor.ts'
+import { copyIntoWorkspace } from '../workspaces/copy-into-workspace.ts'
 import { workspaceSpec } from '../workspaces/workspace-spec.ts'
 
 const setupScriptPath = '.cadre/setup.sh'
@@ -67,10 +68,11 @@ export const prepareWorkspace = async (
     }
     // A workspace made anew (cleaned up, or a pod that was lost) is set up again: what the setup
     // made (dependencies installed) went with the old one.
+    const found = !workspace.info.created
     const setUp =
-      !workspace.info.created &&
-      events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
-    if (!setUp) await setUpWorkspace(deps, workspace, project, signal)
+      found && events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
+    const copied = found && events.some((event) => event.type === 'workspace.copied')
+    if (!setUp) await setUpWorkspace(deps, workspace, project, signal, { copy: !copied })
     return workspace
   } catch (error) {
     await workspace.close()
@@ -78,15 +80,42 @@ export const prepareWorkspace = async (
   }
 }
 
-/** Runs the project's setup script in the workspace, when it has one; a failing one throws, saying why. */
+/**
+ * Sets a new workspace up: the project's `copyIntoWorkspace` paths copied from its checkout
+ * (`workspace.copied`), then its setup script run, when it has one; a failing one throws, saying why.
+ */
 export const setUpWorkspace = async (
   deps: PrepareDeps,
   workspace: Workspace,
   project: Project,
   signal: AbortSignal,
+  { copy = true }: { copy?: boolean } = {},
 ): Promise<void> => {
+  const paths = project.settings.copyIntoWorkspace ?? []
+  if (copy && paths.length > 0) await copyFromCheckout(deps, workspace, project.path, paths, signal)
   const script = await findSetupScript(workspace, project)
   if (script) await runSetup(deps, workspace, script, signal)
+}
+
+const copyFromCheckout = async (
+  deps: PrepareDeps,
+  workspace: Workspace,
+  checkout: string,
+  paths: readonly string[],
+  signal: AbortSignal,
+) => {
+  const started = performance.now()
+  // A pod's files are on its own machine: the checkout's cannot be copied there.
+  const copies =
+    workspace.info.kind === 'kubernetes'
+      ? paths.map((path) => ({ path, copied: false, note: 'not copied into a pod' }))
+      : await copyIntoWorkspace(checkout, workspace.root, paths, signal)
+  await deps.record([
+    {
+      type: 'workspace.copied',
+      data: { paths: copies, durationMs: Math.round(performance.now() - started) },
+    },
+  ])
 }
 
 const runSetup = async (

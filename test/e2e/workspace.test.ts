@@ -107,6 +107,12 @@ const scenario: ScenarioInput = {
       reply: [bash('git rm -rq pkg* && echo wiped')],
     },
     { when: { lastUserMessage: { contains: 'wipe' } }, reply: [{ text: 'Cleaned up.' }] },
+    // Warm task: reads and changes a dependency copied from the checkout.
+    {
+      when: { lastUserMessage: { contains: 'warm' }, toolResult: 'none' },
+      reply: [bash('cat node_modules/dep/index.js .env.local && echo "changed" > node_modules/dep/index.js')],
+    },
+    { when: { lastUserMessage: { contains: 'warm' } }, reply: [{ text: 'Used: {{lastToolResult}}' }] },
     { reply: [{ text: 'Nothing to do.' }] },
   ],
 }
@@ -374,6 +380,69 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
     expect(failed.statusReason).toBe(
       'the setup script (.cadre/setup.sh) failed (exit 7):\nfetching dependencies\nnpm ERR! network unreachable',
     )
+  })
+
+  it("starts a workspace warm: the project's copyIntoWorkspace paths copied from its checkout before the setup script, once", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cadre-warm-')), 'app')
+    mkdirSync(dir)
+    git(dir, 'init', '-q', '-b', 'main')
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\n.env.local\n')
+    writeFileSync(join(dir, 'config.json'), '{"tracked": true}\n')
+    git(dir, 'add', '-A')
+    git(dir, 'commit', '-q', '-m', 'an app')
+    // Installed and configured in the checkout, never committed.
+    mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true })
+    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'module.exports = "installed"\n')
+    writeFileSync(join(dir, '.env.local'), 'API_URL=http://localhost:9\n')
+    const warm = await addProject(dir)
+    const bad = await served.api(
+      `/api/projects/${warm}`,
+      { settings: { copyIntoWorkspace: ['../outside'] } },
+      'PATCH',
+    )
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).error.message).toMatch(/copyIntoWorkspace\.0: a path inside the repository/)
+    const patched = await served.api(
+      `/api/projects/${warm}`,
+      {
+        settings: {
+          copyIntoWorkspace: ['node_modules', '.env.local', 'config.json', 'vendor'],
+          setupScript: 'test -f node_modules/dep/index.js && echo "already installed"',
+        },
+      },
+      'PATCH',
+    )
+    expect(patched.status).toBe(200)
+
+    const id = await create('use the warm dependency', warm)
+    // Done, not in review: what was copied is ignored by git, so the task changed nothing.
+    const done = await served.settled(id, ['review', 'failed', 'done'])
+    expect(done.status).toBe('done')
+    const stored = await events(id)
+    const types = stored.map((e) => e.type)
+    expect(types.indexOf('workspace.copied')).toBeLessThan(types.indexOf('setup.finished'))
+    expect(stored.find((e) => e.type === 'workspace.copied')?.data.paths).toEqual([
+      { path: 'node_modules', copied: true, durationMs: expect.any(Number) },
+      { path: '.env.local', copied: true, durationMs: expect.any(Number) },
+      { path: 'config.json', copied: false, note: 'already in the workspace (tracked by git)' },
+      { path: 'vendor', copied: false, note: "not in the project's checkout" },
+    ])
+    expect(stored.find((e) => e.type === 'setup.finished')?.data.output).toBe('already installed')
+    expect(stored.findLast((e) => e.type === 'message.assistant')?.data.text).toContain(
+      'module.exports = "installed"',
+    )
+    // A copy, not a link: the agent's change stays in its workspace; git ignores it there too.
+    const workspace = await served.workspaceOf(id)
+    expect(readFileSync(join(workspace, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe('changed\n')
+    expect(readFileSync(join(dir, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe(
+      'module.exports = "installed"\n',
+    )
+    const diff = await (await served.api(`/api/tasks/${id}/diff`)).json()
+    expect(diff.files).toEqual([])
+    // A follow-up finds the workspace warm already: nothing is copied again.
+    await served.api(`/api/tasks/${id}/messages`, { text: 'warm: once more' })
+    await served.settled(id, ['review', 'failed', 'done'])
+    expect((await events(id)).filter((e) => e.type === 'workspace.copied')).toHaveLength(1)
   })
 
   it('cleans up finished worktrees, keeping every change under the ref it reports', async () => {

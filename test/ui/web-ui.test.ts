@@ -199,10 +199,12 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     const project = await (await served.api('/api/projects', { path: createGitRepo('settled') })).json()
     await page.goto(`${served.url}/projects/${project.id}/settings`)
     await page.fill('input[name=checkCommand]', 'test -f README.md')
+    await page.fill('textarea[name=copyIntoWorkspace]', 'node_modules\n\n.env.local')
     await page.getByRole('button', { name: 'Save' }).click()
     await page.getByText('Saved.').waitFor()
     await page.reload()
     await expect.poll(() => page.inputValue('input[name=checkCommand]')).toBe('test -f README.md')
+    expect(await page.inputValue('textarea[name=copyIntoWorkspace]')).toBe('node_modules\n.env.local')
     await screenshot('project-settings')
     expect(errors).toEqual([
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',

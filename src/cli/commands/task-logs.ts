@@ -60,6 +60,8 @@ const describeEvent = (event: StoredEvent): string => {
       return `${head} ${event.data.path} (${event.data.archiveRef ? `changes kept at ${event.data.archiveRef}` : `work on ${event.data.branch}`})`
     case 'agent.other':
       return `${head} ${event.data.agent}: ${firstLine(JSON.stringify(event.data.raw))}`
+    case 'workspace.copied':
+      return `${head} ${event.data.paths.map((copy) => (copy.copied ? copy.path : `${copy.path} (${copy.note})`)).join(', ')} in ${event.data.durationMs} ms`
     case 'setup.finished':
       return `${head} ${event.data.script} ${event.data.exitCode === 0 ? 'done' : `failed (exit ${event.data.exitCode ?? 'killed'})`} in ${event.data.durationMs} ms`
     case 'check.finished':

@@ -181,6 +181,28 @@ export const eventDefinitions = [
     { durable: true, description: "The task's workspace was made." },
   ),
   defineEvent(
+    'workspace.copied',
+    z.object({
+      paths: z.array(
+        z.object({
+          path: z.string().describe("as the project's copyIntoWorkspace names it"),
+          copied: z.boolean(),
+          note: z
+            .string()
+            .optional()
+            .describe('why it was not copied: not in the checkout, already in the workspace, …'),
+          durationMs: z.number().int().nonnegative().optional(),
+        }),
+      ),
+      durationMs: z.number().int().nonnegative(),
+    }),
+    {
+      durable: true,
+      description:
+        "The project's copyIntoWorkspace paths were copied from its checkout into a new workspace, before its setup script.",
+    },
+  ),
+  defineEvent(
     'setup.finished',
     z.object({
       script: z.string().describe('.cadre/setup.sh, or the project settings'),

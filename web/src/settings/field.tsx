@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react'
+import { type ReactNode, useState } from 'react'
 
 /** A labelled setting with a line saying what it does. */
 export const Field = ({ label, hint, children }: { label: string; hint?: string; children: ReactNode }) => (
@@ -12,6 +12,44 @@ export const Field = ({ label, hint, children }: { label: string; hint?: string;
 
 export const inputClass =
   'w-full rounded-md border border-line bg-canvas px-3 py-1.5 text-sm outline-none focus:border-accent'
+
+/** The paths of a text, one a line, blank lines left out. */
+const pathLines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+
+/**
+ * A list of paths edited as text, one a line (blank lines kept while typing, left out of the
+ * list). It shows `paths` as they were when it was made: give it a `key` that changes with them.
+ */
+export const PathLinesInput = ({
+  name,
+  paths,
+  placeholder,
+  onChange,
+}: {
+  name: string
+  paths: readonly string[]
+  placeholder: string
+  onChange: (paths: string[]) => void
+}) => {
+  const [text, setText] = useState(paths.join('\n'))
+  return (
+    <textarea
+      name={name}
+      rows={3}
+      value={text}
+      placeholder={placeholder}
+      onChange={(event) => {
+        setText(event.target.value)
+        onChange(pathLines(event.target.value))
+      }}
+      className={`${inputClass} font-mono`}
+    />
+  )
+}
 
 /** A settings form's end: what the server refused (its own message), that it saved, the button. */
 export const SaveBar = ({

@@ -6,7 +6,7 @@ import { api } from '../api/http.ts'
 import { useAgents, useProjects } from '../api/queries.ts'
 import type { Project } from '../api/types.ts'
 import { ConnectorsSection } from './connectors-section.tsx'
-import { Field, inputClass, SaveBar } from './field.tsx'
+import { Field, inputClass, PathLinesInput, SaveBar } from './field.tsx'
 import { PolicyRulesEditor } from './policy-rules-editor.tsx'
 import { WebhooksSection } from './webhooks-section.tsx'
 
@@ -94,6 +94,18 @@ export const ProjectSettingsPage = () => {
             </select>
           </Field>
         </div>
+        <Field
+          label="Copied into each new workspace"
+          hint="Files and folders of the project's own checkout, one a line (e.g. node_modules, .env.local): copied into each new workspace before its setup script, so it starts warm. Whatever is copied, the agent can read."
+        >
+          <PathLinesInput
+            key={project.settings.copyIntoWorkspace?.join('\n')}
+            name="copyIntoWorkspace"
+            paths={settings.copyIntoWorkspace ?? []}
+            placeholder="node_modules"
+            onChange={(copyIntoWorkspace) => set({ copyIntoWorkspace })}
+          />
+        </Field>
         <Field label="Setup script" hint="Runs once in each new workspace, before the agent (e.g. npm ci).">
           <textarea
             name="setupScript"

@@ -4,17 +4,10 @@ import type { GlobalSettings } from '../../../src/core/settings.ts'
 import { api } from '../api/http.ts'
 import { useAgents } from '../api/queries.ts'
 import { ConnectorsSection } from './connectors-section.tsx'
-import { Field, inputClass, SaveBar } from './field.tsx'
+import { Field, inputClass, PathLinesInput, SaveBar } from './field.tsx'
 import { PolicyRulesEditor } from './policy-rules-editor.tsx'
 import { ProvidersSection } from './providers-section.tsx'
 import { WebhooksSection } from './webhooks-section.tsx'
-
-/** The paths of a textarea, one a line, blank lines left out. */
-const pathLines = (text: string) =>
-  text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean)
 
 const Section = ({ title, children }: { title: string; children: ReactNode }) => (
   <section className="space-y-3 rounded-xl border border-line bg-panel p-6">
@@ -29,12 +22,7 @@ export const SettingsPage = () => {
   const stored = useQuery({ queryKey: ['settings'], queryFn: () => api<GlobalSettings>('/api/settings') })
   const agents = useAgents()
   const [settings, setSettings] = useState<GlobalSettings>()
-  // The text as typed (blank lines kept while editing); the settings hold its paths.
-  const [hiddenText, setHiddenText] = useState<string>()
-  useEffect(() => {
-    setSettings(stored.data)
-    setHiddenText(undefined)
-  }, [stored.data])
+  useEffect(() => setSettings(stored.data), [stored.data])
   const save = useMutation({
     mutationFn: (next: GlobalSettings) =>
       api<GlobalSettings>('/api/settings', {
@@ -90,16 +78,12 @@ export const SettingsPage = () => {
               label="Hidden from agents"
               hint="One path a line (absolute, or starting with ~/), hidden from every sandboxed process from its next run on. Under bubblewrap, Cadre's home, your credential stores (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc and the like) and the container engines' and your agents' sockets always are."
             >
-              <textarea
+              <PathLinesInput
+                key={stored.data?.hiddenPaths.join('\n')}
                 name="hiddenPaths"
-                rows={3}
-                value={hiddenText ?? settings.hiddenPaths.join('\n')}
+                paths={settings.hiddenPaths}
                 placeholder="~/private"
-                onChange={(event) => {
-                  setHiddenText(event.target.value)
-                  setSettings({ ...settings, hiddenPaths: pathLines(event.target.value) })
-                }}
-                className={`${inputClass} font-mono`}
+                onChange={(hiddenPaths) => setSettings({ ...settings, hiddenPaths })}
               />
             </Field>
             <Field

@@ -10,7 +10,7 @@ interface LogEntry {
   live: boolean
 }
 
-/** The processes' output, in order: the setup script (live while it runs), checks, each command. */
+/** The processes' output, in order: the copies and setup script of a new workspace (live while it runs), checks, each command. */
 const logEntries = (events: readonly CadreEvent[]): LogEntry[] => {
   const entries = new Map<string, LogEntry>()
   for (const event of events) {
@@ -26,6 +26,21 @@ const logEntries = (events: readonly CadreEvent[]): LogEntry[] => {
         })
         break
       }
+      case 'workspace.copied':
+        entries.set(`e${event.seq}`, {
+          key: `e${event.seq}`,
+          title: "Copied from the project's checkout",
+          durationMs: event.data.durationMs,
+          output: event.data.paths
+            .map((copy) =>
+              copy.copied
+                ? `${copy.path}: copied in ${formatDuration(copy.durationMs ?? 0)}`
+                : `${copy.path}: ${copy.note}`,
+            )
+            .join('\n'),
+          live: false,
+        })
+        break
       case 'setup.finished':
         for (const [key, entry] of entries) if (entry.live && key.startsWith('setup:')) entries.delete(key)
         entries.set(`e${event.seq}`, {
