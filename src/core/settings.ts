@@ -77,17 +77,23 @@ export const RunBudget = z.strictObject({
 })
 export type RunBudget = z.infer<typeof RunBudget>
 
-/** A path inside the repository, as the project's settings name one: relative, no `..`, not git's own. */
+/**
+ * A path inside the repository, as the project's settings name one: relative, no `.` or `..`, no
+ * git directory anywhere in it (a submodule's would break git there); kept without a trailing
+ * slash (which would make a link to a folder be followed).
+ */
 const WorkspaceCopyPath = z
   .string()
   .min(1)
   .max(1000)
+  .transform((path) => path.replace(/\/+$/, ''))
   .refine((path) => {
-    const parts = path.replace(/\/+$/, '').split('/')
+    const parts = path.split('/')
     return (
-      !path.startsWith('/') && !parts.some((part) => ['', '.', '..'].includes(part)) && parts[0] !== '.git'
+      !path.startsWith('/') &&
+      !parts.some((part) => ['', '.', '..'].includes(part) || part.toLowerCase() === '.git')
     )
-  }, 'a path inside the repository, e.g. node_modules or .env.local (not absolute, no "..", not .git)')
+  }, 'a path inside the repository, e.g. node_modules or .env.local (not absolute, no "." or "..", no .git)')
 
 /** Everything that can be set on a project; every field has a default so `{}` is valid. */
 export const ProjectSettings = z.object({

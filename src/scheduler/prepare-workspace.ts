@@ -71,7 +71,9 @@ export const prepareWorkspace = async (
     const found = !workspace.info.created
     const setUp =
       found && events.some((event) => event.type === 'setup.finished' && event.data.exitCode === 0)
-    const copied = found && events.some((event) => event.type === 'workspace.copied')
+    // Copies go only into a workspace no agent has worked in yet: never among an agent's files.
+    const copied =
+      found && events.some((event) => event.type === 'workspace.copied' || event.type === 'tool.started')
     if (!setUp) await setUpWorkspace(deps, workspace, project, signal, { copy: !copied })
     return workspace
   } catch (error) {

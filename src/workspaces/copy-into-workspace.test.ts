@@ -1,7 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ProjectSettings } from '../core/settings.ts'
 import { copyIntoWorkspace } from './copy-into-workspace.ts'
 
 const folder = (name: string) => {
@@ -51,5 +60,26 @@ describe("copying the project's checkout into a workspace", () => {
     await expect(copyIntoWorkspace(checkout, workspace, ['parent/child'])).rejects.toThrow(
       /^copying parent\/child from the project's checkout into the workspace failed: /,
     )
+  })
+
+  it('clears what a copy cut short left beside its place, and copies whole', async () => {
+    const checkout = folder('checkout')
+    const workspace = folder('workspace')
+    mkdirSync(join(checkout, 'node_modules', 'dep'), { recursive: true })
+    writeFileSync(join(checkout, 'node_modules', 'dep', 'index.js'), 'dep\n')
+    mkdirSync(join(workspace, '.node_modules.cadre-copy-x1y2z3', 'copy'), { recursive: true })
+    await copyIntoWorkspace(checkout, workspace, ['node_modules'])
+    expect(readdirSync(workspace)).toEqual(['node_modules'])
+    expect(readFileSync(join(workspace, 'node_modules', 'dep', 'index.js'), 'utf8')).toBe('dep\n')
+  })
+
+  it("takes only paths inside the repository, outside git's own folders, kept without a trailing slash", () => {
+    const parsed = (paths: string[]) => ProjectSettings.safeParse({ copyIntoWorkspace: paths })
+    expect(parsed(['node_modules/', 'packages/web/.env.local']).data?.copyIntoWorkspace).toEqual([
+      'node_modules',
+      'packages/web/.env.local',
+    ])
+    for (const bad of ['/etc', '../outside', 'a/../b', './a', 'a//b', '.git/hooks', 'sub/.git', '.GIT'])
+      expect(parsed([bad]).success, bad).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
-import { lstat, mkdir } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { CadreError } from '../core/errors.ts'
 import { resolveWorkspacePath } from '../sandbox/resolve-workspace-path.ts'
@@ -28,7 +28,9 @@ const exists = (path: string) =>
  * starts warm (dependencies installed, local configuration there): `cp -a --reflink=auto`, a
  * copy-on-write clone where the file system can (btrfs, XFS) and a plain copy elsewhere, links
  * kept as links. Never over what the workspace has already (a tracked file), never outside it
- * (a tracked symbolic link on the way is refused). A copy that fails fails the run, saying why.
+ * (a tracked symbolic link on the way is refused). Each copy is made beside its place and moved
+ * there once whole, so an interrupted one leaves nothing half made. A copy that fails fails the
+ * run, saying why.
  */
 export const copyIntoWorkspace = async (
   checkout: string,
@@ -44,16 +46,26 @@ export const copyIntoWorkspace = async (
     }
     const target = await resolveWorkspacePath(workspaceRoot, path)
     if (await exists(target)) {
-      copies.push({ path, copied: false, note: 'already in the workspace (tracked by git)' })
+      copies.push({ path, copied: false, note: 'already in the workspace' })
       continue
     }
     const started = performance.now()
+    const scratchPrefix = `.${basename(target)}.cadre-copy-`
+    let scratch: string | undefined
     try {
       await mkdir(dirname(target), { recursive: true })
-      await run('cp', ['-a', '--reflink=auto', '--', join(checkout, path), target], {
+      // What a copy cut short by a crash left beside its place.
+      for (const left of await readdir(dirname(target)))
+        if (left.startsWith(scratchPrefix))
+          await rm(join(dirname(target), left), { recursive: true, force: true })
+      scratch = await mkdtemp(join(dirname(target), scratchPrefix))
+      const whole = join(scratch, 'copy')
+      await run('cp', ['-a', '--reflink=auto', '--no-target-directory', '--', join(checkout, path), whole], {
         timeout: copyTimeoutMs,
         signal,
       })
+      // Refuses to replace a folder that appeared meanwhile; never follows a link put there.
+      await rename(whole, target)
     } catch (error) {
       const said = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n')[0]
       throw new CadreError(
@@ -61,6 +73,8 @@ export const copyIntoWorkspace = async (
         `copying ${path} from the project's checkout into the workspace failed: ${said}`,
         { cause: error },
       )
+    } finally {
+      if (scratch) await rm(scratch, { recursive: true, force: true })
     }
     copies.push({ path, copied: true, durationMs: Math.round(performance.now() - started) })
   }

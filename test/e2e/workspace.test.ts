@@ -424,7 +424,7 @@ describe('worktrees, checkpoints, review and merge on a real repository', () => 
     expect(stored.find((e) => e.type === 'workspace.copied')?.data.paths).toEqual([
       { path: 'node_modules', copied: true, durationMs: expect.any(Number) },
       { path: '.env.local', copied: true, durationMs: expect.any(Number) },
-      { path: 'config.json', copied: false, note: 'already in the workspace (tracked by git)' },
+      { path: 'config.json', copied: false, note: 'already in the workspace' },
       { path: 'vendor', copied: false, note: "not in the project's checkout" },
     ])
     expect(stored.find((e) => e.type === 'setup.finished')?.data.output).toBe('already installed')

@@ -22,7 +22,8 @@ const pathLines = (text: string) =>
 
 /**
  * A list of paths edited as text, one a line (blank lines kept while typing, left out of the
- * list). It shows `paths` as they were when it was made: give it a `key` that changes with them.
+ * list). What was typed is shown while it still says `paths`; once they change elsewhere (a
+ * refetch, another project), they are shown.
  */
 export const PathLinesInput = ({
   name,
@@ -36,11 +37,12 @@ export const PathLinesInput = ({
   onChange: (paths: string[]) => void
 }) => {
   const [text, setText] = useState(paths.join('\n'))
+  const shown = pathLines(text).join('\n') === paths.join('\n') ? text : paths.join('\n')
   return (
     <textarea
       name={name}
       rows={3}
-      value={text}
+      value={shown}
       placeholder={placeholder}
       onChange={(event) => {
         setText(event.target.value)

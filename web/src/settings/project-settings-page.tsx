@@ -99,7 +99,6 @@ export const ProjectSettingsPage = () => {
           hint="Files and folders of the project's own checkout, one a line (e.g. node_modules, .env.local): copied into each new workspace before its setup script, so it starts warm. Whatever is copied, the agent can read."
         >
           <PathLinesInput
-            key={project.settings.copyIntoWorkspace?.join('\n')}
             name="copyIntoWorkspace"
             paths={settings.copyIntoWorkspace ?? []}
             placeholder="node_modules"

@@ -79,7 +79,6 @@ export const SettingsPage = () => {
               hint="One path a line (absolute, or starting with ~/), hidden from every sandboxed process from its next run on. Under bubblewrap, Cadre's home, your credential stores (~/.ssh, ~/.aws, ~/.config/gh, ~/.netrc and the like) and the container engines' and your agents' sockets always are."
             >
               <PathLinesInput
-                key={stored.data?.hiddenPaths.join('\n')}
                 name="hiddenPaths"
                 paths={settings.hiddenPaths}
                 placeholder="~/private"
