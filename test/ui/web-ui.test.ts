@@ -206,6 +206,17 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     await expect.poll(() => page.inputValue('input[name=checkCommand]')).toBe('test -f README.md')
     expect(await page.inputValue('textarea[name=copyIntoWorkspace]')).toBe('node_modules\n.env.local')
     await screenshot('project-settings')
+    // A task's logs say what was copied into its new workspace, and why not.
+    const warm = await (
+      await served.api('/api/tasks', { projectId: project.id, prompt: 'sleep a while', model, mode: 'auto' })
+    ).json()
+    await served.settled(warm.id, ['done', 'review', 'failed'])
+    await page.goto(`${served.url}/tasks/${warm.id}`)
+    await page.keyboard.press('l')
+    await expect
+      .poll(() => page.locator('[data-log]').first().textContent())
+      .toMatch(/Copied from the project's checkout.*node_modules: not in the project's checkout/s)
+    await screenshot('task-logs-copied')
     expect(errors).toEqual([
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
       'Failed to load resource: the server responded with a status of 400 (Bad Request)',
