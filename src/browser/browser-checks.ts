@@ -1,6 +1,6 @@
 import { CadreError } from '../core/errors.ts'
 import type { Verification } from '../features/features.ts'
-import { type BrowserSessions, locate, pageText } from './browser-sessions.ts'
+import { type BrowserSessions, BrowserStuckError, locate, pageText } from './browser-sessions.ts'
 
 /**
  * A feature's step that Cadre checks in a browser: `browser: <action>; <action>; …`, where an
@@ -82,7 +82,12 @@ export const runBrowserChecks = async (
     const actions = parseBrowserStep(step)
     let current = 'open /'
     try {
-      const session = await browsers.open(taskId, '/')
+      // A Chromium that stopped answering is started again, once, before the check counts as failed.
+      const session = await browsers
+        .open(taskId, '/')
+        .catch((error: unknown) =>
+          error instanceof BrowserStuckError ? browsers.open(taskId, '/') : Promise.reject(error),
+        )
       const { page } = session
       for (const action of actions) {
         current = describe(action)

@@ -8,7 +8,26 @@ const idleMs = 5 * 60_000
 const actionTimeoutMs = 10_000
 const navigationTimeoutMs = 60_000
 const launchTimeoutMs = 60_000
+/** Opening or closing a page has no time limit of its own in Playwright: a wedged Chromium would hang it. */
+const pageTimeoutMs = 30_000
 const maxTextChars = 8000
+
+/** Chromium stopped answering: it is left behind, and the next page is opened in a new one. */
+export class BrowserStuckError extends CadreError {
+  constructor(what: string) {
+    super('unavailable', `Chromium did not ${what} within ${pageTimeoutMs / 1000} s; it is started again`)
+  }
+}
+
+/** `work`, or a BrowserStuckError once `pageTimeoutMs` passed. */
+const within = <T>(work: Promise<T>, what: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined
+  const stuck = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new BrowserStuckError(what)), pageTimeoutMs)
+  })
+  work.catch(() => {})
+  return Promise.race([work, stuck]).finally(() => clearTimeout(timer))
+}
 
 export interface BrowserSessionsOptions {
   /** The task's preview, started when it does not run yet. */
@@ -116,12 +135,21 @@ export const createBrowserSessions = (options: BrowserSessionsOptions) => {
     await session.page.goto(new URL(path, session.origin).href, { waitUntil: 'domcontentloaded' })
   }
 
+  /** A Chromium that stopped answering: forgotten with its pages, closed in the background. */
+  const abandon = () => {
+    const stuck = browser
+    browser = undefined
+    for (const held of sessions.values()) clearTimeout(held.timer)
+    sessions.clear()
+    void stuck?.then((old) => old.close()).catch(() => {})
+  }
+
   const close = async (taskId: string) => {
     const held = sessions.get(taskId)
     if (!held) return
     sessions.delete(taskId)
     clearTimeout(held.timer)
-    await held.context.close().catch(() => {})
+    await within(held.context.close(), 'close a page').catch(() => {})
     if (held.ownPreview) await options.stopPreview(taskId).catch(() => {})
   }
 
@@ -136,8 +164,18 @@ export const createBrowserSessions = (options: BrowserSessionsOptions) => {
       }
       const ownPreview = !options.previewRunning(taskId)
       const preview = await options.preview(taskId)
-      const context = await (await launch()).newContext({ viewport: { width: 1280, height: 800 } })
-      const page = await context.newPage()
+      let context: BrowserContext
+      let page: Page
+      try {
+        context = await within(
+          (await launch()).newContext({ viewport: { width: 1280, height: 800 } }),
+          'open a page',
+        )
+        page = await within(context.newPage(), 'open a page')
+      } catch (error) {
+        if (error instanceof BrowserStuckError) abandon()
+        throw error
+      }
       page.setDefaultTimeout(actionTimeoutMs)
       page.setDefaultNavigationTimeout(navigationTimeoutMs)
       const errors: string[] = []

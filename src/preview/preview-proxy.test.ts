@@ -112,4 +112,27 @@ describe("a task's preview proxy", () => {
     })
     expect(refused).toMatch(/401/)
   })
+
+  it('closes with a page still connected over hot reload (regression: it waited for the page forever)', async () => {
+    const cookie = await signIn()
+    const another = await startPreviewProxy({
+      target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+      token,
+      onErrors: () => {},
+    })
+    const socket = new WebSocket(another.origin.replace('http', 'ws'), {
+      headers: { cookie: cookie.replace(/^[^=]+/, `cadre_preview_${new URL(another.origin).port}`) },
+    })
+    await new Promise((resolve, reject) => {
+      socket.on('open', resolve)
+      socket.on('error', reject)
+    })
+    const closedBy = (ms: number) =>
+      Promise.race([
+        another.close().then(() => 'closed'),
+        new Promise((resolve) => setTimeout(() => resolve('still open'), ms)),
+      ])
+    expect(await closedBy(3000)).toBe('closed')
+    await new Promise((resolve) => socket.on('close', resolve))
+  })
 })

@@ -163,12 +163,16 @@ export const startPreviewProxy = async (options: PreviewProxyOptions): Promise<P
       else res.destroy()
     })
   })
+  // Upgraded sockets are no longer the HTTP server's to close: they are ended by `close` here.
+  const upgraded = new Set<Duplex>()
   server.on('upgrade', (req, socket, head) => {
     // Hot reload's socket: the page's own, with its cookie.
     if (!admitted(req)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n')
       return
     }
+    upgraded.add(socket)
+    socket.on('close', () => upgraded.delete(socket))
     proxy.ws(req, socket, head)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -180,6 +184,8 @@ export const startPreviewProxy = async (options: PreviewProxyOptions): Promise<P
     origin,
     link: `${origin}/?${tokenParameter}=${options.token}`,
     async close() {
+      // A page still open (its hot-reload socket) would keep the server from ever closing.
+      for (const socket of upgraded) socket.destroy()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       proxy.close?.()
