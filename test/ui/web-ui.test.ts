@@ -212,7 +212,8 @@ describe('the web UI, in Chromium, against a real server and the simulator', () 
     ).json()
     await served.settled(warm.id, ['done', 'review', 'failed'])
     await page.goto(`${served.url}/tasks/${warm.id}`)
-    await page.keyboard.press('l')
+    // Its tab's button, once the page has drawn it (a key pressed before would go unheard).
+    await page.getByRole('button', { name: 'logs', exact: true }).click()
     await expect
       .poll(() => page.locator('[data-log]').first().textContent())
       .toMatch(/Copied from the project's checkout.*node_modules: not in the project's checkout/s)
