@@ -2,33 +2,16 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { spawnCli, waitFor } from '../support/cli.ts'
 import { startEmbeddedPostgres } from '../support/embedded-postgres-server.ts'
 import { type Json, startFaultServer } from '../support/fault-server.ts'
 import { createGitRepo } from '../support/git-repo.ts'
+import { lineStepsScenario } from '../support/line-steps-scenario.ts'
 import { simulatorEnv } from '../support/serve-with-sim.ts'
 
 // Each call runs one command that appends a line; then the task ends with a word.
-const steps = 8
-const scenario: ScenarioInput = {
-  name: 'steps',
-  rules: [
-    {
-      when: { turn: { max: steps - 1 } },
-      reply: [
-        {
-          toolCall: {
-            tool: 'bash',
-            input: { command: "sleep 0.4; echo '{{lastUserMessage}} {{turn}}' >> lines.txt" },
-          },
-        },
-      ],
-    },
-    { reply: [{ text: 'All lines written.' }] },
-  ],
-}
+const scenario = lineStepsScenario(8, 0.4)
 const model = 'anthropic:claude-haiku-4-5'
 
 describe('database faults under a real server on PostgreSQL', () => {

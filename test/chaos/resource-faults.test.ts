@@ -2,34 +2,17 @@ import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync, wri
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { ScenarioInput } from '../../src/sim/scenario.ts'
 import { startSimulator } from '../../src/sim/start-simulator.ts'
 import { longRun } from '../support/chaos.ts'
 import { spawnCli, waitFor } from '../support/cli.ts'
 import { canMount, type FaultMounts, startFaultMounts } from '../support/fault-mounts.ts'
 import { databaseIn, type FaultServer, type Json, startFaultServer } from '../support/fault-server.ts'
 import { createGitRepo } from '../support/git-repo.ts'
+import { lineStepsScenario } from '../support/line-steps-scenario.ts'
 import { simulatorEnv } from '../support/serve-with-sim.ts'
 
 // Each call runs one command that appends a line; then the task ends with a word.
-const steps = 6
-const scenario: ScenarioInput = {
-  name: 'steps',
-  rules: [
-    {
-      when: { turn: { max: steps - 1 } },
-      reply: [
-        {
-          toolCall: {
-            tool: 'bash',
-            input: { command: "sleep 0.3; echo '{{lastUserMessage}} {{turn}}' >> lines.txt" },
-          },
-        },
-      ],
-    },
-    { reply: [{ text: 'All lines written.' }] },
-  ],
-}
+const scenario = lineStepsScenario(6, 0.3)
 const model = 'anthropic:claude-haiku-4-5'
 
 const serverEnv = (home: string, simUrl: string, extra: NodeJS.ProcessEnv = {}) => ({
